@@ -25,9 +25,16 @@ function standardContent(id: string, timestamp: number, body: Body): Buffer {
 }
 
 /** `webhook-signature`: `v1,<base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")>`, space-separated during rotation. */
-export function signStandard(secrets: readonly SigningSecret[], id: string, timestamp: number, body: Body): string {
+export function signStandard(
+  secrets: readonly SigningSecret[],
+  id: string,
+  timestamp: number,
+  body: Body,
+): string {
   const content = standardContent(id, timestamp, body);
-  return secrets.map((s) => `v1,${createHmac('sha256', keyOf(s)).update(content).digest('base64')}`).join(' ');
+  return secrets
+    .map((s) => `v1,${createHmac('sha256', keyOf(s)).update(content).digest('base64')}`)
+    .join(' ');
 }
 
 export interface DeliveryHeaderInput {

@@ -128,7 +128,14 @@ export interface LeadDisqualifiedData {
   lead: Lead;
   agent: Agent;
   reason_codes: Array<
-    'no_budget' | 'no_authority' | 'no_need' | 'bad_timing' | 'competitor' | 'wrong_contact' | 'do_not_call' | 'other'
+    | 'no_budget'
+    | 'no_authority'
+    | 'no_need'
+    | 'bad_timing'
+    | 'competitor'
+    | 'wrong_contact'
+    | 'do_not_call'
+    | 'other'
   >;
   notes: string | null;
   transcript_url: string | null;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookVerificationError } from './errors.ts';
-import type { Body, SigningSecret } from './signing.ts';
 import { secretKey } from './secrets.ts';
+import type { Body, SigningSecret } from './signing.ts';
 
 /** Header lookup that works for Node's lower-cased objects, Fetch `Headers` and plain records. */
 export type HeaderSource =
@@ -24,7 +24,8 @@ function findCaseInsensitive(record: Record<string, string | string[] | undefine
 }
 
 function keysOf(secrets: readonly SigningSecret[]): Buffer[] {
-  if (secrets.length === 0) throw new WebhookVerificationError('no_secrets', 'no webhook secret is configured');
+  if (secrets.length === 0)
+    throw new WebhookVerificationError('no_secrets', 'no webhook secret is configured');
   return secrets.map((s) => (typeof s === 'string' ? secretKey(s) : s));
 }
 
@@ -61,12 +62,17 @@ export function verifyStandard(options: VerifyStandardOptions): VerifiedStandard
   const id = header(options.headers, 'webhook-id');
   const ts = header(options.headers, 'webhook-timestamp');
   const sig = header(options.headers, 'webhook-signature');
-  const missing = [!id && 'webhook-id', !ts && 'webhook-timestamp', !sig && 'webhook-signature'].filter(Boolean);
+  const missing = [!id && 'webhook-id', !ts && 'webhook-timestamp', !sig && 'webhook-signature'].filter(
+    Boolean,
+  );
   if (missing.length > 0) {
     throw new WebhookVerificationError('missing_header', `missing header(s): ${missing.join(', ')}`);
   }
   if (!/^\d{1,12}$/.test(ts!)) {
-    throw new WebhookVerificationError('bad_format', 'webhook-timestamp must be integer seconds since the epoch');
+    throw new WebhookVerificationError(
+      'bad_format',
+      'webhook-timestamp must be integer seconds since the epoch',
+    );
   }
   const timestamp = Number(ts);
   const tolerance = options.toleranceSeconds ?? 300;
@@ -75,7 +81,10 @@ export function verifyStandard(options: VerifyStandardOptions): VerifiedStandard
     throw new WebhookVerificationError('stale_timestamp', `webhook-timestamp is older than ${tolerance} s`);
   }
   if (timestamp > nowSeconds + tolerance) {
-    throw new WebhookVerificationError('future_timestamp', `webhook-timestamp is more than ${tolerance} s ahead`);
+    throw new WebhookVerificationError(
+      'future_timestamp',
+      `webhook-timestamp is more than ${tolerance} s ahead`,
+    );
   }
   const presented = parseEntries(sig!, 'v1,', 'base64');
   const content = Buffer.concat([
@@ -84,7 +93,10 @@ export function verifyStandard(options: VerifyStandardOptions): VerifiedStandard
   ]);
   const expected = keysOf(options.secrets).map((k) => createHmac('sha256', k).update(content).digest());
   if (!anyMatch(expected, presented)) {
-    throw new WebhookVerificationError('no_matching_signature', 'no webhook-signature entry matches a configured secret');
+    throw new WebhookVerificationError(
+      'no_matching_signature',
+      'no webhook-signature entry matches a configured secret',
+    );
   }
   return { id: id!, timestamp: new Date(timestamp * 1000) };
 }
@@ -105,13 +117,19 @@ export function verifyBookFlow(options: VerifyBookFlowOptions): void {
   const presented = parseEntries(sig, 'sha256=', 'hex');
   const expected = keysOf(options.secrets).map((k) => createHmac('sha256', k).update(options.body).digest());
   if (!anyMatch(expected, presented)) {
-    throw new WebhookVerificationError('no_matching_signature', 'no x-bookflow-signature entry matches a configured secret');
+    throw new WebhookVerificationError(
+      'no_matching_signature',
+      'no x-bookflow-signature entry matches a configured secret',
+    );
   }
 }
 
 /** Splits a space-separated signature header, keeping the entries with our scheme's prefix. */
 function parseEntries(value: string, prefix: string, encoding: 'base64' | 'hex'): Buffer[] {
-  const entries = value.trim().split(/\s+/).filter((e) => e.startsWith(prefix));
+  const entries = value
+    .trim()
+    .split(/\s+/)
+    .filter((e) => e.startsWith(prefix));
   if (entries.length === 0) {
     throw new WebhookVerificationError('bad_format', `signature header has no "${prefix}" entry`);
   }

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { businessSlot, DAY, iso, MINUTE, monthAround, plus, SECOND } from './samples/clock.ts';
+import { type Cast, sampleCast } from './samples/people.ts';
+import { CANCEL_REASONS, DISQUALIFY_NOTES } from './samples/phrases.ts';
+import { Random, randomSeed } from './samples/random.ts';
+import {
+  type CallDirection,
+  type CallOutcome,
+  type Envelope,
+  type EventDataMap,
+  type EventType,
+  type LeadDisqualifiedData,
+  type Meeting,
+  type MeetingCanceledData,
+  SCHEMA_VERSION,
+} from './types.ts';
+
+export interface SampleOptions {
+  /** Same seed and same `now`, same payload. Omitted: a random seed. */
+  seed?: number;
+  /**
+   * The moment the event happens; every timestamp is placed relative to it. Omitted: the current
+   * time, except when a seed is given, where a fixed instant is used so the seed alone pins the
+   * whole payload (the catalogue's examples and snapshot tests rely on that).
+   */
+  now?: Date;
+}
+
+export interface SampleEnvelopeOptions extends SampleOptions {
+  accountId?: string;
+  /** The envelope id. Omitted: a random UUID, as a real event would get. */
+  id?: string;
+}
+
+/** Where seeded samples sit in time when no `now` is given: the day schema 2026-04-10 shipped. */
+const SEEDED_NOW = new Date('2026-04-10T17:30:00.000Z');
+
+const APP = 'https://app.bookflow.example';
+
+interface Scene {
+  rnd: Random;
+  now: Date;
+  cast: Cast;
+  callId: string;
+  /** Drawn once so that call.started, call.connected and call.ended of one seed agree. */
+  direction: CallDirection;
+  /** The meeting the meeting.* events of one seed talk about. */
+  meetingId: string;
+}
+
+const transcriptUrl = (callId: string) => `${APP}/calls/${callId}/transcript`;
+const recordingUrl = (callId: string) => `${APP}/calls/${callId}/recording`;
+
+/** Seconds a call lasts, by how it ended: unanswered calls ring out, booked calls run longest. */
+const DURATION_SECONDS: Record<CallOutcome, [number, number]> = {
+  booked: [240, 780],
+  disqualified: [90, 420],
+  voicemail: [28, 75],
+  no_answer: [25, 45],
+};
+
+function callSummary(scene: Scene, outcome: CallOutcome): string | null {
+  const { lead, seller } = scene.cast;
+  const who = lead.company ? `${lead.name} (${lead.company})` : lead.name;
+  switch (outcome) {
+    case 'booked':
+      return `${who} is evaluating options for the next quarter and asked to see ${seller} in action. Booked a demo with an account executive.`;
+    case 'disqualified':
+      return `${who} said the timing and budget do not fit this year. No meeting booked.`;
+    case 'voicemail':
+      return `Reached voicemail for ${lead.name}; left a short message with a callback number.`;
+    case 'no_answer':
+      return null;
+  }
+}
+
+function sampleMeeting(scene: Scene, start: Date, minutes: number, id?: string): Meeting {
+  const { rnd, cast } = scene;
+  const video = rnd.chance(0.9);
+  return {
+    id: id ?? scene.meetingId,
+    title: `${cast.seller} demo: ${cast.lead.company ?? cast.lead.name}`,
+    start_at: iso(start),
+    end_at: iso(plus(start, minutes * MINUTE)),
+    timezone: cast.timezone,
+    location: video ? null : `${cast.lead.company ?? 'Client'} office`,
+    conferencing_url: video ? `https://meet.bookflow.example/${rnd.id('room', 10).slice(5)}` : null,
+    owner: cast.owner,
+  };
+}
+
+/** A meeting 1 to 6 business days after `from`, on the hour or half hour, 9:00 to 16:30 local. */
+function futureMeeting(scene: Scene, from: Date, id?: string): Meeting {
+  const { rnd, cast } = scene;
+  const start = businessSlot(cast.timezone, from, rnd.int(1, 6), rnd.int(9, 16), rnd.pick([0, 30]));
+  return sampleMeeting(scene, start, rnd.pick([30, 30, 45]), id);
+}
+
+type Generators = { [T in EventType]: (scene: Scene) => EventDataMap[T] };
+
+const generators: Generators = {
+  'call.started': ({ rnd, now, cast, callId, direction }) => {
+    const outbound = direction === 'outbound';
+    return {
+      call_id: callId,
+      direction,
+      from_number: outbound ? cast.agentNumber : cast.lead.phone,
+      to_number: outbound ? cast.lead.phone : cast.agentNumber,
+      started_at: iso(plus(now, -rnd.int(0, 2) * SECOND)),
+      lead: cast.lead,
+      agent: cast.agent,
+    };
+  },
+  'call.connected': ({ rnd, now, cast, callId, direction }) => {
+    const ring = rnd.int(4, 22);
+    return {
+      call_id: callId,
+      direction,
+      started_at: iso(plus(now, -ring * SECOND)),
+      connected_at: iso(now),
+      ring_duration_seconds: ring,
+      lead: cast.lead,
+      agent: cast.agent,
+    };
+  },
+  'call.ended': (scene) => {
+    const { rnd, now, cast, callId, direction } = scene;
+    const outcome = rnd.pick<CallOutcome>(['booked', 'disqualified', 'voicemail', 'no_answer']);
+    const [min, max] = DURATION_SECONDS[outcome];
+    const duration = rnd.int(min, max);
+    const spoke = outcome !== 'no_answer';
+    return {
+      call_id: callId,
+      direction,
+      started_at: iso(plus(now, -duration * SECOND)),
+      ended_at: iso(now),
+      duration_seconds: duration,
+      outcome,
+      summary: callSummary(scene, outcome),
+      transcript_url: spoke ? transcriptUrl(callId) : null,
+      recording_url: spoke ? recordingUrl(callId) : null,
+      lead: cast.lead,
+      agent: cast.agent,
+    };
+  },
+  'meeting.booked': (scene) => ({
+    call_id: scene.callId,
+    meeting: futureMeeting(scene, scene.now),
+    lead: scene.cast.lead,
+    agent: scene.cast.agent,
+    summary: callSummary(scene, 'booked'),
+    transcript_url: transcriptUrl(scene.callId),
+    booked_at: iso(scene.now),
+  }),
+  'meeting.rescheduled': (scene) => {
+    const { rnd, now, cast, callId } = scene;
+    const previous = futureMeeting(scene, now);
+    const meeting = futureMeeting(scene, new Date(previous.end_at), previous.id);
+    const by = rnd.pick(['lead', 'agent', 'owner'] as const);
+    const reasons = {
+      lead: 'Lead asked for a later day.',
+      agent: 'Lead called back to move it.',
+      owner: 'AE out sick.',
+    };
+    return {
+      // Only a move the agent made happened on a call; the others come from a calendar.
+      call_id: by === 'agent' ? callId : null,
+      meeting,
+      previous_start_at: previous.start_at,
+      previous_end_at: previous.end_at,
+      rescheduled_by: by,
+      reason: rnd.chance(0.8) ? reasons[by] : null,
+      lead: cast.lead,
+      rescheduled_at: iso(now),
+    };
+  },
+  'meeting.canceled': (scene) => {
+    const { rnd, now, cast, callId } = scene;
+    const by = rnd.pick(['lead', 'agent', 'owner'] as const);
+    const code = rnd.pick(Object.keys(CANCEL_REASONS) as Array<MeetingCanceledData['reason_code']>);
+    return {
+      call_id: by === 'agent' ? callId : null,
+      meeting: futureMeeting(scene, now),
+      canceled_by: by,
+      reason_code: code,
+      reason: rnd.chance(0.85) ? CANCEL_REASONS[code] : null,
+      lead: cast.lead,
+      canceled_at: iso(now),
+    };
+  },
+  'lead.disqualified': ({ rnd, now, cast, callId }) => {
+    const codes = rnd.sample(
+      Object.keys(DISQUALIFY_NOTES) as LeadDisqualifiedData['reason_codes'],
+      rnd.int(1, 2),
+    );
+    return {
+      call_id: callId,
+      lead: cast.lead,
+      agent: cast.agent,
+      reason_codes: codes,
+      notes: codes.map((code) => DISQUALIFY_NOTES[code]).join(' '),
+      transcript_url: transcriptUrl(callId),
+      disqualified_at: iso(now),
+    };
+  },
+  'trial.ending': ({ rnd, now }) => {
+    const meetings = rnd.int(2, 24);
+    const plan = rnd.pick(['Starter', 'Growth', 'Scale']);
+    return {
+      // The event is sent exactly three days before the trial ends (DESIGN.md §3).
+      trial_ends_at: iso(plus(now, 3 * DAY)),
+      days_remaining: 3,
+      plan,
+      // Roughly a quarter hour of calling per meeting booked, plus calls that booked nothing.
+      minutes_used: meetings * rnd.int(12, 18) + rnd.int(10, 120),
+      meetings_booked: meetings,
+      upgrade_url: `${APP}/billing/upgrade?plan=${plan.toLowerCase()}`,
+    };
+  },
+  'usage.threshold': ({ rnd, now }) => {
+    const { plan, included } = rnd.pick([
+      { plan: 'Starter', included: 500 },
+      { plan: 'Growth', included: 2000 },
+      { plan: 'Scale', included: 10000 },
+    ]);
+    const percent = rnd.pick([75, 90, 100] as const);
+    // Crossed this threshold but not the next one: the event fires once per threshold.
+    const next = percent === 75 ? 90 : percent === 90 ? 100 : 102;
+    const floor = Math.ceil((included * percent) / 100);
+    const ceiling = Math.ceil((included * next) / 100) - 1;
+    const period = monthAround(now);
+    return {
+      threshold_percent: percent,
+      minutes_used: rnd.int(floor, Math.min(ceiling, floor + Math.ceil(included / 100))),
+      minutes_included: included,
+      plan,
+      period_start: iso(period.start),
+      period_end: iso(period.end),
+    };
+  },
+};
+
+function scene(options: SampleOptions): Scene {
+  const rnd = new Random(options.seed ?? randomSeed());
+  const now = options.now ?? (options.seed === undefined ? new Date() : SEEDED_NOW);
+  const cast = sampleCast(rnd);
+  const callId = rnd.id('call');
+  const meetingId = rnd.id('mtg');
+  // Most of the agent's calls are outbound: it works through lead lists.
+  return { rnd, now, cast, callId, meetingId, direction: rnd.chance(0.85) ? 'outbound' : 'inbound' };
+}
+
+/** A realistic, internally consistent `data` payload for `type`. */
+export function sampleData<T extends EventType>(type: T, options: SampleOptions = {}): EventDataMap[T] {
+  const generate = generators[type] as (scene: Scene) => EventDataMap[T];
+  return generate(scene(options));
+}
+
+/** A whole envelope around sampleData, as the platform would deliver it. */
+export function sampleEnvelope<T extends EventType>(
+  type: T,
+  options: SampleEnvelopeOptions = {},
+): Envelope<T> {
+  const now = options.now ?? (options.seed === undefined ? new Date() : SEEDED_NOW);
+  const data = sampleData(type, { ...options, now });
+  return {
+    id: options.id ?? randomUUID(),
+    type,
+    created_at: iso(now),
+    // A stream of its own (seed offset), so the account id does not echo the data's ids.
+    account_id: options.accountId ?? new Random((options.seed ?? randomSeed()) + 0x2545f491).id('acct', 12),
+    schema_version: SCHEMA_VERSION,
+    data,
+  };
+}

@@ -1,0 +1,33 @@
+import {
+  changedBy,
+  dateTime,
+  eventSchema,
+  lead,
+  meeting,
+  nullableId,
+  nullableText,
+  object,
+  oneOf,
+} from './shared.ts';
+
+export const CANCEL_REASON_CODES = [
+  'no_longer_interested',
+  'scheduling_conflict',
+  'duplicate',
+  'bad_fit',
+  'other',
+] as const;
+
+export const meetingCanceledSchema = eventSchema(
+  'meeting.canceled',
+  'A booked meeting was canceled.',
+  object({
+    call_id: nullableId('the call in which it was canceled; null when canceled from a calendar'),
+    meeting,
+    canceled_by: changedBy,
+    reason_code: oneOf(CANCEL_REASON_CODES, 'why, as a stable code for reporting'),
+    reason: nullableText('free-text reason, when one was given'),
+    lead,
+    canceled_at: dateTime('when the meeting was canceled'),
+  }),
+);
