@@ -1,0 +1,73 @@
+import type { Db, Queryable } from '../db/db.ts';
+import { prefixedId } from '../ids/ids.ts';
+import { generateApiKey, hashApiKey } from './api-keys.ts';
+
+export interface Account {
+  id: string;
+  name: string;
+  slack_webhook_url: string | null;
+  pagerduty_routing_key: string | null;
+  created_at: Date;
+}
+
+export interface NotificationSettings {
+  slack_webhook_url?: string | null;
+  pagerduty_routing_key?: string | null;
+}
+
+export async function createAccount(
+  db: Db,
+  input: { name: string } & NotificationSettings,
+): Promise<{ account: Account; apiKey: string }> {
+  const id = prefixedId('acct');
+  const key = generateApiKey();
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<Account>(
+      `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key)
+       values ($1, $2, $3, $4) returning *`,
+      [id, input.name, input.slack_webhook_url ?? null, input.pagerduty_routing_key ?? null],
+    );
+    await tx.query('insert into api_keys (id, account_id, key_hash, key_prefix) values ($1, $2, $3, $4)', [
+      prefixedId('key'),
+      id,
+      key.hash,
+      key.prefix,
+    ]);
+    return { account: rows[0]!, apiKey: key.key };
+  });
+}
+
+/** The account an API key belongs to, or null for an unknown or revoked key. */
+export async function accountIdForKey(db: Queryable, key: string): Promise<string | null> {
+  const { rows } = await db.query<{ account_id: string }>(
+    'select account_id from api_keys where key_hash = $1 and revoked_at is null',
+    [hashApiKey(key)],
+  );
+  return rows[0]?.account_id ?? null;
+}
+
+export async function getAccount(db: Queryable, id: string): Promise<Account | null> {
+  const { rows } = await db.query<Account>('select * from accounts where id = $1', [id]);
+  return rows[0] ?? null;
+}
+
+export async function updateNotificationSettings(
+  db: Queryable,
+  id: string,
+  settings: NotificationSettings,
+): Promise<Account | null> {
+  const { rows } = await db.query<Account>(
+    `update accounts set
+       slack_webhook_url = case when $2::boolean then $3 else slack_webhook_url end,
+       pagerduty_routing_key = case when $4::boolean then $5 else pagerduty_routing_key end
+     where id = $1 returning *`,
+    [
+      id,
+      settings.slack_webhook_url !== undefined,
+      settings.slack_webhook_url ?? null,
+      settings.pagerduty_routing_key !== undefined,
+      settings.pagerduty_routing_key ?? null,
+    ],
+  );
+  return rows[0] ?? null;
+}

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/catalogue.ts';
+
+/** Maps Fastify's own errors (body parsing, schema validation) onto the catalogue. */
+function fromFastify(error: FastifyError): ApiError | null {
+  if (error.validation) {
+    const errors = error.validation.map((v) => ({
+      path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+      message: v.message ?? 'is invalid',
+      ...(v.params && 'additionalProperty' in v.params ? { property: v.params.additionalProperty } : {}),
+    }));
+    const detail = errors.map((e) => `${e.path} ${e.message}${'property' in e ? ` (${e.property})` : ''}`).join('; ');
+    return new ApiError('validation_failed', detail, { errors });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large', error.message);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('malformed_json', 'the body is empty; send a JSON object');
+    default:
+      if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+        return new ApiError('malformed_json', `the body is not valid JSON: ${error.message}`);
+      }
+      return null;
+  }
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = error instanceof ApiError ? error : fromFastify(error);
+    if (!problem) {
+      request.log.error({ err: error }, 'unhandled error');
+      const internal = new ApiError('internal_error', 'an internal error occurred; it has been logged');
+      return reply.code(500).type('application/problem+json').send(internal.toProblem(request.url));
+    }
+    return reply.code(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const problem = new ApiError('route_not_found', `${request.method} ${request.url.split('?')[0]} is not a route`);
+    return reply.code(404).type('application/problem+json').send(problem.toProblem());
+  });
+}

@@ -1,0 +1,32 @@
+import { ApiError } from '../errors/catalogue.ts';
+
+/** Opaque cursor: base64url of "<ISO time>|<id>" of the last row returned. */
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (!cursor) return undefined;
+  const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(time ?? '');
+  if (!id || Number.isNaN(createdAt.getTime())) {
+    throw new ApiError('validation_failed', 'cursor is not one this API returned');
+  }
+  return { createdAt, id };
+}
+
+export function parseLimit(raw: string | undefined, fallback = 50, max = 250): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new ApiError('validation_failed', `limit must be an integer from 1 to ${max}`);
+  }
+  return n;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids that cannot exist answer 404 like any unknown id, without touching the database. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

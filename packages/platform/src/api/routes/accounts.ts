@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { type Account, createAccount, getAccount, updateNotificationSettings } from '../../accounts/accounts.ts';
+import type { Db } from '../../db/db.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import { accountAuth, adminAuth } from '../auth.ts';
+
+const notificationProps = {
+  slack_webhook_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2048 },
+  pagerduty_routing_key: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
+} as const;
+
+function present(account: Account) {
+  return {
+    id: account.id,
+    name: account.name,
+    notifications: {
+      slack_webhook_url: account.slack_webhook_url ? 'configured' : null,
+      pagerduty_routing_key: account.pagerduty_routing_key ? 'configured' : null,
+    },
+    created_at: account.created_at.toISOString(),
+  };
+}
+
+export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: string | null }): void {
+  app.post<{ Body: { name?: string; slack_webhook_url?: string | null; pagerduty_routing_key?: string | null } }>(
+    '/v1/accounts',
+    {
+      onRequest: adminAuth(deps.adminToken),
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, ...notificationProps },
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const { account, apiKey } = await createAccount(deps.db, { ...body, name: body.name ?? 'Unnamed account' });
+      request.log.info({ account_id: account.id }, 'account created');
+      return reply.code(201).send({ ...present(account), api_key: apiKey });
+    },
+  );
+
+  app.get('/v1/account', { onRequest: accountAuth(deps.db) }, async (request) => {
+    const account = await getAccount(deps.db, request.accountId);
+    if (!account) throw new ApiError('not_found');
+    return present(account);
+  });
+
+  app.patch<{ Body: { slack_webhook_url?: string | null; pagerduty_routing_key?: string | null } }>(
+    '/v1/account',
+    {
+      onRequest: accountAuth(deps.db),
+      schema: { body: { type: 'object', additionalProperties: false, properties: notificationProps } },
+    },
+    async (request) => {
+      const account = await updateNotificationSettings(deps.db, request.accountId, request.body);
+      if (!account) throw new ApiError('not_found');
+      return present(account);
+    },
+  );
+}

@@ -1,0 +1,123 @@
+import { EVENT_TYPES, isEventType } from '@bookflow/events';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../db/db.ts';
+import {
+  createEndpoint,
+  deleteEndpoint,
+  type Endpoint,
+  type EndpointPatch,
+  getEndpoint,
+  listEndpoints,
+  updateEndpoint,
+} from '../../endpoints/endpoints.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import { accountAuth } from '../auth.ts';
+
+const MAX_URL_LENGTH = 2048;
+
+/** Never includes the secret: it is shown once, at creation. */
+function present(endpoint: Endpoint) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    event_types: endpoint.event_types,
+    enabled: endpoint.status === 'enabled',
+    disabled_reason: endpoint.disabled_reason,
+    disabled_at: endpoint.disabled_at?.toISOString() ?? null,
+    created_at: endpoint.created_at.toISOString(),
+    updated_at: endpoint.updated_at.toISOString(),
+  };
+}
+
+export function assertValidUrl(raw: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError('invalid_url', `"${raw.slice(0, 200)}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ApiError('invalid_url', `the URL must use http or https, not ${url.protocol.replace(':', '')}`);
+  }
+  if (url.username || url.password) {
+    throw new ApiError('invalid_url', 'the URL must not carry credentials; use the signature to authenticate');
+  }
+  if (url.hash) throw new ApiError('invalid_url', 'the URL must not have a #fragment');
+}
+
+export function assertValidEventTypes(types: string[]): void {
+  if (types.length === 0) {
+    throw new ApiError('empty_event_types', `subscribe to at least one of: ${EVENT_TYPES.join(', ')}`);
+  }
+  const unknown = types.filter((t) => !isEventType(t));
+  if (unknown.length > 0) {
+    throw new ApiError('unknown_event_type', `unknown event type(s): ${unknown.join(', ')}; known: ${EVENT_TYPES.join(', ')}`);
+  }
+}
+
+const bodyProps = {
+  url: { type: 'string', minLength: 1, maxLength: MAX_URL_LENGTH },
+  event_types: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 50, uniqueItems: true },
+  description: { type: ['string', 'null'], maxLength: 1000 },
+} as const;
+
+export function endpointRoutes(app: FastifyInstance, deps: { db: Db }): void {
+  const onRequest = accountAuth(deps.db);
+
+  app.post<{ Body: { url: string; event_types: string[]; description?: string | null } }>(
+    '/v1/endpoints',
+    {
+      onRequest,
+      schema: {
+        body: { type: 'object', additionalProperties: false, required: ['url', 'event_types'], properties: bodyProps },
+      },
+    },
+    async (request, reply) => {
+      assertValidUrl(request.body.url);
+      assertValidEventTypes(request.body.event_types);
+      const endpoint = await createEndpoint(deps.db, request.accountId, request.body);
+      request.log.info({ endpoint_id: endpoint.id }, 'endpoint created');
+      return reply.code(201).send({ ...present(endpoint), secret: endpoint.secret });
+    },
+  );
+
+  app.get('/v1/endpoints', { onRequest }, async (request) => {
+    const endpoints = await listEndpoints(deps.db, request.accountId);
+    return { data: endpoints.map(present) };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest }, async (request) => {
+    const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
+    if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
+    return present(endpoint);
+  });
+
+  app.patch<{ Params: { id: string }; Body: EndpointPatch }>(
+    '/v1/endpoints/:id',
+    {
+      onRequest,
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { ...bodyProps, enabled: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request) => {
+      if (request.body.url !== undefined) assertValidUrl(request.body.url);
+      if (request.body.event_types !== undefined) assertValidEventTypes(request.body.event_types);
+      const endpoint = await updateEndpoint(deps.db, request.accountId, request.params.id, request.body);
+      if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
+      return present(endpoint);
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest }, async (request, reply) => {
+    const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
+    if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../db/db.ts';
+import { attemptsOf, deliveriesOfEvent } from '../../deliveries/read.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import { publishEvent } from '../../events/publish.ts';
+import { getEvent } from '../../events/read.ts';
+import { assertValidEvent } from '../../events/validation.ts';
+import type { Metrics } from '../../metrics/metrics.ts';
+import { accountAuth } from '../auth.ts';
+import { isUuid } from '../pagination.ts';
+import { presentDeliveryWithAttempts } from './presenters.ts';
+
+export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metrics }): void {
+  const onRequest = accountAuth(deps.db);
+
+  app.post<{ Body: { type: string; data: Record<string, unknown> } }>(
+    '/v1/events',
+    {
+      onRequest,
+      schema: {
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'data'],
+          properties: { type: { type: 'string', maxLength: 100 }, data: { type: 'object' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { type, data } = request.body;
+      assertValidEvent(type, data);
+      const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
+      const result = await publishEvent(deps.db, { accountId: request.accountId, type, data, idempotencyKey });
+      if (result.created) deps.metrics.eventsPublished.inc({ type });
+      request.log.info({ event_id: result.id, type, deliveries: result.deliveries, replayed: !result.created }, 'event accepted');
+      if (!result.created) reply.header('idempotent-replayed', 'true');
+      return reply.code(202).send({ id: result.id });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request) => {
+    const event = isUuid(request.params.id) ? await getEvent(deps.db, request.accountId, request.params.id) : null;
+    if (!event) throw new ApiError('not_found', 'no event with this id');
+    return JSON.parse(event.body);
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/events/:id/deliveries', { onRequest }, async (request) => {
+    const event = isUuid(request.params.id) ? await getEvent(deps.db, request.accountId, request.params.id) : null;
+    if (!event) throw new ApiError('not_found', 'no event with this id');
+    const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
+    const attempts = await attemptsOf(
+      deps.db,
+      deliveries.map((d) => d.id),
+    );
+    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, attempts)) };
+  });
+}

@@ -1,0 +1,44 @@
+import type { AttemptRow, DeliveryRow } from '../../deliveries/read.ts';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function presentDelivery(d: DeliveryRow) {
+  return {
+    id: d.id,
+    event_id: d.event_id,
+    endpoint_id: d.endpoint_id,
+    event_type: d.event_type,
+    status: d.status,
+    series: d.series,
+    trigger: d.trigger,
+    attempt_count: d.attempt_count,
+    next_attempt_at: d.status === 'pending' ? iso(d.next_attempt_at) : null,
+    last_status_code: d.last_status_code,
+    last_error: d.last_error,
+    created_at: iso(d.created_at),
+    updated_at: iso(d.updated_at),
+    succeeded_at: iso(d.succeeded_at),
+    dead_at: iso(d.dead_at),
+  };
+}
+
+export function presentAttempt(a: AttemptRow) {
+  return {
+    series: a.series,
+    attempt: a.attempt_number,
+    trigger: a.trigger,
+    scheduled_at: iso(a.scheduled_at),
+    started_at: iso(a.started_at),
+    duration_ms: a.duration_ms,
+    outcome: a.outcome,
+    status_code: a.status_code,
+    error_kind: a.error_kind,
+    error: a.error,
+    response_body: a.response_body,
+    response_truncated: a.response_truncated,
+  };
+}
+
+export function presentDeliveryWithAttempts(d: DeliveryRow, attempts: AttemptRow[]) {
+  return { ...presentDelivery(d), attempts: attempts.filter((a) => a.delivery_id === d.id).map(presentAttempt) };
+}

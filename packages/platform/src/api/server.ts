@@ -1,0 +1,48 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Db } from '../db/db.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { accountRoutes } from './routes/accounts.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
+import { eventTypeRoutes } from './routes/event-types.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export interface ApiDeps {
+  db: Db;
+  metrics: Metrics & { registry: Registry };
+  logger: Logger;
+  adminToken: string | null;
+  maxPayloadBytes: number;
+}
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // The limit is on the whole request; the envelope around `data` is small next to it.
+    bodyLimit: deps.maxPayloadBytes,
+    disableRequestLogging: true,
+    ajv: {
+      // Strict: a wrong type is an error, not silently coerced; unknown properties are refused, not dropped.
+      customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true },
+    },
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+    done();
+  });
+  installErrorHandling(app);
+  healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
+  eventTypeRoutes(app);
+  accountRoutes(app, { db: deps.db, adminToken: deps.adminToken });
+  endpointRoutes(app, { db: deps.db });
+  eventRoutes(app, { db: deps.db, metrics: deps.metrics });
+  deliveryRoutes(app, { db: deps.db });
+  return app;
+}

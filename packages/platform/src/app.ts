@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApi } from './api/server.ts';
+import type { PlatformConfig } from './config/config.ts';
+import type { Db } from './db/db.ts';
+import { openDatabase } from './db/open.ts';
+import { createSender, type Sender } from './delivery/http/index.ts';
+import { DeliveryWorker } from './delivery/worker/worker.ts';
+import { createLogger } from './logging/logger.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { createNotifier } from './notifications/index.ts';
+
+export interface Platform {
+  config: PlatformConfig;
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  /** Present when the api role runs. */
+  api: FastifyInstance | null;
+  /** Present when the worker role runs. */
+  worker: DeliveryWorker | null;
+  /** Starts listening (api) and claiming (worker). */
+  start(): Promise<void>;
+  /** Graceful: stops taking requests and claims, lets in-flight attempts finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformOverrides {
+  db?: Db;
+  logger?: Logger;
+  sender?: Sender;
+}
+
+/** The composition root: everything is wired here and nowhere else. */
+export async function createPlatform(config: PlatformConfig, overrides: PlatformOverrides = {}): Promise<Platform> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const db = overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
+  const metrics = createMetrics(db);
+  const api = config.roles.includes('api')
+    ? buildApi({ db, metrics, logger, adminToken: config.adminToken, maxPayloadBytes: config.maxPayloadBytes })
+    : null;
+  const sender =
+    overrides.sender ??
+    createSender({
+      connectTimeoutMs: config.connectTimeoutMs,
+      totalTimeoutMs: config.totalTimeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+      connectionsPerOrigin: 50,
+    });
+  const notifier = createNotifier({ pagerdutyEventsUrl: config.pagerdutyEventsUrl, dashboardUrl: config.publicUrl, logger });
+  const worker = config.roles.includes('worker')
+    ? new DeliveryWorker(
+        { db, sender, metrics, notifier, logger, retryScheduleMs: config.retryScheduleMs },
+        {
+          batchSize: config.workerBatchSize,
+          concurrency: config.workerConcurrency,
+          leaseMs: config.leaseMs,
+          pollIntervalMs: config.pollIntervalMs,
+          reaperIntervalMs: config.reaperIntervalMs,
+        },
+      )
+    : null;
+
+  return {
+    config,
+    db,
+    logger,
+    metrics,
+    api,
+    worker,
+    async start() {
+      if (api) await api.listen({ port: config.port, host: config.host });
+      await worker?.start();
+    },
+    async stop() {
+      await api?.close();
+      await worker?.stop();
+      await sender.close();
+      if (!overrides.db) await db.close();
+    },
+  };
+}

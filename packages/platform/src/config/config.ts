@@ -1,0 +1,129 @@
+import { parseSchedule } from '../delivery/retry-policy/index.ts';
+import { parseDuration } from './durations.ts';
+
+export type Role = 'api' | 'worker';
+
+/** Every setting of the platform, typed, with its default. Read once at start by loadConfig(). */
+export interface PlatformConfig {
+  /** HTTP port of the API role. */
+  port: number;
+  /** Interface the API listens on. */
+  host: string;
+  /** What this process runs. */
+  roles: Role[];
+  /** PostgreSQL connection string; when null the embedded PGlite database under dataDir is used. */
+  databaseUrl: string | null;
+  /** Where embedded mode keeps its database and generated admin token. */
+  dataDir: string;
+  /** Bearer token for account administration; generated in embedded mode when unset. */
+  adminToken: string | null;
+  /** Delays between attempts, in ms: 30s,2m,10m,1h,6h,24h by default. */
+  retryScheduleMs: number[];
+  connectTimeoutMs: number;
+  /** Total time allowed for one attempt, connect to last response byte. */
+  totalTimeoutMs: number;
+  /** Response bytes kept per attempt; the rest is read and discarded. */
+  maxResponseBytes: number;
+  /** Largest accepted request body on the API. */
+  maxPayloadBytes: number;
+  /** Deliveries claimed per query. */
+  workerBatchSize: number;
+  /** Attempts in flight at once per worker process. */
+  workerConcurrency: number;
+  /** How long a claimed delivery stays leased before the reaper returns it. */
+  leaseMs: number;
+  /** Fallback polling when no NOTIFY arrives. */
+  pollIntervalMs: number;
+  reaperIntervalMs: number;
+  /** PagerDuty Events API v2 enqueue URL (tests point it at a local server). */
+  pagerdutyEventsUrl: string;
+  /** Base URL printed in messages and notifications. */
+  publicUrl: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function duration(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return parseDuration(raw);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${(err as Error).message}`);
+  }
+}
+
+function roles(raw: string | undefined): Role[] {
+  const list = (raw ?? 'api,worker')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const r of list) {
+    if (r !== 'api' && r !== 'worker') {
+      throw new ConfigError(`BOOKFLOW_ROLES may contain "api" and "worker", got "${r}"`);
+    }
+  }
+  if (list.length === 0) throw new ConfigError('BOOKFLOW_ROLES is empty: give "api", "worker" or "api,worker"');
+  return [...new Set(list)] as Role[];
+}
+
+function schedule(raw: string | undefined): number[] {
+  try {
+    return parseSchedule(raw && raw.trim() !== '' ? raw : '30s,2m,10m,1h,6h,24h');
+  } catch (err) {
+    throw new ConfigError(`BOOKFLOW_RETRY_SCHEDULE: ${(err as Error).message}`);
+  }
+}
+
+/** Reads the environment once, applies defaults and fails fast with a message that says what to fix. */
+export function loadConfig(env: Env = process.env): PlatformConfig {
+  const port = int(env, 'PORT', 8080);
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
+  const totalTimeoutMs = duration(env, 'BOOKFLOW_TIMEOUT', 10_000);
+  const leaseMs = duration(env, 'BOOKFLOW_LEASE', 60_000);
+  if (leaseMs <= totalTimeoutMs) {
+    throw new ConfigError('BOOKFLOW_LEASE must be longer than BOOKFLOW_TIMEOUT, or a slow attempt would be delivered twice');
+  }
+  const host = env.HOST ?? '127.0.0.1';
+  return {
+    port,
+    host,
+    roles: roles(env.BOOKFLOW_ROLES),
+    databaseUrl: env.DATABASE_URL?.trim() || null,
+    dataDir: env.BOOKFLOW_DATA_DIR?.trim() || './.bookflow',
+    adminToken: env.BOOKFLOW_ADMIN_TOKEN?.trim() || null,
+    retryScheduleMs: schedule(env.BOOKFLOW_RETRY_SCHEDULE),
+    connectTimeoutMs: duration(env, 'BOOKFLOW_CONNECT_TIMEOUT', 5_000),
+    totalTimeoutMs,
+    maxResponseBytes: int(env, 'BOOKFLOW_MAX_RESPONSE_BYTES', 16_384),
+    maxPayloadBytes: int(env, 'BOOKFLOW_MAX_PAYLOAD_BYTES', 262_144, 1024),
+    workerBatchSize: int(env, 'BOOKFLOW_WORKER_BATCH_SIZE', 100, 1),
+    workerConcurrency: int(env, 'BOOKFLOW_WORKER_CONCURRENCY', 200, 1),
+    leaseMs,
+    pollIntervalMs: duration(env, 'BOOKFLOW_POLL_INTERVAL', 1_000),
+    reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
+    pagerdutyEventsUrl: env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
+    publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+  };
+}
+
+/** Defaults for tests and embedding, with overrides. */
+export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
+  return { ...loadConfig({}), ...overrides };
+}

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import type { PlatformConfig } from '../config/config.ts';
+import type { Db } from './db.ts';
+import { migrate } from './migrate.ts';
+import { openPglite } from './pglite.ts';
+import { openPostgres } from './postgres.ts';
+
+/** Opens PostgreSQL when DATABASE_URL is set, the embedded database otherwise, and brings the schema up to date. */
+export async function openDatabase(
+  config: Pick<PlatformConfig, 'databaseUrl' | 'dataDir'>,
+  onError?: (err: Error) => void,
+): Promise<Db> {
+  const db = config.databaseUrl
+    ? openPostgres({ connectionString: config.databaseUrl, onError })
+    : await openPglite(join(config.dataDir, 'pgdata'));
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}

@@ -1,0 +1,133 @@
+import { generateSecret } from '@bookflow/events';
+import type { Db, Queryable } from '../db/db.ts';
+import { prefixedId } from '../ids/ids.ts';
+
+export interface Endpoint {
+  id: string;
+  account_id: string;
+  url: string;
+  description: string | null;
+  event_types: string[];
+  secret: string;
+  status: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = `id, account_id, url, description, event_types, secret, status, disabled_reason,
+  disabled_at, created_at, updated_at`;
+
+export async function createEndpoint(
+  db: Queryable,
+  accountId: string,
+  input: { url: string; event_types: string[]; description?: string | null },
+): Promise<Endpoint> {
+  const { rows } = await db.query<Endpoint>(
+    `insert into endpoints (id, account_id, url, description, event_types, secret)
+     values ($1, $2, $3, $4, $5, $6) returning ${COLUMNS}`,
+    [prefixedId('ep'), accountId, input.url, input.description ?? null, input.event_types, generateSecret()],
+  );
+  return rows[0]!;
+}
+
+/** Another account's endpoint is simply not found: callers answer 404 and learn nothing. */
+export async function getEndpoint(db: Queryable, accountId: string, id: string): Promise<Endpoint | null> {
+  const { rows } = await db.query<Endpoint>(
+    `select ${COLUMNS} from endpoints where id = $1 and account_id = $2 and deleted_at is null`,
+    [id, accountId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function listEndpoints(db: Queryable, accountId: string): Promise<Endpoint[]> {
+  const { rows } = await db.query<Endpoint>(
+    `select ${COLUMNS} from endpoints where account_id = $1 and deleted_at is null order by created_at, id`,
+    [accountId],
+  );
+  return rows;
+}
+
+export interface EndpointPatch {
+  url?: string;
+  event_types?: string[];
+  description?: string | null;
+  enabled?: boolean;
+}
+
+/**
+ * Applies a patch. Disabling holds the endpoint's waiting deliveries; enabling releases held ones
+ * (in creation order, as due now), all in the same transaction as the status change.
+ */
+export async function updateEndpoint(
+  db: Db,
+  accountId: string,
+  id: string,
+  patch: EndpointPatch,
+): Promise<Endpoint | null> {
+  return db.transaction(async (tx) => {
+    const current = await getEndpoint(tx, accountId, id);
+    if (!current) return null;
+    await tx.query(
+      `update endpoints set url = $3, event_types = $4, description = $5, updated_at = now()
+       where id = $1 and account_id = $2`,
+      [
+        id,
+        accountId,
+        patch.url ?? current.url,
+        patch.event_types ?? current.event_types,
+        patch.description === undefined ? current.description : patch.description,
+      ],
+    );
+    if (patch.enabled === true && current.status === 'disabled') await enableEndpoint(tx, id);
+    if (patch.enabled === false && current.status === 'enabled') await disableEndpoint(tx, id, 'manual');
+    return getEndpoint(tx, accountId, id);
+  });
+}
+
+/** Marks the endpoint disabled and holds its pending deliveries; nothing is dropped. */
+export async function disableEndpoint(tx: Queryable, id: string, reason: string): Promise<void> {
+  await tx.query(
+    `update endpoints set status = 'disabled', disabled_reason = $2, disabled_at = now(), updated_at = now()
+     where id = $1`,
+    [id, reason],
+  );
+  await tx.query(
+    `update deliveries set status = 'held', updated_at = now() where endpoint_id = $1 and status = 'pending'`,
+    [id],
+  );
+}
+
+async function enableEndpoint(tx: Queryable, id: string): Promise<void> {
+  await tx.query(
+    `update endpoints set status = 'enabled', disabled_reason = null, disabled_at = null, updated_at = now()
+     where id = $1`,
+    [id],
+  );
+  // Due now; the claim query orders by (next_attempt_at, created_at), so they go out in creation order.
+  await tx.query(
+    `update deliveries set status = 'pending', next_attempt_at = now(), updated_at = now()
+     where endpoint_id = $1 and status = 'held'`,
+    [id],
+  );
+  await tx.query(`select pg_notify('bookflow_deliveries', '')`);
+}
+
+/** Soft delete: the endpoint stops receiving; its delivery history stays queryable. */
+export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `update endpoints set deleted_at = now(), status = 'disabled', disabled_reason = 'deleted', updated_at = now()
+       where id = $1 and account_id = $2 and deleted_at is null`,
+      [id, accountId],
+    );
+    if (rowCount === 0) return false;
+    await tx.query(
+      `update deliveries set status = 'dead', dead_at = now(), last_error = 'endpoint deleted', updated_at = now()
+       where endpoint_id = $1 and status in ('pending', 'held')`,
+      [id],
+    );
+    return true;
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * Every error the API can answer, with its stable code and HTTP status. The README's error table
+ * is checked against this list by a test, so add a row there when you add one here.
+ */
+export const ERROR_CATALOGUE = {
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  validation_failed: { status: 400, title: 'The request does not match the schema of this route' },
+  unauthorized: { status: 401, title: 'Missing or invalid credentials' },
+  admin_token_required: { status: 403, title: 'This route needs the admin token' },
+  not_found: { status: 404, title: 'No such resource' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
+  endpoint_disabled: { status: 409, title: 'The endpoint is disabled; enable it first' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Send the body as application/json' },
+  unknown_event_type: { status: 422, title: 'Unknown event type' },
+  invalid_event_data: { status: 422, title: 'The event data does not match the schema of its type' },
+  invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },
+  empty_event_types: { status: 422, title: 'An endpoint must subscribe to at least one event type' },
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  internal_error: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'The service is not ready' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_TYPE_BASE = 'https://bookflow.dev/errors/';
+
+/** A problem to answer as application/problem+json (RFC 9457). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(detail ?? ERROR_CATALOGUE[code].title);
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+
+  toProblem(instance?: string): Record<string, unknown> {
+    const entry = ERROR_CATALOGUE[this.code];
+    return {
+      type: ERROR_TYPE_BASE + this.code,
+      title: entry.title,
+      status: entry.status,
+      code: this.code,
+      ...(this.detail ? { detail: this.detail } : {}),
+      ...(instance ? { instance } : {}),
+      ...this.extra,
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import type { Queryable } from '../db/db.ts';
+
+export interface StoredEvent {
+  id: string;
+  account_id: string;
+  type: string;
+  schema_version: string;
+  body: string;
+  created_at: Date;
+}
+
+export async function getEvent(db: Queryable, accountId: string, id: string): Promise<StoredEvent | null> {
+  const { rows } = await db.query<StoredEvent>(
+    `select id, account_id, type, schema_version, body, created_at from events where id = $1 and account_id = $2`,
+    [id, accountId],
+  );
+  return rows[0] ?? null;
+}

@@ -1,0 +1,91 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Queryable } from '../db/db.ts';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400];
+
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'none';
+
+export function statusClass(code: number | null): StatusClass {
+  if (code === null) return 'none';
+  return `${Math.min(5, Math.max(2, Math.floor(code / 100)))}xx` as StatusClass;
+}
+
+/** One registry per platform instance, so tests and several instances in one process do not collide. */
+export function createMetrics(db: Queryable) {
+  const registry = new Registry();
+  const eventsPublished = new Counter({
+    name: 'bookflow_events_published_total',
+    help: 'Events accepted by POST /v1/events, by type',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'bookflow_delivery_attempts_total',
+    help: 'Delivery attempts, by outcome (succeeded, failed) and response status class',
+    labelNames: ['outcome', 'status_class'] as const,
+    registers: [registry],
+  });
+  const deadLettered = new Counter({
+    name: 'bookflow_deliveries_dead_lettered_total',
+    help: 'Deliveries moved to the dead letter after their last retry failed',
+    registers: [registry],
+  });
+  const firstAttemptLatency = new Histogram({
+    name: 'bookflow_delivery_first_attempt_latency_seconds',
+    help: 'From the event being accepted to the end of its first delivery attempt',
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const endToEndLatency = new Histogram({
+    name: 'bookflow_delivery_end_to_end_latency_seconds',
+    help: 'From the event being accepted to its successful delivery, retries included',
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const attemptDuration = new Histogram({
+    name: 'bookflow_delivery_attempt_duration_seconds',
+    help: 'Duration of one HTTP attempt',
+    buckets: LATENCY_BUCKETS.slice(0, 12),
+    registers: [registry],
+  });
+  // Queue gauges are read from the database at scrape time, so every process reports the shared truth.
+  new Gauge({
+    name: 'bookflow_queue_depth',
+    help: 'Deliveries by state (pending, delivering, held)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.query<{ status: string; n: number }>(
+        `select status, count(*)::int as n from deliveries where status in ('pending', 'delivering', 'held') group by status`,
+      );
+      this.reset();
+      for (const state of ['pending', 'delivering', 'held']) {
+        this.set({ state }, rows.find((r) => r.status === state)?.n ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'bookflow_queue_oldest_due_age_seconds',
+    help: 'How long the longest-waiting due delivery has been due (0 when none is late)',
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.query<{ age: number | null }>(
+        `select extract(epoch from (now() - min(next_attempt_at)))::float8 as age
+           from deliveries where status = 'pending' and next_attempt_at <= now()`,
+      );
+      this.set(Math.max(0, rows[0]?.age ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'bookflow_dead_letter_depth',
+    help: 'Deliveries currently in the dead letter',
+    registers: [registry],
+    async collect() {
+      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from deliveries where status = 'dead'`);
+      this.set(rows[0]?.n ?? 0);
+    },
+  });
+  return { registry, eventsPublished, attempts, deadLettered, firstAttemptLatency, endToEndLatency, attemptDuration };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

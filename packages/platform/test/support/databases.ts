@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Db } from '../../src/db/db.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { openPglite } from '../../src/db/pglite.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
+
+export type BackendName = 'pglite' | 'postgres';
+
+export const POSTGRES_URL = process.env.DATABASE_URL ?? null;
+
+/** PGlite always; PostgreSQL when DATABASE_URL is set. Each integration suite runs once per backend. */
+export const BACKENDS: BackendName[] = POSTGRES_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+if (!POSTGRES_URL) {
+  console.warn('[tests] DATABASE_URL is not set: PostgreSQL variants are skipped, PGlite variants run');
+}
+
+export interface TestDatabase {
+  db: Db;
+  /** Connection string of the fresh database (postgres only), for child processes. */
+  url: string | null;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated database: its own PostgreSQL database per call, or an in-memory PGlite. */
+export async function openTestDatabase(backend: BackendName): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const db = await openPglite(null);
+    await migrate(db);
+    return { db, url: null, close: () => db.close() };
+  }
+  const name = `bookflow_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL! });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = withDatabase(POSTGRES_URL!, name);
+  const db = openPostgres({ connectionString: url, max: 10 });
+  await migrate(db);
+  return {
+    db,
+    url,
+    async close() {
+      await db.close();
+      const dropper = new pg.Client({ connectionString: POSTGRES_URL! });
+      await dropper.connect();
+      await dropper.query(`drop database if exists ${name} with (force)`);
+      await dropper.end();
+    },
+  };
+}
+
+export function withDatabase(connectionString: string, database: string): string {
+  const url = new URL(connectionString);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
