@@ -1,0 +1,42 @@
+/**
+ * The outcome of one HTTP delivery attempt, in the shape the worker stores on the attempt row.
+ * Every failure mode is a value here, never an exception, so the retry policy sees them all alike.
+ */
+
+export type AttemptErrorKind =
+  | 'http_status'
+  | 'redirect'
+  | 'timeout'
+  | 'connect_timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'dns'
+  | 'tls'
+  | 'network'
+  | 'invalid_url';
+
+export interface AttemptError {
+  kind: AttemptErrorKind;
+  /** Safe to store and show to the account: never contains request headers (they carry signatures). */
+  message: string;
+}
+
+export interface AttemptResult {
+  /** True only for a 2xx answer. */
+  ok: boolean;
+  /** Null when no response arrived (network failure, timeout before headers, invalid URL). */
+  statusCode: number | null;
+  durationMs: number;
+  /** The first `maxResponseBytes` of the body as UTF-8; null when there was no response. */
+  responseBody: string | null;
+  responseTruncated: boolean;
+  /** Seconds the receiver asked us to wait, from Retry-After on a 429 or 503; null otherwise. */
+  retryAfterSeconds: number | null;
+  error: AttemptError | null;
+}
+
+export interface SendRequest {
+  url: string;
+  body: string | Buffer;
+  headers: Record<string, string>;
+}

@@ -1,0 +1,158 @@
+import type { LookupFunction } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import type { AttemptResult, SendRequest } from './attempt-result.ts';
+import { classifyError } from './classify-error.ts';
+import { readLimitedBody } from './response-body.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16_384;
+export const DEFAULT_USER_AGENT = 'BookFlow-Webhooks/0.1';
+/**
+ * Sockets per receiver origin. A bound keeps one slow endpoint from holding an unbounded number of
+ * sockets; requests beyond it wait in undici's queue, and that wait counts toward the total timeout.
+ */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 10;
+
+export interface SenderOptions {
+  /** TCP (and TLS) connect budget, including the DNS lookup. */
+  connectTimeoutMs?: number;
+  /** Budget for the whole attempt: queueing, connect, request, headers and body. */
+  totalTimeoutMs?: number;
+  /** How much of the response body is kept; the rest is discarded unread or drained. */
+  maxResponseBytes?: number;
+  userAgent?: string;
+  connectionsPerOrigin?: number;
+  /** DNS lookup used at connect time: the hook where an SSRF guard can refuse private addresses. */
+  lookup?: LookupFunction;
+}
+
+export interface Sender {
+  /** One POST attempt. Never rejects: every failure is described in the result. */
+  send(req: SendRequest): Promise<AttemptResult>;
+  /** Closes pooled connections once in-flight attempts finish. */
+  close(): Promise<void>;
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+/** Lower-cases header names so a caller's `User-Agent` replaces ours instead of being sent twice. */
+function buildHeaders(userAgent: string, given: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': userAgent, 'content-type': 'application/json' };
+  for (const [name, value] of Object.entries(given)) headers[name.toLowerCase()] = value;
+  return headers;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function createSender(options: SenderOptions = {}): Sender {
+  const connectTimeoutMs = positive(
+    'connectTimeoutMs',
+    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+  );
+  const totalTimeoutMs = positive('totalTimeoutMs', options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
+  const maxResponseBytes = positive(
+    'maxResponseBytes',
+    options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  );
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+
+  // One Agent for the process: a keep-alive pool per origin, so consecutive deliveries to the same
+  // receiver skip the TCP and TLS handshakes. undici 7's request() has no redirect support at all
+  // unless a redirect interceptor is composed onto the dispatcher, and none is: 3xx comes back as is.
+  const agent = new Agent({
+    connections: positive(
+      'connectionsPerOrigin',
+      options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
+    ),
+    connect: {
+      timeout: connectTimeoutMs,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    },
+  });
+
+  async function send(req: SendRequest): Promise<AttemptResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const failure = (error: AttemptResult['error']): AttemptResult => ({
+      ok: false,
+      statusCode: null,
+      durationMs: elapsed(),
+      responseBody: null,
+      responseTruncated: false,
+      retryAfterSeconds: null,
+      error,
+    });
+
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return failure({ kind: 'invalid_url', message: 'the endpoint URL cannot be parsed' });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return failure({ kind: 'invalid_url', message: `unsupported URL scheme ${url.protocol}` });
+    }
+
+    // headersTimeout and bodyTimeout are idle timers between bytes; the signal bounds the total.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new DOMException(`no complete response within ${totalTimeoutMs} ms`, 'TimeoutError'),
+        ),
+      totalTimeoutMs,
+    );
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: buildHeaders(userAgent, req.headers),
+        body: req.body,
+        signal: controller.signal,
+        headersTimeout: totalTimeoutMs,
+        bodyTimeout: totalTimeoutMs,
+      });
+      const { statusCode, headers } = response;
+      const retryAfterSeconds =
+        statusCode === 429 || statusCode === 503 ? parseRetryAfter(headers['retry-after'], Date.now()) : null;
+      const body = await readLimitedBody(response.body, maxResponseBytes);
+      const ok = statusCode >= 200 && statusCode < 300;
+      let error: AttemptResult['error'] = null;
+      if (statusCode >= 300 && statusCode < 400) {
+        const location = firstHeader(headers.location);
+        error = {
+          kind: 'redirect',
+          message: location
+            ? `HTTP ${statusCode} redirect to ${location.slice(0, 2_048)} not followed`
+            : `HTTP ${statusCode} redirect without a Location header, not followed`,
+        };
+      } else if (!ok) {
+        error = { kind: 'http_status', message: `HTTP ${statusCode}` };
+      }
+      return {
+        ok,
+        statusCode,
+        durationMs: elapsed(),
+        responseBody: body.text,
+        responseTruncated: body.truncated,
+        retryAfterSeconds,
+        error,
+      };
+    } catch (error) {
+      return failure(classifyError(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return { send, close: () => agent.close() };
+}
