@@ -1,0 +1,135 @@
+import { type Logger, pino } from 'pino';
+import {
+  DEFAULT_PAGERDUTY_EVENTS_URL,
+  deadLetterEvent,
+  endpointDisabledEvent,
+  type PagerDutyEvent,
+  postToPagerDuty,
+} from './pagerduty.ts';
+import { deadLetterMessage, endpointDisabledMessage, postToSlack, type SlackMessage } from './slack.ts';
+import { redact, truncate } from './text-limits.ts';
+import type {
+  DeadLetterNotice,
+  EndpointDisabledNotice,
+  NotificationChannel,
+  NotificationChannels,
+  NotificationOutcome,
+} from './types.ts';
+
+export const DEFAULT_NOTIFICATION_TIMEOUT_MS = 10_000;
+
+export interface NotifierOptions {
+  /** Defaults to PagerDuty's public endpoint; tests point it at a local server. */
+  pagerdutyEventsUrl?: string;
+  /** Linked from messages so the reader can find and replay the delivery. */
+  dashboardUrl?: string;
+  logger?: Logger;
+  /** Per-channel budget, so a hanging Slack cannot hold up the worker that dead-lettered. */
+  timeoutMs?: number;
+}
+
+export interface Notifier {
+  deadLetter(channels: NotificationChannels, notice: DeadLetterNotice): Promise<NotificationOutcome[]>;
+  endpointDisabled(
+    channels: NotificationChannels,
+    notice: EndpointDisabledNotice,
+  ): Promise<NotificationOutcome[]>;
+}
+
+interface Message {
+  slack: (dashboardUrl?: string) => SlackMessage;
+  pagerduty: (routingKey: string, dashboardUrl?: string) => PagerDutyEvent;
+  /** Ids only: enough to find the delivery in the logs, nothing secret. */
+  logContext: Record<string, string>;
+}
+
+/** Treats unset, null and blank alike, so an emptied settings field means "off". */
+function configured(value: string | null | undefined): string | null {
+  return value && value.trim() !== '' ? value.trim() : null;
+}
+
+export function createNotifier(options: NotifierOptions = {}): Notifier {
+  const eventsUrl = options.pagerdutyEventsUrl ?? DEFAULT_PAGERDUTY_EVENTS_URL;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_NOTIFICATION_TIMEOUT_MS;
+  const logger = options.logger ?? pino({ enabled: false });
+  const { dashboardUrl } = options;
+
+  async function attempt(
+    channel: NotificationChannel,
+    secret: string,
+    kind: string,
+    context: Record<string, string>,
+    post: () => Promise<void>,
+  ): Promise<NotificationOutcome> {
+    try {
+      await post();
+      logger.info({ ...context, channel, notification: kind }, 'account notified');
+      return { channel, ok: true, error: null };
+    } catch (error) {
+      // Library errors can quote the URL or the request; strip the channel's secret before
+      // the message reaches a log line or the caller.
+      const message = truncate(redact(errorMessage(error), [secret]), 500);
+      logger.warn({ ...context, channel, notification: kind, error: message }, 'account notification failed');
+      return { channel, ok: false, error: message };
+    }
+  }
+
+  async function notify(kind: string, channels: NotificationChannels, message: Message) {
+    const jobs: Promise<NotificationOutcome>[] = [];
+    const slackUrl = configured(channels.slackWebhookUrl);
+    if (slackUrl) {
+      jobs.push(
+        attempt('slack', slackUrl, kind, message.logContext, () =>
+          postToSlack(slackUrl, message.slack(dashboardUrl), timeoutMs),
+        ),
+      );
+    }
+    const routingKey = configured(channels.pagerdutyRoutingKey);
+    if (routingKey) {
+      jobs.push(
+        attempt('pagerduty', routingKey, kind, message.logContext, () =>
+          postToPagerDuty(eventsUrl, message.pagerduty(routingKey, dashboardUrl), timeoutMs),
+        ),
+      );
+    }
+    // Channels are independent: one failing or slow never stops the other.
+    return Promise.all(jobs);
+  }
+
+  return {
+    deadLetter: (channels, notice) =>
+      notify('dead_letter', channels, {
+        slack: (url) => deadLetterMessage(notice, url),
+        pagerduty: (key, url) => deadLetterEvent(key, notice, url),
+        logContext: {
+          accountId: notice.accountId,
+          endpointId: notice.endpointId,
+          deliveryId: notice.deliveryId,
+          eventId: notice.eventId,
+        },
+      }),
+    endpointDisabled: (channels, notice) =>
+      notify('endpoint_disabled', channels, {
+        slack: (url) => endpointDisabledMessage(notice, url),
+        pagerduty: (key, url) => endpointDisabledEvent(key, notice, url),
+        logContext: { accountId: notice.accountId, endpointId: notice.endpointId },
+      }),
+  };
+}
+
+/**
+ * The message and its causes, each once: fetch says only "fetch failed" and keeps ECONNREFUSED in
+ * `cause`; Slack's HTTP error keeps the useful part (e.g. "invalid_token") in `body`.
+ */
+function errorMessage(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth += 1) {
+    const text = current instanceof Error ? current.message : String(current);
+    if (text && !parts.some((p) => p.includes(text))) parts.push(text);
+    const body = (current as { body?: unknown }).body;
+    if (typeof body === 'string' && body.trim() !== '') parts.push(truncate(body.trim(), 200));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(': ') || 'unknown error';
+}

@@ -1,0 +1,156 @@
+import { request } from 'undici';
+import { describeLastError, hostOf, truncate } from './text-limits.ts';
+import type { DeadLetterNotice, EndpointDisabledNotice } from './types.ts';
+
+/**
+ * PagerDuty Events API v2 alert events, hand-written on undici rather than sent with
+ * `@pagerduty/pdjs`: its `event()` builds the URL as `https://${server}/v2/enqueue`, so it cannot
+ * reach a plain-HTTP test server or a proxy path; its `requestTimeout` only starts a timer that
+ * aborts nothing; and on a 429 it sleeps 20 s and retries inside the call (via cross-fetch).
+ *
+ * Field rules (developer.pagerduty.com, "Send an Alert Event"): summary at most 1024 characters,
+ * dedup_key at most 255, severity one of critical/error/warning/info, whole event at most 512 KB.
+ */
+
+export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+const SUMMARY_MAX = 1_024;
+const DEDUP_KEY_MAX = 255;
+/** Keeps custom_details far below the 512 KB event limit whatever the last error carried. */
+const DETAIL_MAX = 4_000;
+
+export interface PagerDutyEvent {
+  routing_key: string;
+  event_action: 'trigger';
+  dedup_key: string;
+  payload: {
+    summary: string;
+    source: string;
+    severity: 'critical' | 'error' | 'warning' | 'info';
+    timestamp: string;
+    component: string;
+    group: string;
+    class: string;
+    custom_details: Record<string, unknown>;
+  };
+  client?: string;
+  client_url?: string;
+  links?: { href: string; text: string }[];
+}
+
+function dashboard(
+  dashboardUrl: string | undefined,
+): Pick<PagerDutyEvent, 'client' | 'client_url' | 'links'> {
+  if (!dashboardUrl) return {};
+  return {
+    client: 'BookFlow Webhooks',
+    client_url: dashboardUrl,
+    links: [{ href: dashboardUrl, text: 'BookFlow dashboard' }],
+  };
+}
+
+export function deadLetterEvent(
+  routingKey: string,
+  notice: DeadLetterNotice,
+  dashboardUrl?: string,
+): PagerDutyEvent {
+  const lastError = describeLastError(notice.lastStatusCode, notice.lastError);
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    // One alert per delivery: a repeated notice (say, after a worker restart) updates it, never duplicates it.
+    dedup_key: truncate(`bookflow-dead-letter-${notice.deliveryId}`, DEDUP_KEY_MAX),
+    payload: {
+      summary: truncate(
+        `BookFlow webhook dead-lettered: ${notice.eventType} to ${notice.endpointUrl} after ${notice.attempts} attempts (${lastError})`,
+        SUMMARY_MAX,
+      ),
+      source: hostOf(notice.endpointUrl),
+      severity: 'error',
+      timestamp: notice.deadLetteredAt.toISOString(),
+      component: `endpoint:${notice.endpointId}`,
+      group: `account:${notice.accountId}`,
+      class: 'webhook_dead_letter',
+      custom_details: {
+        account_id: notice.accountId,
+        endpoint_id: notice.endpointId,
+        endpoint_url: truncate(notice.endpointUrl, DETAIL_MAX),
+        delivery_id: notice.deliveryId,
+        event_id: notice.eventId,
+        event_type: notice.eventType,
+        attempts: notice.attempts,
+        last_status_code: notice.lastStatusCode,
+        last_error: notice.lastError === null ? null : truncate(notice.lastError, DETAIL_MAX),
+        dead_lettered_at: notice.deadLetteredAt.toISOString(),
+        replay: `POST /v1/deliveries/${notice.deliveryId}/replay`,
+      },
+    },
+    ...dashboard(dashboardUrl),
+  };
+}
+
+export function endpointDisabledEvent(
+  routingKey: string,
+  notice: EndpointDisabledNotice,
+  dashboardUrl?: string,
+): PagerDutyEvent {
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: truncate(`bookflow-endpoint-disabled-${notice.endpointId}`, DEDUP_KEY_MAX),
+    payload: {
+      summary: truncate(
+        `BookFlow webhook endpoint disabled: ${notice.endpointUrl} (${notice.reason})`,
+        SUMMARY_MAX,
+      ),
+      source: hostOf(notice.endpointUrl),
+      severity: 'error',
+      timestamp: notice.disabledAt.toISOString(),
+      component: `endpoint:${notice.endpointId}`,
+      group: `account:${notice.accountId}`,
+      class: 'webhook_endpoint_disabled',
+      custom_details: {
+        account_id: notice.accountId,
+        endpoint_id: notice.endpointId,
+        endpoint_url: truncate(notice.endpointUrl, DETAIL_MAX),
+        reason: truncate(notice.reason, DETAIL_MAX),
+        last_status_code: notice.lastStatusCode,
+        held_deliveries: notice.heldDeliveries,
+        disabled_at: notice.disabledAt.toISOString(),
+        re_enable: `PATCH /v1/endpoints/${notice.endpointId}`,
+      },
+    },
+    ...dashboard(dashboardUrl),
+  };
+}
+
+/** Posts one event; resolves on 2xx (PagerDuty answers 202), throws with a short reason otherwise. */
+export async function postToPagerDuty(
+  eventsUrl: string,
+  event: PagerDutyEvent,
+  timeoutMs: number,
+): Promise<void> {
+  const { statusCode, body } = await request(eventsUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'BookFlow-Webhooks/0.1' },
+    body: JSON.stringify(event),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  // Always read the body: undici keeps the connection busy until it is consumed.
+  const text = await body.text();
+  if (statusCode >= 200 && statusCode < 300) return;
+  throw new Error(`PagerDuty answered HTTP ${statusCode}${reasonFrom(text)}`);
+}
+
+/** PagerDuty error bodies look like {"status":"invalid event","message":"...","errors":["..."]}. */
+function reasonFrom(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown; errors?: unknown };
+    const parts = [parsed.message, ...(Array.isArray(parsed.errors) ? parsed.errors : [])].filter(
+      (p): p is string => typeof p === 'string',
+    );
+    return parts.length > 0 ? `: ${truncate(parts.join('; '), 300)}` : '';
+  } catch {
+    return '';
+  }
+}
