@@ -56,7 +56,7 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
     'attempt failed',
   );
   if (decision?.action === 'dead_letter') await afterDeadLetter(deps, job, result, log);
-  if (decision?.action === 'disable_endpoint') await afterDisable(deps, job, log);
+  if (decision?.action === 'disable_endpoint') await afterDisable(deps, job, result, log);
 }
 
 function errorText(result: AttemptResult): string | null {
@@ -115,7 +115,7 @@ async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: 
   });
 }
 
-async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, log: Logger) {
+async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult, log: Logger) {
   log.warn('endpoint answered 410 Gone: disabled, its deliveries are held');
   const account = await getAccount(deps.db, job.account_id);
   if (!account) return;
@@ -123,11 +123,21 @@ async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, log: Logger
     accountId: job.account_id,
     endpointId: job.endpoint_id,
     endpointUrl: job.url,
-    reason: 'The endpoint answered 410 Gone',
+    reason: 'the endpoint answered 410 Gone',
+    lastStatusCode: result.statusCode,
+    heldDeliveries: await heldCount(deps.db, job.endpoint_id),
     disabledAt: new Date(),
   });
 }
 
 function channelsOf(account: { slack_webhook_url: string | null; pagerduty_routing_key: string | null }) {
   return { slackWebhookUrl: account.slack_webhook_url, pagerdutyRoutingKey: account.pagerduty_routing_key };
+}
+
+async function heldCount(db: Db, endpointId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from deliveries where endpoint_id = $1 and status = 'held'`,
+    [endpointId],
+  );
+  return rows[0]?.n ?? 0;
 }
