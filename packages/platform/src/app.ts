@@ -32,12 +32,22 @@ export interface PlatformOverrides {
 }
 
 /** The composition root: everything is wired here and nowhere else. */
-export async function createPlatform(config: PlatformConfig, overrides: PlatformOverrides = {}): Promise<Platform> {
+export async function createPlatform(
+  config: PlatformConfig,
+  overrides: PlatformOverrides = {},
+): Promise<Platform> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const db = overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
+  const db =
+    overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);
   const api = config.roles.includes('api')
-    ? buildApi({ db, metrics, logger, adminToken: config.adminToken, maxPayloadBytes: config.maxPayloadBytes })
+    ? buildApi({
+        db,
+        metrics,
+        logger,
+        adminToken: config.adminToken,
+        maxPayloadBytes: config.maxPayloadBytes,
+      })
     : null;
   const sender =
     overrides.sender ??
@@ -47,7 +57,11 @@ export async function createPlatform(config: PlatformConfig, overrides: Platform
       maxResponseBytes: config.maxResponseBytes,
       connectionsPerOrigin: 50,
     });
-  const notifier = createNotifier({ pagerdutyEventsUrl: config.pagerdutyEventsUrl, dashboardUrl: config.publicUrl, logger });
+  const notifier = createNotifier({
+    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
+    dashboardUrl: config.publicUrl,
+    logger,
+  });
   const worker = config.roles.includes('worker')
     ? new DeliveryWorker(
         { db, sender, metrics, notifier, logger, retryScheduleMs: config.retryScheduleMs },

@@ -2,7 +2,10 @@ import { createPlatform } from './app.ts';
 import { embeddedAdminToken } from './config/admin-token.ts';
 import { ConfigError, loadConfig, type PlatformConfig } from './config/config.ts';
 
-function welcome(config: PlatformConfig, admin: { token: string; generated: boolean; path: string } | null): string {
+function welcome(
+  config: PlatformConfig,
+  admin: { token: string; generated: boolean; path: string } | null,
+): string {
   const url = config.publicUrl;
   const token = admin?.generated ? admin.token : '$(cat .bookflow/admin-token)';
   const lines = [
@@ -61,7 +64,9 @@ main().catch((err) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${err.message}\n`);
   } else {
-    process.stderr.write(`BookFlow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `BookFlow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { accountIdForKey } from '../accounts/accounts.ts';
 import type { Queryable } from '../db/db.ts';

@@ -9,7 +9,9 @@ function fromFastify(error: FastifyError): ApiError | null {
       message: v.message ?? 'is invalid',
       ...(v.params && 'additionalProperty' in v.params ? { property: v.params.additionalProperty } : {}),
     }));
-    const detail = errors.map((e) => `${e.path} ${e.message}${'property' in e ? ` (${e.property})` : ''}`).join('; ');
+    const detail = errors
+      .map((e) => `${e.path} ${e.message}${'property' in e ? ` (${e.property})` : ''}`)
+      .join('; ');
     return new ApiError('validation_failed', detail, { errors });
   }
   switch (error.code) {
@@ -39,7 +41,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(problem.status).type('application/problem+json').send(problem.toProblem(request.url));
   });
   app.setNotFoundHandler((request, reply) => {
-    const problem = new ApiError('route_not_found', `${request.method} ${request.url.split('?')[0]} is not a route`);
+    const problem = new ApiError(
+      'route_not_found',
+      `${request.method} ${request.url.split('?')[0]} is not a route`,
+    );
     return reply.code(404).type('application/problem+json').send(problem.toProblem());
   });
 }

@@ -78,7 +78,8 @@ function roles(raw: string | undefined): Role[] {
       throw new ConfigError(`BOOKFLOW_ROLES may contain "api" and "worker", got "${r}"`);
     }
   }
-  if (list.length === 0) throw new ConfigError('BOOKFLOW_ROLES is empty: give "api", "worker" or "api,worker"');
+  if (list.length === 0)
+    throw new ConfigError('BOOKFLOW_ROLES is empty: give "api", "worker" or "api,worker"');
   return [...new Set(list)] as Role[];
 }
 
@@ -97,7 +98,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   const totalTimeoutMs = duration(env, 'BOOKFLOW_TIMEOUT', 10_000);
   const leaseMs = duration(env, 'BOOKFLOW_LEASE', 60_000);
   if (leaseMs <= totalTimeoutMs) {
-    throw new ConfigError('BOOKFLOW_LEASE must be longer than BOOKFLOW_TIMEOUT, or a slow attempt would be delivered twice');
+    throw new ConfigError(
+      'BOOKFLOW_LEASE must be longer than BOOKFLOW_TIMEOUT, or a slow attempt would be delivered twice',
+    );
   }
   const host = env.HOST ?? '127.0.0.1';
   return {
@@ -117,7 +120,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     leaseMs,
     pollIntervalMs: duration(env, 'BOOKFLOW_POLL_INTERVAL', 1_000),
     reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
-    pagerdutyEventsUrl: env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
+    pagerdutyEventsUrl:
+      env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

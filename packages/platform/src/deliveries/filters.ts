@@ -11,7 +11,11 @@ export interface DeliveryFilter {
  * Builds the WHERE clause, always scoped to the account, values only as parameters. `since` and
  * `until` bound the delivery's creation time (the event's acceptance), half-open [since, until).
  */
-export function whereClause(accountId: string, filter: DeliveryFilter, alias = 'd'): { sql: string; params: unknown[] } {
+export function whereClause(
+  accountId: string,
+  filter: DeliveryFilter,
+  alias = 'd',
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [accountId];
   const parts = [`${alias}.account_id = $1`];
   const add = (column: string, op: string, value: unknown) => {

@@ -46,7 +46,11 @@ export async function getDelivery(db: Queryable, accountId: string, id: string):
   return rows[0] ?? null;
 }
 
-export async function deliveriesOfEvent(db: Queryable, accountId: string, eventId: string): Promise<DeliveryRow[]> {
+export async function deliveriesOfEvent(
+  db: Queryable,
+  accountId: string,
+  eventId: string,
+): Promise<DeliveryRow[]> {
   const { rows } = await db.query<DeliveryRow>(
     `select ${COLUMNS} from deliveries d where d.event_id = $1 and d.account_id = $2 order by d.created_at, d.id`,
     [eventId, accountId],

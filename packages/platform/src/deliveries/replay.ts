@@ -20,10 +20,16 @@ export async function replayDelivery(db: Db, accountId: string, id: string): Pro
     const row = rows[0];
     if (!row) return false;
     if (row.status === 'pending' || row.status === 'delivering') {
-      throw new ApiError('delivery_in_progress', `the delivery is ${row.status}; it cannot be replayed until it ends`);
+      throw new ApiError(
+        'delivery_in_progress',
+        `the delivery is ${row.status}; it cannot be replayed until it ends`,
+      );
     }
     if (row.endpoint_status !== 'enabled') {
-      throw new ApiError('endpoint_disabled', 'the endpoint is disabled; enable it (PATCH enabled: true) to release its held deliveries');
+      throw new ApiError(
+        'endpoint_disabled',
+        'the endpoint is disabled; enable it (PATCH enabled: true) to release its held deliveries',
+      );
     }
     await tx.query(`update deliveries set ${START_SERIES} where id = $1`, [id]);
     await tx.query(`select pg_notify('${DELIVERIES_CHANNEL}', '')`);

@@ -46,7 +46,16 @@ export async function publishEvent(db: Db, input: PublishInput): Promise<Publish
        values ($1, $2, $3, $4, $5, $6, $7, $8)
        on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
        returning id`,
-      [id, input.accountId, input.type, SCHEMA_VERSION, JSON.stringify(envelope), input.idempotencyKey ?? null, hash, createdAt],
+      [
+        id,
+        input.accountId,
+        input.type,
+        SCHEMA_VERSION,
+        JSON.stringify(envelope),
+        input.idempotencyKey ?? null,
+        hash,
+        createdAt,
+      ],
     );
     if (inserted.rowCount === 0) return firstAnswer(tx, input, hash!);
     const fanout = await tx.query(

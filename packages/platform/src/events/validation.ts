@@ -24,7 +24,10 @@ function validatorFor(type: EventType): ValidateFunction {
 /** Throws the problem the API answers for an unknown type or data that breaks the type's schema. */
 export function assertValidEvent(type: string, data: unknown): asserts type is EventType {
   if (!isEventType(type)) {
-    throw new ApiError('unknown_event_type', `"${type}" is not an event type; GET /v1/event-types lists them`);
+    throw new ApiError(
+      'unknown_event_type',
+      `"${type}" is not an event type; GET /v1/event-types lists them`,
+    );
   }
   const validate = validatorFor(type);
   if (!validate(data)) {

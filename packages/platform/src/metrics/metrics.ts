@@ -1,7 +1,9 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../db/db.ts';
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400];
+const LATENCY_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400,
+];
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'none';
 
@@ -81,11 +83,21 @@ export function createMetrics(db: Queryable) {
     help: 'Deliveries currently in the dead letter',
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from deliveries where status = 'dead'`);
+      const { rows } = await db.query<{ n: number }>(
+        `select count(*)::int as n from deliveries where status = 'dead'`,
+      );
       this.set(rows[0]?.n ?? 0);
     },
   });
-  return { registry, eventsPublished, attempts, deadLettered, firstAttemptLatency, endToEndLatency, attemptDuration };
+  return {
+    registry,
+    eventsPublished,
+    attempts,
+    deadLettered,
+    firstAttemptLatency,
+    endToEndLatency,
+    attemptDuration,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

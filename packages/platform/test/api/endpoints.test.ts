@@ -25,7 +25,11 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
     expect((wrong.body as { code: string }).code).toBe('admin_token_required');
     const ok = await t.call('POST', '/v1/accounts', ADMIN_TOKEN, { name: 'Globex' });
     expect(ok.status).toBe(201);
-    expect(ok.body).toMatchObject({ id: expect.stringMatching(/^acct_/), api_key: expect.stringMatching(/^bfk_/), name: 'Globex' });
+    expect(ok.body).toMatchObject({
+      id: expect.stringMatching(/^acct_/),
+      api_key: expect.stringMatching(/^bfk_/),
+      name: 'Globex',
+    });
     const me = await t.call('GET', '/v1/account', (ok.body as { api_key: string }).api_key);
     expect(me.body).toMatchObject({ id: (ok.body as { id: string }).id, name: 'Globex' });
     expect(JSON.stringify(me.body)).not.toContain('bfk_');
@@ -43,7 +47,11 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
     expect(created.status).toBe(201);
     const ep = created.body as { id: string; secret: string };
     expect(ep.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect(created.body).toMatchObject({ url: 'https://hooks.example.com/bookflow', enabled: true, description: 'HubSpot sync' });
+    expect(created.body).toMatchObject({
+      url: 'https://hooks.example.com/bookflow',
+      enabled: true,
+      description: 'HubSpot sync',
+    });
 
     const list = await t.call('GET', '/v1/endpoints', key);
     expect((list.body as { data: Array<{ id: string }> }).data.map((e) => e.id)).toContain(ep.id);
@@ -51,8 +59,15 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
     const one = await t.call('GET', `/v1/endpoints/${ep.id}`, key);
     expect(one.body).not.toHaveProperty('secret');
 
-    const patched = await t.call('PATCH', `/v1/endpoints/${ep.id}`, key, { event_types: ['lead.disqualified'], enabled: false });
-    expect(patched.body).toMatchObject({ event_types: ['lead.disqualified'], enabled: false, disabled_reason: 'manual' });
+    const patched = await t.call('PATCH', `/v1/endpoints/${ep.id}`, key, {
+      event_types: ['lead.disqualified'],
+      enabled: false,
+    });
+    expect(patched.body).toMatchObject({
+      event_types: ['lead.disqualified'],
+      enabled: false,
+      disabled_reason: 'manual',
+    });
     const reenabled = await t.call('PATCH', `/v1/endpoints/${ep.id}`, key, { enabled: true });
     expect(reenabled.body).toMatchObject({ enabled: true, disabled_reason: null });
 
@@ -63,13 +78,38 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
 
   const bad: Array<[string, unknown, number, string]> = [
     ['a bad URL', { url: 'not a url', event_types: ['meeting.booked'] }, 422, 'invalid_url'],
-    ['a non-http scheme', { url: 'ftp://example.com/x', event_types: ['meeting.booked'] }, 422, 'invalid_url'],
-    ['credentials in the URL', { url: 'https://u:p@example.com/x', event_types: ['meeting.booked'] }, 422, 'invalid_url'],
+    [
+      'a non-http scheme',
+      { url: 'ftp://example.com/x', event_types: ['meeting.booked'] },
+      422,
+      'invalid_url',
+    ],
+    [
+      'credentials in the URL',
+      { url: 'https://u:p@example.com/x', event_types: ['meeting.booked'] },
+      422,
+      'invalid_url',
+    ],
     ['empty event_types', { url: 'https://example.com/x', event_types: [] }, 422, 'empty_event_types'],
-    ['an unknown event type', { url: 'https://example.com/x', event_types: ['meeting.exploded'] }, 422, 'unknown_event_type'],
+    [
+      'an unknown event type',
+      { url: 'https://example.com/x', event_types: ['meeting.exploded'] },
+      422,
+      'unknown_event_type',
+    ],
     ['a missing url', { event_types: ['meeting.booked'] }, 400, 'validation_failed'],
-    ['event_types not an array', { url: 'https://example.com/x', event_types: 'meeting.booked' }, 400, 'validation_failed'],
-    ['an oversize URL', { url: `https://example.com/${'a'.repeat(3000)}`, event_types: ['meeting.booked'] }, 400, 'validation_failed'],
+    [
+      'event_types not an array',
+      { url: 'https://example.com/x', event_types: 'meeting.booked' },
+      400,
+      'validation_failed',
+    ],
+    [
+      'an oversize URL',
+      { url: `https://example.com/${'a'.repeat(3000)}`, event_types: ['meeting.booked'] },
+      400,
+      'validation_failed',
+    ],
   ];
 
   it.each(bad)('%s is refused with its code and nothing is written', async (_name, body, status, code) => {
@@ -81,8 +121,13 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
   });
 
-  it('another account gets 404 for this account\'s endpoint, on every verb', async () => {
-    const ep = (await t.call('POST', '/v1/endpoints', key, { url: 'https://example.com/a', event_types: ['call.started'] })).body as { id: string };
+  it("another account gets 404 for this account's endpoint, on every verb", async () => {
+    const ep = (
+      await t.call('POST', '/v1/endpoints', key, {
+        url: 'https://example.com/a',
+        event_types: ['call.started'],
+      })
+    ).body as { id: string };
     const other = (await t.createAccount()).api_key;
     expect((await t.call('GET', `/v1/endpoints/${ep.id}`, other)).status).toBe(404);
     expect((await t.call('PATCH', `/v1/endpoints/${ep.id}`, other, { enabled: false })).status).toBe(404);
@@ -93,7 +138,10 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
 
   it('serves the event-type catalogue with a schema and an example per type', async () => {
     const res = await t.call('GET', '/v1/event-types', null);
-    const body = res.body as { schema_version: string; data: Array<{ type: string; schema: object; example: object; description: string }> };
+    const body = res.body as {
+      schema_version: string;
+      data: Array<{ type: string; schema: object; example: object; description: string }>;
+    };
     expect(body.schema_version).toBe('2026-04-10');
     expect(body.data.map((d) => d.type)).toHaveLength(9);
     for (const d of body.data) {

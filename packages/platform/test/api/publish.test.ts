@@ -40,7 +40,9 @@ describe.each(BACKENDS)('POST /v1/events (%s)', (backend) => {
     const before = await counts(database);
     const data = sampleData('meeting.booked', { seed: 99 });
     const headers = { 'idempotency-key': 'call-123-booked' };
-    const answers = await Promise.all(Array.from({ length: 5 }, () => t.publish(key, 'meeting.booked', data, headers)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.publish(key, 'meeting.booked', data, headers)),
+    );
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(answers.map((a) => (a.body as { id: string }).id)).size).toBe(1);
     const again = await t.publish(key, 'meeting.booked', data, headers);
@@ -48,7 +50,12 @@ describe.each(BACKENDS)('POST /v1/events (%s)', (backend) => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(await counts(database)).toEqual({ events: before.events + 1, deliveries: before.deliveries + 1 });
 
-    const reused = await t.publish(key, 'meeting.booked', sampleData('meeting.booked', { seed: 100 }), headers);
+    const reused = await t.publish(
+      key,
+      'meeting.booked',
+      sampleData('meeting.booked', { seed: 100 }),
+      headers,
+    );
     expect(reused.status).toBe(422);
     expect((reused.body as { code: string }).code).toBe('idempotency_key_reused');
   });
@@ -61,26 +68,98 @@ describe.each(BACKENDS)('POST /v1/events (%s)', (backend) => {
     expect((a.body as { id: string }).id).not.toBe((b.body as { id: string }).id);
   });
 
-  const bad: Array<[string, () => Promise<{ status: number; body: unknown; headers: Record<string, unknown> }>, number, string]> = [
+  const bad: Array<
+    [
+      string,
+      () => Promise<{ status: number; body: unknown; headers: Record<string, unknown> }>,
+      number,
+      string,
+    ]
+  > = [
     ['an unknown type', () => t.publish(key, 'meeting.exploded', {}), 422, 'unknown_event_type'],
-    ['data that breaks the schema', () => t.publish(key, 'meeting.booked', { call_id: 42 }), 422, 'invalid_event_data'],
-    ['a wrong enum value', () => t.publish(key, 'call.ended', { ...sampleData('call.ended'), outcome: 'exploded' }), 422, 'invalid_event_data'],
-    ['a missing data field', () => t.call('POST', '/v1/events', key, { type: 'meeting.booked' }), 400, 'validation_failed'],
-    ['data that is not an object', () => t.call('POST', '/v1/events', key, { type: 'meeting.booked', data: 'x' }), 400, 'validation_failed'],
-    ['an unknown top-level field', () => t.call('POST', '/v1/events', key, { type: 'meeting.booked', data: {}, extra: 1 }), 400, 'validation_failed'],
-    ['malformed JSON', () => t.call('POST', '/v1/events', key, '{"type": "meeting.booked", ', { 'content-type': 'application/json' }), 400, 'malformed_json'],
-    ['a non-JSON content type', () => t.call('POST', '/v1/events', key, 'type=meeting.booked', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type'],
-    ['an oversize body', () => t.publish(key, 'meeting.booked', { ...sampleData('meeting.booked'), summary: 'x'.repeat(70 * 1024) }), 413, 'payload_too_large'],
-    ['no credentials', () => t.call('POST', '/v1/events', null, { type: 'meeting.booked', data: {} }), 401, 'unauthorized'],
-    ['a wrong API key', () => t.call('POST', '/v1/events', 'bfk_nope', { type: 'meeting.booked', data: {} }), 401, 'unauthorized'],
+    [
+      'data that breaks the schema',
+      () => t.publish(key, 'meeting.booked', { call_id: 42 }),
+      422,
+      'invalid_event_data',
+    ],
+    [
+      'a wrong enum value',
+      () => t.publish(key, 'call.ended', { ...sampleData('call.ended'), outcome: 'exploded' }),
+      422,
+      'invalid_event_data',
+    ],
+    [
+      'a missing data field',
+      () => t.call('POST', '/v1/events', key, { type: 'meeting.booked' }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'data that is not an object',
+      () => t.call('POST', '/v1/events', key, { type: 'meeting.booked', data: 'x' }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown top-level field',
+      () => t.call('POST', '/v1/events', key, { type: 'meeting.booked', data: {}, extra: 1 }),
+      400,
+      'validation_failed',
+    ],
+    [
+      'malformed JSON',
+      () =>
+        t.call('POST', '/v1/events', key, '{"type": "meeting.booked", ', {
+          'content-type': 'application/json',
+        }),
+      400,
+      'malformed_json',
+    ],
+    [
+      'a non-JSON content type',
+      () =>
+        t.call('POST', '/v1/events', key, 'type=meeting.booked', {
+          'content-type': 'application/x-www-form-urlencoded',
+        }),
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'an oversize body',
+      () =>
+        t.publish(key, 'meeting.booked', { ...sampleData('meeting.booked'), summary: 'x'.repeat(70 * 1024) }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'no credentials',
+      () => t.call('POST', '/v1/events', null, { type: 'meeting.booked', data: {} }),
+      401,
+      'unauthorized',
+    ],
+    [
+      'a wrong API key',
+      () => t.call('POST', '/v1/events', 'bfk_nope', { type: 'meeting.booked', data: {} }),
+      401,
+      'unauthorized',
+    ],
   ];
 
-  it.each(bad)('%s gets a problem+json with a stable code and writes nothing', async (_name, send, status, code) => {
-    const before = await counts(database);
-    const res = await send();
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.body).toMatchObject({ status, code, type: `https://bookflow.dev/errors/${code}`, title: expect.any(String) });
-    expect(await counts(database)).toEqual(before);
-  });
+  it.each(bad)(
+    '%s gets a problem+json with a stable code and writes nothing',
+    async (_name, send, status, code) => {
+      const before = await counts(database);
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body).toMatchObject({
+        status,
+        code,
+        type: `https://bookflow.dev/errors/${code}`,
+        title: expect.any(String),
+      });
+      expect(await counts(database)).toEqual(before);
+    },
+  );
 });

@@ -34,7 +34,8 @@ describe.each(BACKENDS)('a worker that dies holding leases (%s)', (backend) => {
     const api = await testPlatform(database.db, { roles: ['api'] });
     const account = await api.createAccount();
     await api.createEndpoint(account.api_key, receiver.url);
-    for (let i = 0; i < 20; i++) await api.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: i }));
+    for (let i = 0; i < 20; i++)
+      await api.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: i }));
     await api.platform.stop();
 
     // A worker claims a batch and vanishes without recording anything.

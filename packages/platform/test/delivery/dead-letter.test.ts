@@ -25,8 +25,13 @@ describe.each(BACKENDS)('dead letter, notifications and replay (%s)', (backend) 
     healthy = false;
     database = await openTestDatabase(backend);
     slack = await startReceiver(() => ({ status: 200, body: 'ok' }));
-    pagerduty = await startReceiver(() => ({ status: 202, body: '{"status":"success","message":"Event processed"}' }));
-    endpoint = await startReceiver(() => (healthy ? { status: 200 } : { status: 503, body: 'down for maintenance' }));
+    pagerduty = await startReceiver(() => ({
+      status: 202,
+      body: '{"status":"success","message":"Event processed"}',
+    }));
+    endpoint = await startReceiver(() =>
+      healthy ? { status: 200 } : { status: 503, body: 'down for maintenance' },
+    );
     t = await testPlatform(database.db, {
       retryScheduleMs: [20, 20, 20, 20, 20, 20],
       pagerdutyEventsUrl: pagerduty.url,
@@ -46,7 +51,10 @@ describe.each(BACKENDS)('dead letter, notifications and replay (%s)', (backend) 
   }
 
   it('seven failures dead-letter, notify Slack and PagerDuty; a replay delivers and keeps the history', async () => {
-    const account = await t.createAccount({ slack_webhook_url: slack.url, pagerduty_routing_key: 'R0UTINGKEY123' });
+    const account = await t.createAccount({
+      slack_webhook_url: slack.url,
+      pagerduty_routing_key: 'R0UTINGKEY123',
+    });
     const ep = await t.createEndpoint(account.api_key, endpoint.url);
     const res = await t.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked'));
     const eventId = (res.body as { id: string }).id;
@@ -86,11 +94,19 @@ describe.each(BACKENDS)('dead letter, notifications and replay (%s)', (backend) 
     expect(done!.series).toBe(2);
     expect(done!.trigger).toBe('manual');
     expect(done!.attempts).toHaveLength(8);
-    expect(done!.attempts.at(-1)).toMatchObject({ series: 2, attempt: 1, trigger: 'manual', outcome: 'succeeded' });
+    expect(done!.attempts.at(-1)).toMatchObject({
+      series: 2,
+      attempt: 1,
+      trigger: 'manual',
+      outcome: 'succeeded',
+    });
     expect(done!.attempts[0]).toMatchObject({ series: 1, attempt: 1, trigger: 'publish', outcome: 'failed' });
 
     // Replaying something still in flight or unknown is refused clearly.
-    expect((await t.call('POST', '/v1/deliveries/00000000-0000-4000-8000-000000000000/replay', account.api_key)).status).toBe(404);
+    expect(
+      (await t.call('POST', '/v1/deliveries/00000000-0000-4000-8000-000000000000/replay', account.api_key))
+        .status,
+    ).toBe(404);
   });
 
   it('bulk replay by endpoint and time range queues only the matching dead deliveries', async () => {
@@ -101,7 +117,11 @@ describe.each(BACKENDS)('dead letter, notifications and replay (%s)', (backend) 
       await t.createEndpoint(account.api_key, other.url);
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await t.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: i }));
+        const res = await t.publish(
+          account.api_key,
+          'meeting.booked',
+          sampleData('meeting.booked', { seed: i }),
+        );
         ids.push((res.body as { id: string }).id);
         await new Promise((r) => setTimeout(r, 5)); // distinct creation times for the range filter
       }
@@ -117,7 +137,11 @@ describe.each(BACKENDS)('dead letter, notifications and replay (%s)', (backend) 
       healthy = true;
       const before = endpoint.requests.length;
       // [since, until) covers the first two events, on endpoint 1 only.
-      const bulk = await t.call('POST', '/v1/deliveries/replay', account.api_key, { endpoint_id: ep1.id, since, until });
+      const bulk = await t.call('POST', '/v1/deliveries/replay', account.api_key, {
+        endpoint_id: ep1.id,
+        since,
+        until,
+      });
       expect(bulk.status).toBe(202);
       expect(bulk.body).toEqual({ queued: 2 });
       await endpoint.waitFor(before + 2);

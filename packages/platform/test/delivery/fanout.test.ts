@@ -66,14 +66,21 @@ describe.each(BACKENDS)('publish and fan-out (%s)', (backend) => {
       verifyBookFlow({ headers: req.headers, body: req.body, secrets: [ep.secret] });
       const verified = new Webhook(ep.secret).verify(req.body, req.headers as Record<string, string>);
       expect(verified).toEqual(envelope);
-      expect(() => new Webhook(epA === ep ? epB.secret : epA.secret).verify(req.body, req.headers as Record<string, string>)).toThrow();
+      expect(() =>
+        new Webhook(epA === ep ? epB.secret : epA.secret).verify(
+          req.body,
+          req.headers as Record<string, string>,
+        ),
+      ).toThrow();
     }
     await new Promise((r) => setTimeout(r, 200));
     expect(other.requests).toHaveLength(0);
     expect(a.requests).toHaveLength(1);
 
     const deliveries = await t.call('GET', `/v1/events/${eventId}/deliveries`, account.api_key);
-    const list = (deliveries.body as { data: Array<{ status: string; attempts: Array<{ status_code: number }> }> }).data;
+    const list = (
+      deliveries.body as { data: Array<{ status: string; attempts: Array<{ status_code: number }> }> }
+    ).data;
     expect(list).toHaveLength(2);
     await eventually(async () => {
       const again = await t.call('GET', `/v1/events/${eventId}/deliveries`, account.api_key);
@@ -88,7 +95,11 @@ describe.each(BACKENDS)('publish and fan-out (%s)', (backend) => {
     await t.createEndpoint(account.api_key, r.url, ['meeting.booked']);
     const res = await t.publish(account.api_key, 'trial.ending', sampleData('trial.ending', { seed: 1 }));
     expect(res.status).toBe(202);
-    const deliveries = await t.call('GET', `/v1/events/${(res.body as { id: string }).id}/deliveries`, account.api_key);
+    const deliveries = await t.call(
+      'GET',
+      `/v1/events/${(res.body as { id: string }).id}/deliveries`,
+      account.api_key,
+    );
     expect((deliveries.body as { data: unknown[] }).data).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(r.requests).toHaveLength(0);

@@ -9,7 +9,16 @@ type Delivery = {
   id: string;
   status: string;
   attempt_count: number;
-  attempts: Array<{ attempt: number; outcome: string; status_code: number | null; error_kind: string | null; started_at: string; duration_ms: number; error: string | null; response_body: string | null }>;
+  attempts: Array<{
+    attempt: number;
+    outcome: string;
+    status_code: number | null;
+    error_kind: string | null;
+    started_at: string;
+    duration_ms: number;
+    error: string | null;
+    response_body: string | null;
+  }>;
 };
 
 /** A port nothing listens on: bind, read the port, close. */
@@ -29,7 +38,11 @@ describe.each(BACKENDS)('retries (%s)', (backend) => {
 
   beforeEach(async () => {
     database = await openTestDatabase(backend);
-    t = await testPlatform(database.db, { retryScheduleMs: SCHEDULE, totalTimeoutMs: 500, pollIntervalMs: 50 });
+    t = await testPlatform(database.db, {
+      retryScheduleMs: SCHEDULE,
+      totalTimeoutMs: 500,
+      pollIntervalMs: 50,
+    });
   });
 
   afterEach(async () => {
@@ -83,7 +96,12 @@ describe.each(BACKENDS)('retries (%s)', (backend) => {
   const failures: Array<[string, () => Promise<string>, string]> = [
     ['a timeout', async () => (await receiver(() => ({ status: 200, hang: true }))).url, 'timeout'],
     ['a refused connection', async () => `http://127.0.0.1:${await closedPort()}/hook`, 'connection_refused'],
-    ['a 301 redirect (not followed)', async () => (await receiver(() => ({ status: 301, headers: { location: 'http://127.0.0.1:1/x' } }))).url, 'redirect'],
+    [
+      'a 301 redirect (not followed)',
+      async () =>
+        (await receiver(() => ({ status: 301, headers: { location: 'http://127.0.0.1:1/x' } }))).url,
+      'redirect',
+    ],
     ['a DNS failure', async () => 'http://bookflow-test.invalid/hook', 'dns'],
     ['a 500', async () => (await receiver(() => ({ status: 500 }))).url, 'http_status'],
   ];
@@ -102,7 +120,9 @@ describe.each(BACKENDS)('retries (%s)', (backend) => {
   });
 
   it('429 with Retry-After waits the longer of the schedule and Retry-After', async () => {
-    const r = await receiver((i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const r = await receiver((i) =>
+      i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
     const { key, eventId } = await publishTo(r.url);
     await r.waitFor(2, 5_000);
     expect(r.requests[1]!.at - r.requests[0]!.at).toBeGreaterThanOrEqual(1_000 - 5);
@@ -118,7 +138,11 @@ describe.each(BACKENDS)('retries (%s)', (backend) => {
     const r = await receiver(() => (gone ? { status: 410 } : { status: 200 }));
     const account = await t.createAccount();
     const ep = await t.createEndpoint(account.api_key, r.url);
-    const first = await t.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: 1 }));
+    const first = await t.publish(
+      account.api_key,
+      'meeting.booked',
+      sampleData('meeting.booked', { seed: 1 }),
+    );
     await r.waitFor(1);
     const endpoint = await eventually(async () => {
       const res = await t.call('GET', `/v1/endpoints/${ep.id}`, account.api_key);
@@ -127,7 +151,11 @@ describe.each(BACKENDS)('retries (%s)', (backend) => {
     });
     expect(endpoint.disabled_reason).toBe('gone_410');
     // New events for a disabled endpoint are kept as held, not dropped and not sent.
-    const second = await t.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: 2 }));
+    const second = await t.publish(
+      account.api_key,
+      'meeting.booked',
+      sampleData('meeting.booked', { seed: 2 }),
+    );
     const held = await t.call('GET', '/v1/deliveries?status=held', account.api_key);
     expect((held.body as { data: unknown[] }).data).toHaveLength(2);
     await new Promise((resolve) => setTimeout(resolve, 300));

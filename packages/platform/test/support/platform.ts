@@ -38,7 +38,13 @@ export async function testPlatform(db: Db, overrides: Partial<PlatformConfig> = 
 /** Small helpers over app.inject for the calls every test makes. */
 export function client(platform: Platform) {
   const api = platform.api!;
-  async function call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, key: string | null, body?: unknown, headers: Record<string, string> = {}) {
+  async function call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    key: string | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const res = await api.inject({
       method,
       url,
@@ -74,7 +80,10 @@ function safeJson(text: string): unknown {
 }
 
 /** Polls until check() returns a truthy value or the time runs out. For states reached asynchronously. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

@@ -21,7 +21,9 @@ export interface Reply {
  * A real HTTP server on 127.0.0.1 standing in for a customer's endpoint. `respond` decides each
  * answer from the request and how many came before it.
  */
-export async function startReceiver(respond: (req: ReceivedRequest, index: number) => Reply = () => ({ status: 200 })) {
+export async function startReceiver(
+  respond: (req: ReceivedRequest, index: number) => Reply = () => ({ status: 200 }),
+) {
   const requests: ReceivedRequest[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const server: Server = createServer((req, res) => {
@@ -63,7 +65,13 @@ export async function startReceiver(respond: (req: ReceivedRequest, index: numbe
           () => reject(new Error(`expected ${count} requests, got ${requests.length} in ${timeoutMs} ms`)),
           timeoutMs,
         );
-        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
       });
     },
     close(): Promise<void> {

@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { type Account, createAccount, getAccount, updateNotificationSettings } from '../../accounts/accounts.ts';
+import {
+  type Account,
+  createAccount,
+  getAccount,
+  updateNotificationSettings,
+} from '../../accounts/accounts.ts';
 import type { Db } from '../../db/db.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
@@ -22,7 +27,9 @@ function present(account: Account) {
 }
 
 export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: string | null }): void {
-  app.post<{ Body: { name?: string; slack_webhook_url?: string | null; pagerduty_routing_key?: string | null } }>(
+  app.post<{
+    Body: { name?: string; slack_webhook_url?: string | null; pagerduty_routing_key?: string | null };
+  }>(
     '/v1/accounts',
     {
       onRequest: adminAuth(deps.adminToken),
@@ -36,7 +43,10 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      const { account, apiKey } = await createAccount(deps.db, { ...body, name: body.name ?? 'Unnamed account' });
+      const { account, apiKey } = await createAccount(deps.db, {
+        ...body,
+        name: body.name ?? 'Unnamed account',
+      });
       request.log.info({ account_id: account.id }, 'account created');
       return reply.code(201).send({ ...present(account), api_key: apiKey });
     },

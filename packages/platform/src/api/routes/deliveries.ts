@@ -28,14 +28,21 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db }): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...filterProps, limit: { type: 'string', pattern: '^[0-9]+$' }, cursor: { type: 'string', maxLength: 200 } },
+          properties: {
+            ...filterProps,
+            limit: { type: 'string', pattern: '^[0-9]+$' },
+            cursor: { type: 'string', maxLength: 200 },
+          },
         },
       },
     },
     async (request) => {
       const { limit: rawLimit, cursor, ...filter } = request.query;
       const limit = parseLimit(rawLimit);
-      const rows = await listDeliveries(deps.db, request.accountId, filter, { limit, before: decodeCursor(cursor) });
+      const rows = await listDeliveries(deps.db, request.accountId, filter, {
+        limit,
+        before: decodeCursor(cursor),
+      });
       const last = rows.at(-1);
       return {
         data: rows.map(presentDelivery),
@@ -45,13 +52,16 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db }): void {
   );
 
   app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { onRequest }, async (request) => {
-    const delivery = isUuid(request.params.id) ? await getDelivery(deps.db, request.accountId, request.params.id) : null;
+    const delivery = isUuid(request.params.id)
+      ? await getDelivery(deps.db, request.accountId, request.params.id)
+      : null;
     if (!delivery) throw new ApiError('not_found', 'no delivery with this id');
     return presentDeliveryWithAttempts(delivery, await attemptsOf(deps.db, [delivery.id]));
   });
 
   app.post<{ Params: { id: string } }>('/v1/deliveries/:id/replay', { onRequest }, async (request, reply) => {
-    const found = isUuid(request.params.id) && (await replayDelivery(deps.db, request.accountId, request.params.id));
+    const found =
+      isUuid(request.params.id) && (await replayDelivery(deps.db, request.accountId, request.params.id));
     if (!found) throw new ApiError('not_found', 'no delivery with this id');
     request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
     return reply.code(202).send({ id: request.params.id, status: 'pending' });

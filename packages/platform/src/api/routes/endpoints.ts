@@ -41,7 +41,10 @@ export function assertValidUrl(raw: string): void {
     throw new ApiError('invalid_url', `the URL must use http or https, not ${url.protocol.replace(':', '')}`);
   }
   if (url.username || url.password) {
-    throw new ApiError('invalid_url', 'the URL must not carry credentials; use the signature to authenticate');
+    throw new ApiError(
+      'invalid_url',
+      'the URL must not carry credentials; use the signature to authenticate',
+    );
   }
   if (url.hash) throw new ApiError('invalid_url', 'the URL must not have a #fragment');
 }
@@ -52,7 +55,10 @@ export function assertValidEventTypes(types: string[]): void {
   }
   const unknown = types.filter((t) => !isEventType(t));
   if (unknown.length > 0) {
-    throw new ApiError('unknown_event_type', `unknown event type(s): ${unknown.join(', ')}; known: ${EVENT_TYPES.join(', ')}`);
+    throw new ApiError(
+      'unknown_event_type',
+      `unknown event type(s): ${unknown.join(', ')}; known: ${EVENT_TYPES.join(', ')}`,
+    );
   }
 }
 
@@ -70,7 +76,12 @@ export function endpointRoutes(app: FastifyInstance, deps: { db: Db }): void {
     {
       onRequest,
       schema: {
-        body: { type: 'object', additionalProperties: false, required: ['url', 'event_types'], properties: bodyProps },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'event_types'],
+          properties: bodyProps,
+        },
       },
     },
     async (request, reply) => {

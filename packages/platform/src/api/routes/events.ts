@@ -18,7 +18,10 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
     {
       onRequest,
       schema: {
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } } },
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
+        },
         body: {
           type: 'object',
           additionalProperties: false,
@@ -31,22 +34,34 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
       const { type, data } = request.body;
       assertValidEvent(type, data);
       const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
-      const result = await publishEvent(deps.db, { accountId: request.accountId, type, data, idempotencyKey });
+      const result = await publishEvent(deps.db, {
+        accountId: request.accountId,
+        type,
+        data,
+        idempotencyKey,
+      });
       if (result.created) deps.metrics.eventsPublished.inc({ type });
-      request.log.info({ event_id: result.id, type, deliveries: result.deliveries, replayed: !result.created }, 'event accepted');
+      request.log.info(
+        { event_id: result.id, type, deliveries: result.deliveries, replayed: !result.created },
+        'event accepted',
+      );
       if (!result.created) reply.header('idempotent-replayed', 'true');
       return reply.code(202).send({ id: result.id });
     },
   );
 
   app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request) => {
-    const event = isUuid(request.params.id) ? await getEvent(deps.db, request.accountId, request.params.id) : null;
+    const event = isUuid(request.params.id)
+      ? await getEvent(deps.db, request.accountId, request.params.id)
+      : null;
     if (!event) throw new ApiError('not_found', 'no event with this id');
     return JSON.parse(event.body);
   });
 
   app.get<{ Params: { id: string } }>('/v1/events/:id/deliveries', { onRequest }, async (request) => {
-    const event = isUuid(request.params.id) ? await getEvent(deps.db, request.accountId, request.params.id) : null;
+    const event = isUuid(request.params.id)
+      ? await getEvent(deps.db, request.accountId, request.params.id)
+      : null;
     if (!event) throw new ApiError('not_found', 'no event with this id');
     const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
     const attempts = await attemptsOf(

@@ -40,5 +40,8 @@ export function presentAttempt(a: AttemptRow) {
 }
 
 export function presentDeliveryWithAttempts(d: DeliveryRow, attempts: AttemptRow[]) {
-  return { ...presentDelivery(d), attempts: attempts.filter((a) => a.delivery_id === d.id).map(presentAttempt) };
+  return {
+    ...presentDelivery(d),
+    attempts: attempts.filter((a) => a.delivery_id === d.id).map(presentAttempt),
+  };
 }

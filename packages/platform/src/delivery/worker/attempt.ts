@@ -46,7 +46,11 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
   const kept = await record(deps, job, startedAt, result, decision);
   observe(deps, job, result, kept);
   if (!kept) return;
-  const log = deps.logger.child({ delivery_id: job.id, event_id: job.event_id, endpoint_id: job.endpoint_id });
+  const log = deps.logger.child({
+    delivery_id: job.id,
+    event_id: job.event_id,
+    endpoint_id: job.endpoint_id,
+  });
   if (result.ok) {
     log.debug({ attempt: job.attempt, status: result.statusCode }, 'delivered');
     return;
@@ -71,7 +75,12 @@ async function record(
   result: AttemptResult,
   decision: RetryDecision | null,
 ): Promise<boolean> {
-  const base = { id: job.id, workerId: deps.workerId, statusCode: result.statusCode, error: errorText(result) };
+  const base = {
+    id: job.id,
+    workerId: deps.workerId,
+    statusCode: result.statusCode,
+    error: errorText(result),
+  };
   return deps.db.transaction(async (tx) => {
     let kept: boolean;
     if (decision === null) kept = await markSucceeded(tx, base);
@@ -88,7 +97,10 @@ async function record(
 
 function observe(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult, kept: boolean): void {
   const m = deps.metrics;
-  m.attempts.inc({ outcome: result.ok ? 'succeeded' : 'failed', status_class: statusClass(result.statusCode) });
+  m.attempts.inc({
+    outcome: result.ok ? 'succeeded' : 'failed',
+    status_class: statusClass(result.statusCode),
+  });
   m.attemptDuration.observe(result.durationMs / 1000);
   if (!kept) return;
   const sinceEvent = (Date.now() - job.event_created_at.getTime()) / 1000;

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DELIVERIES_CHANNEL } from '../../events/publish.ts';
-import { randomBytes } from 'node:crypto';
 import { type ClaimedDelivery, claimDue } from '../queue/claim.ts';
 import { msUntilNextDue, reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
@@ -93,7 +93,10 @@ export class DeliveryWorker {
     const task = attemptDelivery(this.deps, job)
       .catch((err) => {
         // The attempt's outcome could not be recorded; the lease will return the delivery to the queue.
-        this.logger.error({ err, delivery_id: job.id, event_id: job.event_id }, 'recording the attempt failed');
+        this.logger.error(
+          { err, delivery_id: job.id, event_id: job.event_id },
+          'recording the attempt failed',
+        );
       })
       .finally(() => {
         this.inFlight.delete(task);
