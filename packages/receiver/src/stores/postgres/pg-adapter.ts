@@ -1,0 +1,68 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Db, Queryable, QueryResult } from './db.ts';
+
+function queryable(client: Pool | PoolClient): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const result = await client.query(sql, params as unknown[] | undefined);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      // Without parameters node-postgres uses the simple protocol, which runs several statements.
+      await client.query(sql);
+    },
+  };
+}
+
+export interface PgAdapterOptions {
+  /** Close the pool in `close()`. Default true; pass false when the application shares its pool. */
+  ownsPool?: boolean;
+}
+
+/** Adapts a node-postgres Pool. */
+export function fromPgPool(pool: Pool, options: PgAdapterOptions = {}): Db {
+  const base = queryable(pool);
+  return {
+    ...base,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(queryable(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onNotify) {
+      // LISTEN is per connection, so the listener keeps one client out of the pool until stopped.
+      const client = await pool.connect();
+      const handler = (message: { channel: string; payload?: string }) => {
+        if (message.channel === channel) onNotify(message.payload ?? '');
+      };
+      client.on('notification', handler);
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      return async () => {
+        client.off('notification', handler);
+        try {
+          await client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
+          client.release();
+        } catch (error) {
+          client.release(error as Error);
+        }
+      };
+    },
+    async close() {
+      if (options.ownsPool ?? true) await pool.end();
+    },
+  };
+}
+
+/** Channels are identifiers, which cannot be bound as parameters; quote them instead. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

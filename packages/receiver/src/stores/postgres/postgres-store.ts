@@ -1,0 +1,120 @@
+import type { IncomingJob } from '../../jobs/job.ts';
+import type { Ledger } from '../../ledger/ledger.ts';
+import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import type { Db } from './db.ts';
+import { migrate } from './migrate.ts';
+import { withRetries } from './retryable-errors.ts';
+import { acceptJob } from './sql/accept.ts';
+import { claimJobs } from './sql/claim.ts';
+import { completeJob } from './sql/complete.ts';
+import { deadLetterJob } from './sql/dead-letter.ts';
+import { queueDepth } from './sql/depth.ts';
+import { extendLease } from './sql/extend-lease.ts';
+import { getLedgerEntry } from './sql/ledger-get.ts';
+import { putLedgerEntry } from './sql/ledger-put.ts';
+import { listDeadLetters } from './sql/list-dead-letters.ts';
+import { reapExpiredLeases } from './sql/reap.ts';
+import { releaseJob } from './sql/release.ts';
+import { replayDeadLetter } from './sql/replay-dead-letter.ts';
+import { retryJob } from './sql/retry.ts';
+import { sweepExpired } from './sql/sweep-expired.ts';
+
+/** The channel the jobs table's insert trigger (migration 0001) and a replay notify. */
+export const JOBS_CHANNEL = 'bookflow_receiver_jobs';
+
+export interface PostgresStoreOptions {
+  db: Db;
+  /** How long an event id is remembered. Default 7 days. */
+  dedupeTtlMs?: number;
+  /** Rows deleted per sweep statement. Default 1000. */
+  sweepBatchSize?: number;
+  /** Apply the receiver's migrations before first use. Default true. */
+  migrate?: boolean;
+}
+
+/** The default store: dedupe, queue, dead letter and ledger in the application's Postgres. */
+export class PostgresStore implements ReceiverStore {
+  readonly kind = 'postgres';
+  readonly ledger: Ledger;
+  readonly #db: Db;
+  readonly #ttlMs: number;
+  readonly #batch: number;
+
+  private constructor(options: PostgresStoreOptions) {
+    this.#db = options.db;
+    this.#ttlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
+    this.#batch = options.sweepBatchSize ?? 1000;
+    const db = this.#db;
+    this.ledger = {
+      get: (eventId, stepKey) => withRetries(() => getLedgerEntry(db, eventId, stepKey)),
+      put: (eventId, stepKey, value, now) =>
+        withRetries(() => putLedgerEntry(db, eventId, stepKey, value, now)),
+    };
+  }
+
+  /** Creates the store and, unless told otherwise, migrates the receiver's tables. */
+  static async create(options: PostgresStoreOptions): Promise<PostgresStore> {
+    if (options.migrate ?? true) await migrate(options.db);
+    return new PostgresStore(options);
+  }
+
+  get db(): Db {
+    return this.#db;
+  }
+
+  accept(job: IncomingJob) {
+    return withRetries(() => acceptJob(this.#db, job, this.#ttlMs));
+  }
+
+  claim({ workerId, limit, leaseMs, now }: ClaimOptions) {
+    return withRetries(() => claimJobs(this.#db, workerId, limit, leaseMs, now));
+  }
+
+  extendLease(eventId: string, workerId: string, until: Date) {
+    return withRetries(() => extendLease(this.#db, eventId, workerId, until));
+  }
+
+  complete(eventId: string, workerId: string) {
+    return withRetries(() => completeJob(this.#db, eventId, workerId));
+  }
+
+  retry(eventId: string, workerId: string, runAt: Date, error: string) {
+    return withRetries(() => retryJob(this.#db, eventId, workerId, runAt, error));
+  }
+
+  deadLetter(eventId: string, workerId: string, at: Date, error: string) {
+    return withRetries(() => deadLetterJob(this.#db, eventId, workerId, at, error));
+  }
+
+  release(eventId: string, workerId: string, now: Date) {
+    return withRetries(() => releaseJob(this.#db, eventId, workerId, now));
+  }
+
+  reapExpiredLeases(now: Date) {
+    return withRetries(() => reapExpiredLeases(this.#db, now));
+  }
+
+  sweepExpired(now: Date) {
+    return sweepExpired(this.#db, now, this.#batch);
+  }
+
+  listDeadLetters(options: { limit?: number } = {}) {
+    return listDeadLetters(this.#db, options.limit ?? 100);
+  }
+
+  replayDeadLetter(eventId: string, now: Date) {
+    return replayDeadLetter(this.#db, eventId, now);
+  }
+
+  depth() {
+    return queueDepth(this.#db);
+  }
+
+  subscribe(onJob: () => void) {
+    return this.#db.listen(JOBS_CHANNEL, () => onJob());
+  }
+
+  close() {
+    return this.#db.close();
+  }
+}

@@ -1,0 +1,12 @@
+import type { Queryable } from '../db.ts';
+
+const SQL = `
+UPDATE bookflow_receiver_jobs
+SET status = 'queued', run_at = $3, last_error = $4, locked_by = NULL, locked_until = NULL
+WHERE event_id = $1 AND locked_by = $2 AND status = 'running'
+RETURNING event_id`;
+
+export async function retryJob(db: Queryable, eventId: string, workerId: string, runAt: Date, error: string) {
+  const { rows } = await db.query(SQL, [eventId, workerId, runAt, error]);
+  return rows.length === 1;
+}
