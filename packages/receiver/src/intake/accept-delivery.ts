@@ -1,0 +1,80 @@
+import type { HeaderSource } from '@bookflow/events';
+import { WebhookVerificationError } from '@bookflow/events';
+import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
+import type { ReceiverMetrics } from '../metrics/metrics.ts';
+import type { ReceiverStore } from '../stores/store.ts';
+import { type VerificationOptions, verifyDelivery } from '../verification/verify-delivery.ts';
+import { headersOfInterest, InvalidPayloadError, parseEnvelope } from './parse-envelope.ts';
+import { type AckResponse, ok, problem } from './problems.ts';
+
+/** A delivery as any framework hands it over: headers and the raw, unparsed body. */
+export interface DeliveryRequest {
+  headers: HeaderSource;
+  body: Uint8Array | string;
+}
+
+export interface IntakeDeps {
+  store: ReceiverStore;
+  verification: VerificationOptions;
+  metrics: ReceiverMetrics;
+  log: ReceiverLogger;
+  clock: () => Date;
+  /** Called after a job is enqueued, so the local worker starts on it without waiting for a poll. */
+  onEnqueued: () => void;
+}
+
+/**
+ * The whole request path: verify the raw bytes, parse tolerantly, dedupe+enqueue in one store
+ * step, answer. Nothing else runs before the answer: handlers, CRMs and alerts all wait for the
+ * worker. Never throws; every outcome is an HTTP answer.
+ */
+export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest): Promise<AckResponse> {
+  const started = performance.now();
+  const finish = (response: AckResponse, outcome: string) => {
+    deps.metrics.ackDuration.observe({ outcome }, (performance.now() - started) / 1000);
+    return response;
+  };
+
+  try {
+    verifyDelivery(request.headers, request.body, { ...deps.verification, now: deps.clock });
+  } catch (error) {
+    if (!(error instanceof WebhookVerificationError)) throw error;
+    deps.metrics.verificationFailures.inc({ reason: error.reason });
+    deps.log.warn({ reason: error.reason, detail: error.message }, 'webhook rejected: verification failed');
+    return finish(problem(error.reason, error.message), 'rejected');
+  }
+
+  let envelope: ReturnType<typeof parseEnvelope>;
+  try {
+    envelope = parseEnvelope(request.body, request.headers);
+  } catch (error) {
+    if (!(error instanceof InvalidPayloadError)) throw error;
+    deps.metrics.invalidPayloads.inc();
+    deps.log.warn({ detail: error.message }, 'webhook rejected: not an event envelope');
+    return finish(problem('invalid_payload', error.message), 'rejected');
+  }
+
+  try {
+    const outcome = await deps.store.accept({
+      eventId: envelope.id,
+      eventType: envelope.type,
+      schemaVersion: envelope.schemaVersion,
+      payload: envelope.payload,
+      headers: headersOfInterest(request.headers),
+      receivedAt: deps.clock(),
+    });
+    const duplicate = outcome === 'duplicate';
+    deps.metrics.recordReceived(envelope.type, duplicate);
+    if (duplicate) {
+      deps.log.debug({ eventId: envelope.id, eventType: envelope.type }, 'duplicate delivery acknowledged');
+    } else {
+      deps.onEnqueued();
+    }
+    return finish(ok({ id: envelope.id, status: duplicate ? 'duplicate' : 'accepted' }), outcome);
+  } catch (error) {
+    // 503 makes the sender retry later: the event is not lost, only delayed.
+    deps.metrics.storeErrors.inc({ operation: 'accept' });
+    deps.log.error({ eventId: envelope.id, err: errorFields(error) }, 'storing the event failed');
+    return finish(problem('store_unavailable'), 'store_error');
+  }
+}

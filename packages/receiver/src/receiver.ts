@@ -1,0 +1,128 @@
+import { hostname } from 'node:os';
+import type { EventType, SigningSecret } from '@bookflow/events';
+import type { Alerter } from './alerts/alert.ts';
+import { DeadLetters } from './dead-letter/dead-letters.ts';
+import { acceptDelivery, type DeliveryRequest } from './intake/accept-delivery.ts';
+import type { AckResponse } from './intake/problems.ts';
+import { type ReceiverLogger, silentLogger } from './logging/logger.ts';
+import { ReceiverMetrics } from './metrics/metrics.ts';
+import type { ReceiverStore } from './stores/store.ts';
+import { type AnyEventHandler, type EventHandler, HandlerRegistry } from './worker/handlers.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './worker/retry-policy.ts';
+import { Worker, type WorkerOptions } from './worker/worker.ts';
+
+export interface ReceiverOptions {
+  /** Where dedupe keys, jobs, the dead letter and the ledger live. */
+  store: ReceiverStore;
+  /** The endpoint's signing secrets (`whsec_...`); list two while rotating. */
+  secrets: readonly SigningSecret[];
+  /** Allowed clock difference for `webhook-timestamp`. Default 300 s. */
+  toleranceSeconds?: number;
+  /** Also accept the body-only `X-BookFlow-Signature` scheme. Default false (see README). */
+  acceptBookFlowSignature?: boolean;
+  /** Delays between handler attempts; their count + 1 attempts precede the dead letter. */
+  retry?: RetryPolicy;
+  worker?: WorkerOptions;
+  /** Told when an event is dead-lettered (SlackAlerter, PagerDutyAlerter or your own). */
+  alerts?: readonly Alerter[];
+  /** Pass one to share a registry; by default the receiver has its own. */
+  metrics?: ReceiverMetrics;
+  logger?: ReceiverLogger;
+  /** The receiver's clock; injectable for tests of TTLs, leases and retries. */
+  clock?: () => Date;
+  /** Names this receiver in alerts. Default the host name. */
+  source?: string;
+}
+
+/**
+ * The receiver kit's composition root: the request path (`handle`, used by every adapter), the
+ * worker that runs registered handlers, and the dead letter.
+ */
+export class Receiver {
+  readonly store: ReceiverStore;
+  readonly metrics: ReceiverMetrics;
+  readonly deadLetters: DeadLetters;
+  readonly worker: Worker;
+  readonly log: ReceiverLogger;
+  readonly #handlers = new HandlerRegistry();
+  readonly #options: ReceiverOptions;
+  readonly #clock: () => Date;
+
+  constructor(options: ReceiverOptions) {
+    if (options.secrets.length === 0) {
+      throw new TypeError('createReceiver: at least one webhook secret is required (whsec_...)');
+    }
+    this.#options = options;
+    this.store = options.store;
+    this.#clock = options.clock ?? (() => new Date());
+    this.log = options.logger ?? silentLogger;
+    this.metrics = options.metrics ?? new ReceiverMetrics();
+    this.metrics.setDepthSource(() => this.store.depth());
+    const common = { store: this.store, metrics: this.metrics, log: this.log, clock: this.#clock };
+    this.worker = new Worker(
+      {
+        ...common,
+        handlers: this.#handlers,
+        retry: options.retry ?? DEFAULT_RETRY_POLICY,
+        alerts: options.alerts ?? [],
+        source: options.source ?? hostname(),
+      },
+      options.worker,
+    );
+    this.deadLetters = new DeadLetters({ ...common, wake: () => this.worker.wake() });
+  }
+
+  /** Registers the handler for one event type; `event.data` is typed from the events package. */
+  on<T extends EventType>(type: T, handler: EventHandler<T>): this {
+    this.#handlers.on(type, handler);
+    return this;
+  }
+
+  /** Registers a handler for every type without its own, including types newer than this kit. */
+  onAny(handler: AnyEventHandler): this {
+    this.#handlers.onAny(handler);
+    return this;
+  }
+
+  /**
+   * The framework-neutral request path: verify, parse, dedupe+enqueue, answer. Adapters call it
+   * with the raw body; call it yourself for a framework without an adapter.
+   */
+  handle(request: DeliveryRequest): Promise<AckResponse> {
+    return acceptDelivery(
+      {
+        store: this.store,
+        verification: {
+          secrets: this.#options.secrets,
+          toleranceSeconds: this.#options.toleranceSeconds,
+          acceptBookFlowSignature: this.#options.acceptBookFlowSignature,
+        },
+        metrics: this.metrics,
+        log: this.log,
+        clock: this.#clock,
+        onEnqueued: () => this.worker.wake(),
+      },
+      request,
+    );
+  }
+
+  /** Starts the worker. A process can receive without working (and the other way round). */
+  start(): Promise<void> {
+    return this.worker.start();
+  }
+
+  /** Stops the worker gracefully. The store stays open: close it yourself, or call close(). */
+  stop(): Promise<void> {
+    return this.worker.stop();
+  }
+
+  /** Stops the worker, then closes the store. */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.store.close();
+  }
+}
+
+export function createReceiver(options: ReceiverOptions): Receiver {
+  return new Receiver(options);
+}

@@ -1,0 +1,36 @@
+/**
+ * A wait that ends at a deadline or at the first wake(), whichever comes first. A wake() with
+ * nobody waiting is remembered, so a job enqueued while the worker was busy claiming is not left
+ * waiting for the next poll.
+ */
+export class Wakeup {
+  #pending = false;
+  #resolve: (() => void) | undefined;
+
+  wake(): void {
+    if (this.#resolve) {
+      const resolve = this.#resolve;
+      this.#resolve = undefined;
+      resolve();
+    } else {
+      this.#pending = true;
+    }
+  }
+
+  wait(timeoutMs: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#resolve = undefined;
+        resolve();
+      }, timeoutMs);
+      this.#resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
