@@ -1,0 +1,91 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { bookflowFastify } from '../adapters/fastify.ts';
+import type { Alerter } from '../alerts/alert.ts';
+import { PagerDutyAlerter } from '../alerts/pagerduty.ts';
+import { SlackAlerter } from '../alerts/slack.ts';
+import type { ReceiverConfig } from '../config/config.ts';
+import { createReceiver, type Receiver } from '../receiver.ts';
+import type { ReceiverStore } from '../stores/store.ts';
+import { registerReferenceHandlers } from './handlers.ts';
+
+export interface ReferenceApp {
+  app: FastifyInstance;
+  receiver: Receiver;
+  /** Stops the worker, closes the HTTP server, then the store. */
+  close(): Promise<void>;
+}
+
+export function alertersFrom(config: ReceiverConfig): Alerter[] {
+  const alerters: Alerter[] = [];
+  if (config.slackWebhookUrl) {
+    alerters.push(
+      new SlackAlerter({
+        webhookUrl: config.slackWebhookUrl,
+        replayHint: 'npm run receiver -- replay <event id>',
+      }),
+    );
+  }
+  if (config.pagerDutyRoutingKey) {
+    alerters.push(new PagerDutyAlerter({ routingKey: config.pagerDutyRoutingKey, url: config.pagerDutyUrl }));
+  }
+  return alerters;
+}
+
+/** Builds the reference consumer around an open store: the composition root the README describes. */
+export async function buildReferenceApp(
+  config: ReceiverConfig,
+  store: ReceiverStore,
+  logger: Logger,
+): Promise<ReferenceApp> {
+  const receiver = createReceiver({
+    store,
+    secrets: config.secrets,
+    toleranceSeconds: Math.round(config.toleranceMs / 1000),
+    acceptBookFlowSignature: config.acceptBookFlowSignature,
+    retry: { delaysMs: config.retryScheduleMs },
+    worker: {
+      concurrency: config.concurrency,
+      leaseMs: config.leaseMs,
+      pollIntervalMs: config.pollIntervalMs,
+      reapIntervalMs: config.reapIntervalMs,
+      sweepIntervalMs: config.sweepIntervalMs,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+    },
+    alerts: alertersFrom(config),
+    logger,
+  });
+  registerReferenceHandlers(receiver);
+
+  // Request logs are off: each event is logged once by its handler, and a log line per request
+  // would cost more than the rest of the acknowledgement.
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+  });
+  await app.register(bookflowFastify, { receiver, path: config.path });
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, body } = await receiver.metrics.expose();
+    return reply.type(contentType).send(body);
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      const depth = await receiver.store.depth();
+      return { status: 'ready', store: receiver.store.kind, ...depth };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', store: receiver.store.kind });
+    }
+  });
+
+  if (config.worker) await receiver.start();
+  return {
+    app,
+    receiver,
+    async close() {
+      await receiver.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}
