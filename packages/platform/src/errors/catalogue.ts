@@ -9,7 +9,6 @@ export const ERROR_CATALOGUE = {
   admin_token_required: { status: 403, title: 'This route needs the admin token' },
   not_found: { status: 404, title: 'No such resource' },
   route_not_found: { status: 404, title: 'No such route' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
   endpoint_disabled: { status: 409, title: 'The endpoint is disabled; enable it first' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
