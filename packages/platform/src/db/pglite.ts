@@ -6,7 +6,8 @@ function wrap(target: Pick<PGlite, 'query'>): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
       const res = await target.query<T>(sql, params as unknown[]);
-      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+      // PGlite reports affectedRows 0 for a SELECT; pg's rowCount counts the rows returned.
+      return { rows: res.rows, rowCount: res.rows.length || res.affectedRows || 0 };
     },
   };
 }

@@ -77,6 +77,16 @@ describe.each(BACKENDS)('publish and fan-out (%s)', (backend) => {
     expect(other.requests).toHaveLength(0);
     expect(a.requests).toHaveLength(1);
 
+    // Logs carry the ids and never a secret or key.
+    await eventually(async () => t.logs.lines.some((l) => l.includes(eventId) && l.includes('delivery_id')));
+    const logText = t.logs.lines.join('\n');
+    for (const secret of [epA.secret, epB.secret, account.api_key]) expect(logText).not.toContain(secret);
+    const metrics = await t.platform.api!.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain(
+      'bookflow_delivery_attempts_total{outcome="succeeded",status_class="2xx"} 2',
+    );
+    expect(metrics.body).toContain('bookflow_delivery_first_attempt_latency_seconds_count 2');
+
     const deliveries = await t.call('GET', `/v1/events/${eventId}/deliveries`, account.api_key);
     const list = (
       deliveries.body as { data: Array<{ status: string; attempts: Array<{ status_code: number }> }> }
