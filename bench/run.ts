@@ -103,7 +103,7 @@ async function main() {
 
   const { db, label, drop } = await openBenchDb();
   const platform = await createPlatform(
-    testConfig({ adminToken: ADMIN, port: 0, logLevel: 'warn', roles: ['api'] }),
+    testConfig({ adminToken: ADMIN, allowPrivateDestinations: true, port: 0, logLevel: 'warn', roles: ['api'] }),
     { db },
   );
   await platform.start();
@@ -132,7 +132,7 @@ async function main() {
 
   // Delivery: a worker starts on the full backlog, so its rate is measured alone.
   const worker = await createPlatform(
-    testConfig({ adminToken: ADMIN, logLevel: 'warn', roles: ['worker'] }),
+    testConfig({ adminToken: ADMIN, allowPrivateDestinations: true, logLevel: 'warn', roles: ['worker'] }),
     { db },
   );
   t0 = performance.now();

@@ -37,6 +37,15 @@ export interface PlatformConfig {
   reaperIntervalMs: number;
   /** PagerDuty Events API v2 enqueue URL (tests point it at a local server). */
   pagerdutyEventsUrl: string;
+  /** Lifts the SSRF guard (loopback, private, link-local, metadata addresses): development and tests only. */
+  allowPrivateDestinations: boolean;
+  /** Refuses http: endpoint URLs. */
+  requireHttps: boolean;
+  /** An endpoint whose every attempt has failed for this long is disabled automatically (default 5 days). */
+  endpointDisableAfterMs: number;
+  /** Default requests per second and concurrent requests per endpoint, when the endpoint sets none (0 = unlimited). */
+  endpointDefaultRateLimit: number;
+  endpointDefaultMaxConcurrency: number;
   /** Base URL printed in messages and notifications. */
   publicUrl: string;
   logLevel: string;
@@ -56,6 +65,14 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
     throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   }
   return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
 function duration(env: Env, name: string, fallback: number): number {
@@ -122,6 +139,11 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
     pagerdutyEventsUrl:
       env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
+    allowPrivateDestinations: bool(env, 'BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS', false),
+    requireHttps: bool(env, 'BOOKFLOW_REQUIRE_HTTPS', false),
+    endpointDisableAfterMs: duration(env, 'BOOKFLOW_ENDPOINT_DISABLE_AFTER', 5 * 86_400_000),
+    endpointDefaultRateLimit: int(env, 'BOOKFLOW_ENDPOINT_RATE_LIMIT', 0),
+    endpointDefaultMaxConcurrency: int(env, 'BOOKFLOW_ENDPOINT_MAX_CONCURRENCY', 0),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

@@ -85,6 +85,7 @@ describe.skipIf(!POSTGRES_URL)('a worker process killed with SIGKILL mid-batch (
       env: {
         ...process.env,
         DATABASE_URL: database.url!,
+        BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS: 'true',
         BOOKFLOW_LEASE: '1500ms',
         BOOKFLOW_TIMEOUT: '1000ms',
         BOOKFLOW_WORKER_CONCURRENCY: '40',

@@ -23,6 +23,8 @@ export async function testPlatform(db: Db, overrides: Partial<PlatformConfig> = 
   const logs = captureLogs();
   const config = testConfig({
     adminToken: ADMIN_TOKEN,
+    // Test endpoints listen on 127.0.0.1, which the SSRF guard refuses by default.
+    allowPrivateDestinations: true,
     retryScheduleMs: [50, 50, 50, 50, 50, 50],
     pollIntervalMs: 100,
     reaperIntervalMs: 200,
