@@ -1,0 +1,59 @@
+import {
+  deliveryHeaders,
+  type EventType,
+  generateSecret,
+  SCHEMA_VERSION,
+  sampleEnvelope,
+  signBookFlow,
+} from '@bookflow/events';
+
+export const SECRET = generateSecret();
+
+export interface SignedDelivery {
+  headers: Record<string, string>;
+  body: string;
+  id: string;
+}
+
+export interface SignOptions {
+  secrets?: readonly string[];
+  /** Sender clock for webhook-timestamp. Default now. */
+  deliveredAt?: Date;
+  attempt?: number;
+}
+
+/** Signs a body exactly as the platform does (every header of DESIGN.md §3). */
+export function sign(envelope: Record<string, unknown>, options: SignOptions = {}): SignedDelivery {
+  const body = JSON.stringify(envelope);
+  const id = String(envelope.id);
+  const headers = deliveryHeaders({
+    eventId: id,
+    eventType: String(envelope.type),
+    schemaVersion: String(envelope.schema_version ?? SCHEMA_VERSION),
+    attempt: options.attempt ?? 1,
+    deliveredAt: options.deliveredAt ?? new Date(),
+    body,
+    secrets: options.secrets ?? [SECRET],
+  });
+  return { headers, body, id };
+}
+
+/** A signed delivery of a sample event of `type`. */
+export function delivery(type: EventType = 'meeting.booked', options: SignOptions = {}): SignedDelivery {
+  return sign(sampleEnvelope(type) as unknown as Record<string, unknown>, options);
+}
+
+/** Only the body-only BookFlow signature, as an older integration might send. */
+export function bookFlowOnly(type: EventType = 'meeting.booked', secrets: readonly string[] = [SECRET]) {
+  const envelope = sampleEnvelope(type);
+  const body = JSON.stringify(envelope);
+  return {
+    id: envelope.id,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-bookflow-event-id': envelope.id,
+      'x-bookflow-signature': signBookFlow(secrets, body),
+    } as Record<string, string>,
+  };
+}
