@@ -57,3 +57,26 @@ export function bookFlowOnly(type: EventType = 'meeting.booked', secrets: readon
     } as Record<string, string>,
   };
 }
+
+/**
+ * A delivery whose body is formatted the way no JSON.stringify would produce it (indentation,
+ * `1.0`, an escaped character). Verifying it proves an adapter checked the raw bytes: any
+ * parse-and-re-serialise path changes the bytes and the signature no longer matches.
+ */
+export function oddlyFormatted(
+  type: EventType = 'meeting.booked',
+  options: SignOptions = {},
+): SignedDelivery {
+  const envelope = sampleEnvelope(type);
+  const body = `{\n  "id": "${envelope.id}",\n  "type": "${type}",\n  "created_at": "${envelope.created_at}",\n  "account_id": "${envelope.account_id}",\n  "schema_version": "${envelope.schema_version}",\n  "score": 1.0,\n  "note": "caf\\u00e9",\n  "data": ${JSON.stringify(envelope.data, null, 4)}\n}\n`;
+  const headers = deliveryHeaders({
+    eventId: envelope.id,
+    eventType: type,
+    schemaVersion: envelope.schema_version,
+    attempt: options.attempt ?? 1,
+    deliveredAt: options.deliveredAt ?? new Date(),
+    body,
+    secrets: options.secrets ?? [SECRET],
+  });
+  return { headers, body, id: envelope.id };
+}
