@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApi } from './api/server.ts';
-import type { PlatformConfig } from './config/config.ts';
+import { ConfigError, type PlatformConfig } from './config/config.ts';
 import type { Db } from './db/db.ts';
 import { openDatabase } from './db/open.ts';
 import { createSender, type Sender } from './delivery/http/index.ts';
@@ -9,6 +9,7 @@ import { DeliveryWorker } from './delivery/worker/worker.ts';
 import { createLogger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createNotifier } from './notifications/index.ts';
+import { SecretBox } from './secrets/secret-box.ts';
 
 export interface Platform {
   config: PlatformConfig;
@@ -36,19 +37,14 @@ export async function createPlatform(
   config: PlatformConfig,
   overrides: PlatformOverrides = {},
 ): Promise<Platform> {
+  if (!config.masterKey)
+    throw new ConfigError('a master key is required to seal endpoint secrets (BOOKFLOW_MASTER_KEY)');
+  const secretBox = new SecretBox(config.masterKey);
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);
-  const api = config.roles.includes('api')
-    ? buildApi({
-        db,
-        metrics,
-        logger,
-        adminToken: config.adminToken,
-        maxPayloadBytes: config.maxPayloadBytes,
-      })
-    : null;
+  const api = config.roles.includes('api') ? buildApi({ db, metrics, logger, secretBox, config }) : null;
   const sender =
     overrides.sender ??
     createSender({
@@ -64,7 +60,7 @@ export async function createPlatform(
   });
   const worker = config.roles.includes('worker')
     ? new DeliveryWorker(
-        { db, sender, metrics, notifier, logger, retryScheduleMs: config.retryScheduleMs },
+        { db, sender, metrics, notifier, logger, secretBox, retryScheduleMs: config.retryScheduleMs },
         {
           batchSize: config.workerBatchSize,
           concurrency: config.workerConcurrency,

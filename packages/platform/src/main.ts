@@ -1,19 +1,16 @@
 import { createPlatform } from './app.ts';
-import { embeddedAdminToken } from './config/admin-token.ts';
-import { ConfigError, loadConfig, type PlatformConfig } from './config/config.ts';
+import { ConfigError, loadConfig, masterKey, type PlatformConfig } from './config/config.ts';
+import { type EmbeddedFile, embeddedAdminToken, embeddedMasterKey } from './config/embedded-files.ts';
 
-function welcome(
-  config: PlatformConfig,
-  admin: { token: string; generated: boolean; path: string } | null,
-): string {
+function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
   const url = config.publicUrl;
-  const token = admin?.generated ? admin.token : '$(cat .bookflow/admin-token)';
+  const token = admin?.generated ? admin.value : admin ? `$(cat ${admin.path})` : '$BOOKFLOW_ADMIN_TOKEN';
   const lines = [
     '',
     `BookFlow Webhooks is running at ${url} (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`}; roles: ${config.roles.join(', ')})`,
   ];
   if (admin?.generated) {
-    lines.push('', `Admin token (shown once; kept in ${admin.path}):`, `  ${admin.token}`);
+    lines.push('', `Admin token (shown once; kept in ${admin.path}):`, `  ${admin.value}`);
   }
   if (config.roles.includes('api')) {
     lines.push(
@@ -36,10 +33,20 @@ function welcome(
 
 async function main(): Promise<void> {
   let config = loadConfig();
-  let admin: ReturnType<typeof embeddedAdminToken> | null = null;
-  if (!config.adminToken && !config.databaseUrl) {
-    admin = embeddedAdminToken(config.dataDir);
-    config = { ...config, adminToken: admin.token };
+  let admin: EmbeddedFile | null = null;
+  if (!config.databaseUrl) {
+    // Embedded mode sets itself up: secrets it needs are generated once into the data dir.
+    if (!config.adminToken) {
+      admin = embeddedAdminToken(config.dataDir);
+      config = { ...config, adminToken: admin.value };
+    }
+    if (!config.masterKey)
+      config = { ...config, masterKey: masterKey(embeddedMasterKey(config.dataDir).value) };
+  }
+  if (!config.masterKey) {
+    throw new ConfigError(
+      'BOOKFLOW_MASTER_KEY is required with DATABASE_URL: it seals endpoint secrets at rest (generate one with: openssl rand -hex 32)',
+    );
   }
   const platform = await createPlatform(config);
   await platform.start();

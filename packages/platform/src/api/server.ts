@@ -1,8 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { PlatformConfig } from '../config/config.ts';
 import type { Db } from '../db/db.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
@@ -15,15 +17,15 @@ export interface ApiDeps {
   db: Db;
   metrics: Metrics & { registry: Registry };
   logger: Logger;
-  adminToken: string | null;
-  maxPayloadBytes: number;
+  secretBox: SecretBox;
+  config: PlatformConfig;
 }
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // The limit is on the whole request; the envelope around `data` is small next to it.
-    bodyLimit: deps.maxPayloadBytes,
+    bodyLimit: deps.config.maxPayloadBytes,
     // One concise line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -46,8 +48,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   installErrorHandling(app);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
   eventTypeRoutes(app);
-  accountRoutes(app, { db: deps.db, adminToken: deps.adminToken });
-  endpointRoutes(app, { db: deps.db });
+  accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
+  endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db });
   return app;

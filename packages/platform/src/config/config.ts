@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { parseSchedule } from '../delivery/retry-policy/index.ts';
 import { parseDuration } from './durations.ts';
 
@@ -15,6 +16,16 @@ export interface PlatformConfig {
   databaseUrl: string | null;
   /** Where embedded mode keeps its database and generated admin token. */
   dataDir: string;
+  /** 32-byte key sealing endpoint secrets at rest (AES-256-GCM); generated into dataDir in embedded mode. */
+  masterKey: Buffer | null;
+  /** Event payloads and attempt bodies older than this are purged (metadata is kept). */
+  retentionMs: number;
+  /** How often the retention job runs. */
+  retentionIntervalMs: number;
+  /** Default overlap during which a rotated-out secret keeps signing beside the new one. */
+  rotationOverlapMs: number;
+  /** Management API requests per minute per API key (0 = unlimited). */
+  apiRateLimitPerMinute: number;
   /** Bearer token for account administration; generated in embedded mode when unset. */
   adminToken: string | null;
   /** Delays between attempts, in ms: 30s,2m,10m,1h,6h,24h by default. */
@@ -85,6 +96,19 @@ function duration(env: Env, name: string, fallback: number): number {
   }
 }
 
+/** BOOKFLOW_MASTER_KEY: 32 bytes as 64 hex characters or base64. */
+export function masterKey(raw: string | undefined): Buffer | null {
+  const text = raw?.trim();
+  if (!text) return null;
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'BOOKFLOW_MASTER_KEY must be 32 bytes, as 64 hex characters or base64 (generate one with: openssl rand -hex 32)',
+    );
+  }
+  return key;
+}
+
 function roles(raw: string | undefined): Role[] {
   const list = (raw ?? 'api,worker')
     .split(',')
@@ -127,6 +151,11 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     databaseUrl: env.DATABASE_URL?.trim() || null,
     dataDir: env.BOOKFLOW_DATA_DIR?.trim() || './.bookflow',
     adminToken: env.BOOKFLOW_ADMIN_TOKEN?.trim() || null,
+    masterKey: masterKey(env.BOOKFLOW_MASTER_KEY),
+    retentionMs: duration(env, 'BOOKFLOW_RETENTION', 30 * 86_400_000),
+    retentionIntervalMs: duration(env, 'BOOKFLOW_RETENTION_INTERVAL', 3_600_000),
+    rotationOverlapMs: duration(env, 'BOOKFLOW_ROTATION_OVERLAP', 86_400_000),
+    apiRateLimitPerMinute: int(env, 'BOOKFLOW_API_RATE_LIMIT', 6_000),
     retryScheduleMs: schedule(env.BOOKFLOW_RETRY_SCHEDULE),
     connectTimeoutMs: duration(env, 'BOOKFLOW_CONNECT_TIMEOUT', 5_000),
     totalTimeoutMs,
@@ -151,5 +180,5 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
 
 /** Defaults for tests and embedding, with overrides. */
 export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
-  return { ...loadConfig({}), ...overrides };
+  return { ...loadConfig({}), masterKey: randomBytes(32), ...overrides };
 }

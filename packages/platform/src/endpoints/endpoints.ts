@@ -1,6 +1,7 @@
-import { generateSecret } from '@bookflow/events';
 import type { Db, Queryable } from '../db/db.ts';
 import { prefixedId } from '../ids/ids.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import { addSecret } from './secrets.ts';
 
 export interface Endpoint {
   id: string;
@@ -8,7 +9,6 @@ export interface Endpoint {
   url: string;
   description: string | null;
   event_types: string[];
-  secret: string;
   status: 'enabled' | 'disabled';
   disabled_reason: string | null;
   disabled_at: Date | null;
@@ -16,20 +16,25 @@ export interface Endpoint {
   updated_at: Date;
 }
 
-const COLUMNS = `id, account_id, url, description, event_types, secret, status, disabled_reason,
+const COLUMNS = `id, account_id, url, description, event_types, status, disabled_reason,
   disabled_at, created_at, updated_at`;
 
+/** Creates the endpoint and its first secret together; the secret is returned in clear this once. */
 export async function createEndpoint(
-  db: Queryable,
+  db: Db,
+  box: SecretBox,
   accountId: string,
   input: { url: string; event_types: string[]; description?: string | null },
-): Promise<Endpoint> {
-  const { rows } = await db.query<Endpoint>(
-    `insert into endpoints (id, account_id, url, description, event_types, secret)
-     values ($1, $2, $3, $4, $5, $6) returning ${COLUMNS}`,
-    [prefixedId('ep'), accountId, input.url, input.description ?? null, input.event_types, generateSecret()],
-  );
-  return rows[0]!;
+): Promise<Endpoint & { secret: string }> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<Endpoint>(
+      `insert into endpoints (id, account_id, url, description, event_types)
+       values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
+      [prefixedId('ep'), accountId, input.url, input.description ?? null, input.event_types],
+    );
+    const endpoint = rows[0]!;
+    return { ...endpoint, secret: await addSecret(tx, box, endpoint.id) };
+  });
 }
 
 /** Another account's endpoint is simply not found: callers answer 404 and learn nothing. */

@@ -1,5 +1,6 @@
 import { EVENT_TYPES, isEventType } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
+import type { PlatformConfig } from '../../config/config.ts';
 import type { Db } from '../../db/db.ts';
 import {
   createEndpoint,
@@ -10,7 +11,9 @@ import {
   listEndpoints,
   updateEndpoint,
 } from '../../endpoints/endpoints.ts';
+import { rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
 
 const MAX_URL_LENGTH = 2048;
@@ -68,7 +71,10 @@ const bodyProps = {
   description: { type: ['string', 'null'], maxLength: 1000 },
 } as const;
 
-export function endpointRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function endpointRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; secretBox: SecretBox; config: PlatformConfig },
+): void {
   const onRequest = accountAuth(deps.db);
 
   app.post<{ Body: { url: string; event_types: string[]; description?: string | null } }>(
@@ -87,7 +93,7 @@ export function endpointRoutes(app: FastifyInstance, deps: { db: Db }): void {
     async (request, reply) => {
       assertValidUrl(request.body.url);
       assertValidEventTypes(request.body.event_types);
-      const endpoint = await createEndpoint(deps.db, request.accountId, request.body);
+      const endpoint = await createEndpoint(deps.db, deps.secretBox, request.accountId, request.body);
       request.log.info({ endpoint_id: endpoint.id }, 'endpoint created');
       return reply.code(201).send({ ...present(endpoint), secret: endpoint.secret });
     },
@@ -123,6 +129,34 @@ export function endpointRoutes(app: FastifyInstance, deps: { db: Db }): void {
       const endpoint = await updateEndpoint(deps.db, request.accountId, request.params.id, request.body);
       if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
       return present(endpoint);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { overlap_seconds?: number } | undefined }>(
+    '/v1/endpoints/:id/rotate-secret',
+    {
+      onRequest,
+      schema: {
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { overlap_seconds: { type: 'integer', minimum: 0, maximum: 7 * 86_400 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const overlapMs = (request.body?.overlap_seconds ?? deps.config.rotationOverlapMs / 1000) * 1000;
+      const rotated = await deps.db.transaction(async (tx) => {
+        const endpoint = await getEndpoint(tx, request.accountId, request.params.id);
+        return endpoint ? rotateSecret(tx, deps.secretBox, endpoint.id, overlapMs) : null;
+      });
+      if (!rotated) throw new ApiError('not_found', 'no endpoint with this id');
+      request.log.info({ endpoint_id: request.params.id, overlap_ms: overlapMs }, 'endpoint secret rotated');
+      return reply.code(201).send({
+        id: request.params.id,
+        secret: rotated.secret,
+        previous_secret_expires_at: rotated.previousExpiresAt.toISOString(),
+      });
     },
   );
 

@@ -24,7 +24,6 @@ create table endpoints (
   url text not null,
   description text,
   event_types text[] not null,
-  secret text not null,
   status text not null default 'enabled' check (status in ('enabled', 'disabled')),
   disabled_reason text,
   disabled_at timestamptz,

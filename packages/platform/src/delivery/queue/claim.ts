@@ -8,7 +8,8 @@ export interface ClaimedDelivery {
   account_id: string;
   endpoint_id: string;
   url: string;
-  secret: string;
+  /** Sealed secrets to sign with: the current one first, plus any still inside a rotation overlap. */
+  secrets: string[];
   schema_version: string;
   body: string;
   series: number;
@@ -45,7 +46,9 @@ export async function claimDue(
             updated_at = now()
        from due, events e, endpoints ep
       where d.id = due.id and e.id = d.event_id and ep.id = d.endpoint_id
-      returning d.id, d.event_id, d.event_type, d.account_id, d.endpoint_id, ep.url, ep.secret,
+      returning d.id, d.event_id, d.event_type, d.account_id, d.endpoint_id, ep.url,
+                (select array_agg(s.sealed order by s.id desc) from endpoint_secrets s
+                  where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,
                 e.schema_version, e.body, d.series, d.trigger, d.attempt_count + 1 as attempt,
                 d.next_attempt_at as scheduled_at, e.created_at as event_created_at`,
     [input.limit, input.leaseMs, input.workerId],

@@ -1,10 +1,11 @@
-import { deliveryHeaders, secretKey } from '@bookflow/events';
+import { deliveryHeaders } from '@bookflow/events';
 import type { Logger } from 'pino';
 import { getAccount } from '../../accounts/accounts.ts';
 import type { Db } from '../../db/db.ts';
 import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';
 import type { Notifier } from '../../notifications/index.ts';
+import type { SecretBox } from '../../secrets/secret-box.ts';
 import type { AttemptResult, Sender } from '../http/index.ts';
 import type { ClaimedDelivery } from '../queue/claim.ts';
 import { markDead, markHeld, markRetry, markSucceeded } from '../queue/complete.ts';
@@ -19,6 +20,7 @@ export interface AttemptDeps {
   logger: Logger;
   workerId: string;
   retryScheduleMs: readonly number[];
+  secretBox: SecretBox;
 }
 
 /** Makes one attempt of a claimed delivery and records its outcome and the next step atomically. */
@@ -31,7 +33,7 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
     attempt: job.attempt,
     deliveredAt: startedAt,
     body: job.body,
-    secrets: [secretKey(job.secret)],
+    secrets: job.secrets.map((sealed) => deps.secretBox.signingKey(sealed, job.endpoint_id)),
   });
   const result = await deps.sender.send({ url: job.url, body: job.body, headers });
   const decision = result.ok
