@@ -37,13 +37,22 @@ export async function createAccount(
   });
 }
 
-/** The account an API key belongs to, or null for an unknown or revoked key. */
+/**
+ * The account an API key belongs to, or null for an unknown or revoked key. `last_used_at` is
+ * refreshed at most once a minute per key, so authentication does not cost a write per request.
+ */
 export async function accountIdForKey(db: Queryable, key: string): Promise<string | null> {
-  const { rows } = await db.query<{ account_id: string }>(
-    'select account_id from api_keys where key_hash = $1 and revoked_at is null',
+  const { rows } = await db.query<{ id: string; account_id: string; stale: boolean }>(
+    `select id, account_id, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
+       from api_keys where key_hash = $1 and revoked_at is null`,
     [hashApiKey(key)],
   );
-  return rows[0]?.account_id ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  if (row.stale) {
+    db.query('update api_keys set last_used_at = now() where id = $1', [row.id]).catch(() => {});
+  }
+  return row.account_id;
 }
 
 export async function getAccount(db: Queryable, id: string): Promise<Account | null> {

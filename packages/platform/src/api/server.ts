@@ -6,7 +6,9 @@ import type { Db } from '../db/db.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -21,7 +23,7 @@ export interface ApiDeps {
   config: PlatformConfig;
 }
 
-export function buildApi(deps: ApiDeps): FastifyInstance {
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // The limit is on the whole request; the envelope around `data` is small next to it.
@@ -46,9 +48,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     done();
   });
   installErrorHandling(app);
+  await registerOpenApi(app, deps.config);
+  await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
   eventTypeRoutes(app);
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
+  apiKeyRoutes(app, { db: deps.db });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db });

@@ -11,8 +11,13 @@ export const ERROR_CATALOGUE = {
   route_not_found: { status: 404, title: 'No such route' },
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
   endpoint_disabled: { status: 409, title: 'The endpoint is disabled; enable it first' },
+  last_api_key: { status: 409, title: 'The last active API key of an account cannot be revoked' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send the body as application/json' },
+  rate_limited: {
+    status: 429,
+    title: 'Too many requests for this API key; retry after the Retry-After delay',
+  },
   unknown_event_type: { status: 422, title: 'Unknown event type' },
   invalid_event_data: { status: 422, title: 'The event data does not match the schema of its type' },
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },

@@ -42,7 +42,10 @@ describe.each(BACKENDS)('endpoint secrets (%s)', (backend) => {
       `update endpoint_secrets set sealed = (select sealed from endpoint_secrets where endpoint_id = $1) where endpoint_id = $2`,
       [a.id, b.id],
     );
-    const { rows } = await database.db.query<{ sealed: string }>('select sealed from endpoint_secrets where endpoint_id = $1', [b.id]);
+    const { rows } = await database.db.query<{ sealed: string }>(
+      'select sealed from endpoint_secrets where endpoint_id = $1',
+      [b.id],
+    );
     const box = (await import('../../src/secrets/secret-box.ts')).SecretBox;
     expect(() => new box(t.platform.config.masterKey!).open(rows[0]!.sealed, b.id)).toThrow();
   });
@@ -50,7 +53,9 @@ describe.each(BACKENDS)('endpoint secrets (%s)', (backend) => {
   it('rotation: during the overlap both secrets verify; after it only the new one', async () => {
     const account = await t.createAccount();
     const ep = await t.createEndpoint(account.api_key, receiver.url);
-    const rotated = await t.call('POST', `/v1/endpoints/${ep.id}/rotate-secret`, account.api_key, { overlap_seconds: 1 });
+    const rotated = await t.call('POST', `/v1/endpoints/${ep.id}/rotate-secret`, account.api_key, {
+      overlap_seconds: 1,
+    });
     expect(rotated.status).toBe(201);
     const newSecret = (rotated.body as { secret: string }).secret;
     expect(newSecret).toMatch(/^whsec_/);
@@ -77,16 +82,20 @@ describe.each(BACKENDS)('endpoint secrets (%s)', (backend) => {
     expect(() => verifyStandard({ headers: after.headers, body: after.body, secrets: [ep.secret] })).toThrow(
       WebhookVerificationError,
     );
-    expect(() => new Webhook(ep.secret).verify(after.body, after.headers as Record<string, string>)).toThrow();
+    expect(() =>
+      new Webhook(ep.secret).verify(after.body, after.headers as Record<string, string>),
+    ).toThrow();
   });
 
-  it('rotating another account\'s endpoint answers 404 and changes nothing', async () => {
+  it("rotating another account's endpoint answers 404 and changes nothing", async () => {
     const alice = await t.createAccount();
     const bob = await t.createAccount();
     const ep = await t.createEndpoint(alice.api_key, receiver.url);
     const res = await t.call('POST', `/v1/endpoints/${ep.id}/rotate-secret`, bob.api_key, {});
     expect(res.status).toBe(404);
-    const { rows } = await database.db.query<{ n: number }>('select count(*)::int as n from endpoint_secrets');
+    const { rows } = await database.db.query<{ n: number }>(
+      'select count(*)::int as n from endpoint_secrets',
+    );
     expect(rows[0]!.n).toBe(1);
   });
 });

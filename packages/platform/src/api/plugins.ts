@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { PlatformConfig } from '../config/config.ts';
+import { ApiError } from '../errors/catalogue.ts';
+
+/** The OpenAPI 3.1 document is generated from the route schemas; /docs renders it. */
+export async function registerOpenApi(app: FastifyInstance, config: PlatformConfig): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'BookFlow Webhooks API',
+        version: '1.0.0',
+        description:
+          'Publish AI voice agent events and deliver them, signed, retried and dead-lettered, to subscribed endpoints. ' +
+          'Errors are application/problem+json with a stable `code`.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An account API key (bfk_…)' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'BOOKFLOW_ADMIN_TOKEN' },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/**
+ * Limits each API key (or, before authentication, each client address) to a number of requests
+ * per minute. Counters are per process: with N API processes the effective limit is up to N times
+ * higher, which is acceptable for abuse protection and needs no shared store.
+ */
+export async function registerRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
+  if (perMinute <= 0) return;
+  await app.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: 60_000,
+    allowList: (request: FastifyRequest) => !request.url.startsWith('/v1/'),
+    keyGenerator: (request: FastifyRequest) => {
+      const auth = request.headers.authorization;
+      // Hashed so the limiter's keys never hold a credential.
+      return auth ? createHash('sha256').update(auth).digest('hex') : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(
+        'rate_limited',
+        `limit of ${context.max} requests per minute reached; retry in ${context.after}`,
+      ),
+  });
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { type ApiKeyRow, createApiKey, listApiKeys, revokeApiKey } from '../../accounts/keys.ts';
+import type { Db } from '../../db/db.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import { accountAuth } from '../auth.ts';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** The key itself is never shown again after creation: only its first characters identify it. */
+function present(k: ApiKeyRow) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.key_prefix,
+    created_at: iso(k.created_at),
+    last_used_at: iso(k.last_used_at),
+    revoked_at: iso(k.revoked_at),
+  };
+}
+
+export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
+  const onRequest = accountAuth(deps.db);
+
+  app.post<{ Body: { name?: string } | undefined }>(
+    '/v1/api-keys',
+    {
+      onRequest,
+      schema: {
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const key = await createApiKey(deps.db, request.accountId, request.body?.name ?? null);
+      request.log.info({ api_key_id: key.id }, 'api key created');
+      return reply.code(201).send({ ...present(key), key: key.key });
+    },
+  );
+
+  app.get('/v1/api-keys', { onRequest }, async (request) => ({
+    data: (await listApiKeys(deps.db, request.accountId)).map(present),
+  }));
+
+  app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { onRequest }, async (request, reply) => {
+    if (!(await revokeApiKey(deps.db, request.accountId, request.params.id))) {
+      throw new ApiError('not_found', 'no API key with this id');
+    }
+    request.log.info({ api_key_id: request.params.id }, 'api key revoked');
+    return reply.code(204).send();
+  });
+}

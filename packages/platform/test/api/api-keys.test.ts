@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { testPlatform } from '../support/platform.ts';
+
+describe.each(BACKENDS)('API keys, rate limit and OpenAPI (%s)', (backend) => {
+  let database: TestDatabase;
+  let t: Awaited<ReturnType<typeof testPlatform>>;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    t = await testPlatform(database.db, { roles: ['api'], apiRateLimitPerMinute: 40 });
+  });
+
+  afterAll(async () => {
+    await t.platform.stop();
+    await database.close();
+  });
+
+  it('several keys per account, shown once, listed without the key, revocable at once', async () => {
+    const account = await t.createAccount();
+    const created = await t.call('POST', '/v1/api-keys', account.api_key, { name: 'voice agent' });
+    expect(created.status).toBe(201);
+    const second = created.body as { id: string; key: string; prefix: string; name: string };
+    expect(second.key).toMatch(/^bfk_/);
+    expect(second.key.startsWith(second.prefix)).toBe(true);
+    expect((await t.call('GET', '/v1/account', second.key)).status).toBe(200);
+
+    const list = await t.call('GET', '/v1/api-keys', second.key);
+    const keys = (list.body as { data: Array<{ id: string; name: string | null }> }).data;
+    expect(keys).toHaveLength(2);
+    expect(JSON.stringify(list.body)).not.toContain(second.key);
+    expect(JSON.stringify(list.body)).not.toContain(account.api_key);
+
+    expect((await t.call('DELETE', `/v1/api-keys/${second.id}`, account.api_key)).status).toBe(204);
+    const after = await t.call('GET', '/v1/account', second.key);
+    expect(after.status).toBe(401);
+    expect((after.body as { code: string }).code).toBe('unauthorized');
+
+    const firstId = keys.find((k) => k.id !== second.id)!.id;
+    const last = await t.call('DELETE', `/v1/api-keys/${firstId}`, account.api_key);
+    expect(last.status).toBe(409);
+    expect((last.body as { code: string }).code).toBe('last_api_key');
+  });
+
+  it("another account's key id answers 404 and is not revoked", async () => {
+    const alice = await t.createAccount();
+    const bob = await t.createAccount();
+    const extra = (await t.call('POST', '/v1/api-keys', alice.api_key, {})).body as {
+      id: string;
+      key: string;
+    };
+    expect((await t.call('DELETE', `/v1/api-keys/${extra.id}`, bob.api_key)).status).toBe(404);
+    expect((await t.call('GET', '/v1/account', extra.key)).status).toBe(200);
+  });
+
+  it('each API key is rate limited on its own, with problem+json and Retry-After', async () => {
+    const a = await t.createAccount();
+    const b = await t.createAccount();
+    let limited: { status: number; body: unknown; headers: Record<string, unknown> } | null = null;
+    for (let i = 0; i < 45 && !limited; i++) {
+      const res = await t.call('GET', '/v1/endpoints', a.api_key);
+      if (res.status === 429) limited = res;
+    }
+    expect(limited).not.toBeNull();
+    expect(limited!.headers['content-type']).toContain('application/problem+json');
+    expect((limited!.body as { code: string }).code).toBe('rate_limited');
+    expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await t.call('GET', '/v1/endpoints', b.api_key)).status).toBe(200);
+    expect((await t.call('GET', '/healthz', null)).status).toBe(200);
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the routes, and a docs page', async () => {
+    const doc = await t.call('GET', '/openapi.json', null);
+    expect(doc.status).toBe(200);
+    const body = doc.body as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(body.openapi).toBe('3.1.0');
+    for (const path of [
+      '/v1/events',
+      '/v1/endpoints',
+      '/v1/endpoints/{id}',
+      '/v1/deliveries/replay',
+      '/v1/api-keys',
+    ]) {
+      expect(Object.keys(body.paths)).toContain(path);
+    }
+    expect(body.paths['/v1/events']).toHaveProperty('post');
+    const docs = await t.platform.api!.inject({ method: 'GET', url: '/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.body).toContain('<html');
+  });
+});
