@@ -12,8 +12,9 @@ const START_SERIES = `status = 'pending', series = series + 1, trigger = 'manual
 
 export async function replayDelivery(db: Db, accountId: string, id: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ status: string; endpoint_status: string }>(
-      `select d.status, ep.status as endpoint_status from deliveries d join endpoints ep on ep.id = d.endpoint_id
+    const { rows } = await tx.query<{ status: string; endpoint_status: string; erased: boolean }>(
+      `select d.status, ep.status as endpoint_status, e.body is null as erased
+         from deliveries d join endpoints ep on ep.id = d.endpoint_id join events e on e.id = d.event_id
         where d.id = $1 and d.account_id = $2 and ep.deleted_at is null for update of d`,
       [id, accountId],
     );
@@ -25,6 +26,8 @@ export async function replayDelivery(db: Db, accountId: string, id: string): Pro
         `the delivery is ${row.status}; it cannot be replayed until it ends`,
       );
     }
+    if (row.erased)
+      throw new ApiError('event_erased', 'the event payload was erased; there is nothing to send');
     if (row.endpoint_status !== 'enabled') {
       throw new ApiError(
         'endpoint_disabled',
@@ -49,7 +52,8 @@ export async function replayMatching(db: Db, accountId: string, filter: Delivery
     const { rowCount } = await tx.query(
       `update deliveries d set ${START_SERIES}
         where ${where.sql}
-          and exists (select 1 from endpoints ep where ep.id = d.endpoint_id and ep.status = 'enabled')`,
+          and exists (select 1 from endpoints ep where ep.id = d.endpoint_id and ep.status = 'enabled')
+          and exists (select 1 from events e where e.id = d.event_id and e.body is not null)`,
       where.params,
     );
     if (rowCount > 0) await tx.query(`select pg_notify('${DELIVERIES_CHANNEL}', '')`);

@@ -12,6 +12,7 @@ export const ERROR_CATALOGUE = {
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
   endpoint_disabled: { status: 409, title: 'The endpoint is disabled; enable it first' },
   last_api_key: { status: 409, title: 'The last active API key of an account cannot be revoked' },
+  event_erased: { status: 409, title: 'The event payload was erased; it can no longer be delivered' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send the body as application/json' },
   rate_limited: {

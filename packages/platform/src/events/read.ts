@@ -5,13 +5,14 @@ export interface StoredEvent {
   account_id: string;
   type: string;
   schema_version: string;
-  body: string;
+  body: string | null;
   created_at: Date;
+  erased_at: Date | null;
 }
 
 export async function getEvent(db: Queryable, accountId: string, id: string): Promise<StoredEvent | null> {
   const { rows } = await db.query<StoredEvent>(
-    `select id, account_id, type, schema_version, body, created_at from events where id = $1 and account_id = $2`,
+    `select id, account_id, type, schema_version, body, created_at, erased_at from events where id = $1 and account_id = $2`,
     [id, accountId],
   );
   return rows[0] ?? null;

@@ -6,6 +6,7 @@ import { publishEvent } from '../../events/publish.ts';
 import { getEvent } from '../../events/read.ts';
 import { assertValidEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
+import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
 import { isUuid } from '../pagination.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
@@ -55,7 +56,26 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
       ? await getEvent(deps.db, request.accountId, request.params.id)
       : null;
     if (!event) throw new ApiError('not_found', 'no event with this id');
+    if (event.body === null) {
+      return {
+        id: event.id,
+        type: event.type,
+        created_at: event.created_at.toISOString(),
+        account_id: event.account_id,
+        schema_version: event.schema_version,
+        data: null,
+        erased_at: event.erased_at?.toISOString() ?? null,
+      };
+    }
     return JSON.parse(event.body);
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request, reply) => {
+    const erased =
+      isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
+    if (!erased) throw new ApiError('not_found', 'no event with this id');
+    request.log.info({ event_id: request.params.id }, 'event payload erased on request');
+    return reply.code(204).send();
   });
 
   app.get<{ Params: { id: string } }>('/v1/events/:id/deliveries', { onRequest }, async (request) => {

@@ -1,0 +1,70 @@
+import type { Db, Queryable } from '../db/db.ts';
+
+/** Rows changed per statement, so a large purge never holds long locks or one huge transaction. */
+const BATCH = 5_000;
+
+/**
+ * Purges event payloads and attempt response bodies older than the retention period, keeping the
+ * rows (ids, types, times, statuses) as the audit trail. Events that still have deliveries waiting
+ * (pending, delivering or held) keep their payload until those finish.
+ */
+export async function purgeExpired(
+  db: Queryable,
+  retentionMs: number,
+): Promise<{ events: number; attempts: number }> {
+  let events = 0;
+  let attempts = 0;
+  for (;;) {
+    const { rowCount } = await db.query(
+      `update events set body = null, erased_at = now(), erasure_reason = 'retention'
+        where id in (
+          select e.id from events e
+           where e.created_at < now() - make_interval(secs => $1::double precision / 1000) and e.body is not null
+             and not exists (select 1 from deliveries d where d.event_id = e.id and d.status in ('pending', 'delivering', 'held'))
+           limit $2)`,
+      [retentionMs, BATCH],
+    );
+    events += rowCount;
+    if (rowCount < BATCH) break;
+  }
+  for (;;) {
+    const { rowCount } = await db.query(
+      `update delivery_attempts set response_body = null, purged_at = now()
+        where id in (
+          select id from delivery_attempts
+           where started_at < now() - make_interval(secs => $1::double precision / 1000) and purged_at is null
+           limit $2)`,
+      [retentionMs, BATCH],
+    );
+    attempts += rowCount;
+    if (rowCount < BATCH) break;
+  }
+  return { events, attempts };
+}
+
+/**
+ * Erases one event's payload on request (GDPR), keeping its audit row. Deliveries that had not
+ * gone out yet can no longer be sent: they end as dead with the reason recorded.
+ */
+export async function eraseEvent(db: Db, accountId: string, eventId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const { rowCount } = await tx.query(
+      `update events set body = null, erased_at = coalesce(erased_at, now()), erasure_reason = 'request'
+        where id = $1 and account_id = $2`,
+      [eventId, accountId],
+    );
+    if (rowCount === 0) return false;
+    await tx.query(
+      `update delivery_attempts set response_body = null, purged_at = now()
+        where delivery_id in (select id from deliveries where event_id = $1)`,
+      [eventId],
+    );
+    await tx.query(
+      `update deliveries set status = 'dead', dead_at = now(), last_error = 'event payload erased on request',
+              lease_expires_at = null, leased_by = null, updated_at = now()
+        where event_id = $1 and status in ('pending', 'held')`,
+      [eventId],
+    );
+    return true;
+  });
+}
