@@ -9,6 +9,7 @@ import { DeliveryWorker } from './delivery/worker/worker.ts';
 import { createLogger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createNotifier } from './notifications/index.ts';
+import { RetentionJob } from './retention/job.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 
 export interface Platform {
@@ -44,7 +45,7 @@ export async function createPlatform(
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);
-  const api = config.roles.includes('api') ? buildApi({ db, metrics, logger, secretBox, config }) : null;
+  const api = config.roles.includes('api') ? await buildApi({ db, metrics, logger, secretBox, config }) : null;
   const sender =
     overrides.sender ??
     createSender({
@@ -52,6 +53,8 @@ export async function createPlatform(
       totalTimeoutMs: config.totalTimeoutMs,
       maxResponseBytes: config.maxResponseBytes,
       connectionsPerOrigin: 50,
+      allowPrivateDestinations: config.allowPrivateDestinations,
+      requireHttps: config.requireHttps,
     });
   const notifier = createNotifier({
     pagerdutyEventsUrl: config.pagerdutyEventsUrl,
@@ -71,6 +74,10 @@ export async function createPlatform(
       )
     : null;
 
+  const retention = config.roles.includes('worker')
+    ? new RetentionJob(db, logger, { retentionMs: config.retentionMs, intervalMs: config.retentionIntervalMs })
+    : null;
+
   return {
     config,
     db,
@@ -81,10 +88,12 @@ export async function createPlatform(
     async start() {
       if (api) await api.listen({ port: config.port, host: config.host });
       await worker?.start();
+      retention?.start();
     },
     async stop() {
       await api?.close();
       await worker?.stop();
+      await retention?.stop();
       await sender.close();
       if (!overrides.db) await db.close();
     },
