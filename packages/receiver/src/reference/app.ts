@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { bookflowFastify } from '../adapters/fastify.ts';
 import type { Alerter } from '../alerts/alert.ts';
@@ -61,7 +61,7 @@ export async function buildReferenceApp(
   // would cost more than the rest of the acknowledgement.
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   await app.register(bookflowFastify, { receiver, path: config.path });
   app.get('/metrics', async (_request, reply) => {

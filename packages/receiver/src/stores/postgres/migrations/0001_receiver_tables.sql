@@ -41,15 +41,3 @@ CREATE TABLE bookflow_receiver_ledger (
   PRIMARY KEY (event_id, step_key)
 );
 CREATE INDEX bookflow_receiver_ledger_completed_at ON bookflow_receiver_ledger (completed_at);
-
--- Wakes idle workers in other processes when a job is enqueued. Per statement, not per row, and
--- delivered at commit, so the accept stays a single round trip.
-CREATE FUNCTION bookflow_receiver_notify_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('bookflow_receiver_jobs', '');
-  RETURN NULL;
-END;
-$$;
-CREATE TRIGGER bookflow_receiver_jobs_enqueued
-  AFTER INSERT ON bookflow_receiver_jobs
-  FOR EACH STATEMENT EXECUTE FUNCTION bookflow_receiver_notify_jobs();

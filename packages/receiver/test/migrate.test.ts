@@ -1,0 +1,53 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromPGlite, fromPgPool, migrate } from '../src/index.ts';
+import { loadMigrations } from '../src/stores/postgres/migrate.ts';
+import { createTestDatabase, DATABASE_URL } from './helpers/postgres.ts';
+
+if (!DATABASE_URL)
+  console.warn('[migrate.test.ts] skipped the concurrent Postgres migration test: DATABASE_URL is not set');
+
+describe('migrations', () => {
+  it('are numbered, forward-only .sql files', async () => {
+    const migrations = await loadMigrations();
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(migrations[0]?.name).toBe('0001_receiver_tables');
+  });
+
+  it('apply once on PGlite and are a no-op the second time', async () => {
+    const db = fromPGlite(new PGlite());
+    try {
+      const all = (await loadMigrations()).map((m) => m.version);
+      expect(await migrate(db)).toEqual(all);
+      expect(await migrate(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  describe.skipIf(!DATABASE_URL)('on Postgres', () => {
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
+    beforeAll(async () => {
+      database = await createTestDatabase();
+    });
+    afterAll(() => database.drop());
+
+    it('five processes starting at once apply each migration exactly once (advisory lock)', async () => {
+      const pools = Array.from({ length: 5 }, () => new pg.Pool({ connectionString: database.url, max: 1 }));
+      try {
+        const results = await Promise.all(
+          pools.map((pool) => migrate(fromPgPool(pool, { ownsPool: false }))),
+        );
+        const all = (await loadMigrations()).map((m) => m.version);
+        expect(results.flat().sort()).toEqual(all);
+        const { rows } = await pools[0]!.query(
+          'SELECT version FROM bookflow_receiver_migrations ORDER BY version',
+        );
+        expect(rows.map((r) => r.version)).toEqual(all);
+      } finally {
+        await Promise.all(pools.map((p) => p.end()));
+      }
+    });
+  });
+});
