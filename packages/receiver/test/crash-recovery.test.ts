@@ -56,7 +56,7 @@ function startChild(env: Record<string, string>): Promise<{ child: Child; addres
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`child never said "${key}"; stderr: ${stderr}`)),
-          20_000,
+          60_000,
         );
         waiters.push({
           key,
@@ -137,7 +137,8 @@ for (const t of targets)
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 for (const target of targets) {
-  describe.skipIf(target.skip)(`crash recovery with the ${target.name} store`, () => {
+  // Two process starts per test; PGlite's WASM start alone takes seconds on a loaded machine.
+  describe.skipIf(target.skip)(`crash recovery with the ${target.name} store`, { timeout: 120_000 }, () => {
     let env: Record<string, string>;
     const children: Child[] = [];
     beforeAll(async () => {

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { generateSecret } from '@bookflow/events';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_FIELDS, ConfigError, loadConfig } from '../src/config/config.ts';
+import { parseDuration, parseDurationList } from '../src/config/durations.ts';
+import { PROBLEMS, ReceiverMetrics } from '../src/index.ts';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const secret = generateSecret();
+
+describe('configuration', () => {
+  it('has a default for everything but the secrets', () => {
+    const config = loadConfig({ BOOKFLOW_WEBHOOK_SECRETS: secret });
+    expect(config).toMatchObject({
+      port: 3000,
+      path: '/webhooks/bookflow',
+      secrets: [secret],
+      store: 'postgres',
+      databaseUrl: undefined,
+      dataDir: './.bookflow-receiver',
+      toleranceMs: 300_000,
+      acceptBookFlowSignature: false,
+      dedupeTtlMs: 7 * 24 * 3600 * 1000,
+      retryScheduleMs: [5000, 30_000, 120_000, 600_000, 3_600_000],
+      worker: true,
+      leaseMs: 60_000,
+      pagerDutyUrl: 'https://events.pagerduty.com/v2/enqueue',
+    });
+  });
+
+  it('reads several secrets, durations and switches from the environment', () => {
+    const other = generateSecret();
+    const config = loadConfig({
+      BOOKFLOW_WEBHOOK_SECRETS: ` ${secret} , ${other},`,
+      PORT: '8080',
+      BOOKFLOW_RECEIVER_STORE: 'redis',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      BOOKFLOW_RECEIVER_TOLERANCE: '90s',
+      BOOKFLOW_RECEIVER_DEDUPE_TTL: '3d',
+      BOOKFLOW_RECEIVER_RETRY_SCHEDULE: '100ms, 1s',
+      BOOKFLOW_RECEIVER_ACCEPT_BOOKFLOW_SIGNATURE: 'true',
+      BOOKFLOW_RECEIVER_WORKER: 'false',
+    });
+    expect(config).toMatchObject({
+      secrets: [secret, other],
+      port: 8080,
+      store: 'redis',
+      toleranceMs: 90_000,
+      dedupeTtlMs: 3 * 24 * 3600 * 1000,
+      retryScheduleMs: [100, 1000],
+      acceptBookFlowSignature: true,
+      worker: false,
+    });
+  });
+
+  it('refuses to start without secrets, and reports every problem at once without echoing secrets', () => {
+    expect(() => loadConfig({})).toThrow(/BOOKFLOW_WEBHOOK_SECRETS is not set/);
+    const leaked = 'whsec_not-base64!!';
+    try {
+      loadConfig({ BOOKFLOW_WEBHOOK_SECRETS: leaked, PORT: 'eighty', BOOKFLOW_RECEIVER_STORE: 'redis' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(3);
+      expect(problems.join('\n')).toMatch(/BOOKFLOW_WEBHOOK_SECRETS 1 of 1 secret/);
+      expect(problems.join('\n')).toMatch(/PORT must be an integer/);
+      expect(problems.join('\n')).toMatch(/REDIS_URL is required/);
+      expect((error as Error).message).not.toContain(leaked);
+    }
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('500ms')).toBe(500);
+    expect(parseDuration('2m')).toBe(120_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('250')).toBe(250);
+    expect(() => parseDuration('soon')).toThrow(/not a duration/);
+    expect(parseDurationList('')).toEqual([]);
+  });
+});
+
+/** A README table row starting with these cells; biome pads the cells, so spacing is free. */
+function row(...cells: string[]): RegExp {
+  const escaped = cells.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^\\|\\s*${escaped.join('\\s*\\|\\s*')}\\s*\\|`, 'm');
+}
+
+describe('the README', () => {
+  it('documents every environment variable of the reference consumer', () => {
+    for (const field of Object.values(CONFIG_FIELDS)) {
+      expect(README, `README is missing ${field.env}`).toMatch(row(`\`${field.env}\``, field.defaultText));
+    }
+  });
+
+  it('documents every problem code with its HTTP status', () => {
+    for (const [code, { status }] of Object.entries(PROBLEMS)) {
+      expect(README, `README is missing ${code}`).toMatch(row(`\`${code}\``, String(status)));
+    }
+  });
+
+  it('lists every metric', () => {
+    const names = new ReceiverMetrics().registry.getMetricsAsArray().map((m) => m.name);
+    for (const name of names) expect(README, `README is missing ${name}`).toContain(`\`${name}\``);
+  });
+});
