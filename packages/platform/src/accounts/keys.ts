@@ -1,6 +1,6 @@
 import type { Db, Queryable } from '../db/db.ts';
 import { ApiError } from '../errors/catalogue.ts';
-import { prefixedId } from '../ids/ids.ts';
+import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import { generateApiKey } from './api-keys.ts';
 
 export interface ApiKeyRow {
@@ -40,6 +40,7 @@ export async function listApiKeys(db: Queryable, accountId: string): Promise<Api
  * out; create a new key first. Returns false when the key is not this account's.
  */
 export async function revokeApiKey(db: Db, accountId: string, id: string): Promise<boolean> {
+  if (!isPrefixedId(id, 'key')) return false;
   return db.transaction(async (tx) => {
     // Lock the account's active keys so two concurrent revocations cannot both pass the check.
     const { rows } = await tx.query<{ id: string }>(

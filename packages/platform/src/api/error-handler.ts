@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/catalogue.ts';
 
 /** Maps Fastify's own errors (body parsing, schema validation) onto the catalogue. */
@@ -28,6 +28,18 @@ function fromFastify(error: FastifyError): ApiError | null {
       }
       return null;
   }
+}
+
+/** Errors the router raises before any route runs (bad URL encoding, over-long parameters). */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ApiError('uri_too_long', 'a path parameter is longer than any id')
+      : new ApiError('malformed_request', `the URL could not be parsed: ${error.message}`);
+  void reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problem.toProblem(request.url.slice(0, 200)));
 }
 
 export function installErrorHandling(app: FastifyInstance): void {

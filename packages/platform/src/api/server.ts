@@ -5,7 +5,8 @@ import type { PlatformConfig } from '../config/config.ts';
 import type { Db } from '../db/db.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';
+import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -28,6 +29,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     // The limit is on the whole request; the envelope around `data` is small next to it.
     bodyLimit: deps.config.maxPayloadBytes,
+    // Route parameters are ids: nothing legitimate is longer.
+    maxParamLength: 200,
+    clientErrorHandler,
+    frameworkErrors,
     // One concise line per request (the onResponse hook below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: {
@@ -48,6 +53,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     done();
   });
   installErrorHandling(app);
+  installJsonOnly(app);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });

@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db/db.ts';
-import { prefixedId } from '../ids/ids.ts';
+import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { addSecret } from './secrets.ts';
 
@@ -39,6 +39,7 @@ export async function createEndpoint(
 
 /** Another account's endpoint is simply not found: callers answer 404 and learn nothing. */
 export async function getEndpoint(db: Queryable, accountId: string, id: string): Promise<Endpoint | null> {
+  if (!isPrefixedId(id, 'ep')) return null;
   const { rows } = await db.query<Endpoint>(
     `select ${COLUMNS} from endpoints where id = $1 and account_id = $2 and deleted_at is null`,
     [id, accountId],
@@ -105,8 +106,10 @@ export async function disableEndpoint(tx: Queryable, id: string, reason: string)
 }
 
 async function enableEndpoint(tx: Queryable, id: string): Promise<void> {
+  // failing_since restarts: an endpoint enabled again gets the full period before it is auto-disabled.
   await tx.query(
-    `update endpoints set status = 'enabled', disabled_reason = null, disabled_at = null, updated_at = now()
+    `update endpoints set status = 'enabled', disabled_reason = null, disabled_at = null, failing_since = null,
+            updated_at = now()
      where id = $1`,
     [id],
   );
@@ -121,6 +124,7 @@ async function enableEndpoint(tx: Queryable, id: string): Promise<void> {
 
 /** Soft delete: the endpoint stops receiving; its delivery history stays queryable. */
 export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<boolean> {
+  if (!isPrefixedId(id, 'ep')) return false;
   return db.transaction(async (tx) => {
     const { rowCount } = await tx.query(
       `update endpoints set deleted_at = now(), status = 'disabled', disabled_reason = 'deleted', updated_at = now()

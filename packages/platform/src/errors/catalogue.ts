@@ -4,6 +4,8 @@
  */
 export const ERROR_CATALOGUE = {
   malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  json_too_deep: { status: 400, title: 'The JSON body is nested too deeply' },
+  malformed_request: { status: 400, title: 'The HTTP request could not be parsed' },
   validation_failed: { status: 400, title: 'The request does not match the schema of this route' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
   admin_token_required: { status: 403, title: 'This route needs the admin token' },
@@ -13,12 +15,14 @@ export const ERROR_CATALOGUE = {
   endpoint_disabled: { status: 409, title: 'The endpoint is disabled; enable it first' },
   last_api_key: { status: 409, title: 'The last active API key of an account cannot be revoked' },
   event_erased: { status: 409, title: 'The event payload was erased; it can no longer be delivered' },
+  uri_too_long: { status: 414, title: 'A path parameter is too long' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Send the body as application/json' },
   rate_limited: {
     status: 429,
     title: 'Too many requests for this API key; retry after the Retry-After delay',
   },
+  headers_too_large: { status: 431, title: 'The request headers or URL are too large' },
   unknown_event_type: { status: 422, title: 'Unknown event type' },
   invalid_event_data: { status: 422, title: 'The event data does not match the schema of its type' },
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },

@@ -6,3 +6,10 @@ export function prefixedId(prefix: 'acct' | 'ep' | 'key'): string {
 }
 
 export const uuid = randomUUID;
+
+const PREFIXED = /^(acct|ep|key)_[A-Za-z0-9_-]{1,64}$/;
+
+/** True when the value has the shape of one of our prefixed ids; anything else cannot exist. */
+export function isPrefixedId(value: string, prefix: 'acct' | 'ep' | 'key'): boolean {
+  return value.startsWith(`${prefix}_`) && PREFIXED.test(value);
+}

@@ -7,7 +7,7 @@ const README = readFileSync(new URL('../../../../README.md', import.meta.url), '
 /** Rows of the README's error table: | `code` | status | when |. */
 function documentedErrors(): Map<string, number> {
   const section = README.split('## Errors')[1]?.split('\n## ')[0] ?? '';
-  const rows = [...section.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)];
+  const rows = [...section.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)];
   return new Map(rows.map((m) => [m[1]!, Number(m[2])]));
 }
 

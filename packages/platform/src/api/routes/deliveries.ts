@@ -11,7 +11,7 @@ import { presentDelivery, presentDeliveryWithAttempts } from './presenters.ts';
 
 const filterProps = {
   status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
-  endpoint_id: { type: 'string', maxLength: 100 },
+  endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
   event_type: { type: 'string', enum: [...EVENT_TYPES] },
   since: { type: 'string', format: 'date-time' },
   until: { type: 'string', format: 'date-time' },

@@ -1,0 +1,40 @@
+/** Everything a worker needs to make one attempt, read in the same statement that leases it. */
+export interface ClaimedDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  account_id: string;
+  endpoint_id: string;
+  url: string;
+  /** Sealed secrets to sign with: the current one first, plus any still inside a rotation overlap. */
+  secrets: string[];
+  schema_version: string;
+  body: string;
+  series: number;
+  trigger: 'publish' | 'manual';
+  /** 1-based number of the attempt about to be made, within its series. */
+  attempt: number;
+  scheduled_at: Date;
+  event_created_at: Date;
+  /**
+   * How long to wait before sending: the send slot the endpoint's rate limit handed out, measured
+   * on the database clock when the claim ran. 0 for endpoints without a rate limit.
+   */
+  send_in_ms: number;
+}
+
+/** The platform defaults for endpoints that set no limit of their own (0 = unlimited). */
+export interface EndpointLimitDefaults {
+  rateLimit: number;
+  maxConcurrency: number;
+}
+
+export const NO_LIMITS: EndpointLimitDefaults = Object.freeze({ rateLimit: 0, maxConcurrency: 0 });
+
+/** The columns of ClaimedDelivery, from `d` (deliveries), `e` (events) and `ep` (endpoints). */
+export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.endpoint_id, ep.url,
+  (select array_agg(s.sealed order by s.id desc) from endpoint_secrets s
+    where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,
+  e.schema_version, e.body, d.series, d.trigger, d.attempt_count + 1 as attempt,
+  d.next_attempt_at as scheduled_at, e.created_at as event_created_at`;
+
