@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { EventType, SigningSecret } from '@bookflow/events';
+import { type EventType, type SigningSecret, secretKey } from '@bookflow/events';
 import type { Alerter } from './alerts/alert.ts';
 import { DeadLetters } from './dead-letter/dead-letters.ts';
 import { acceptDelivery, type DeliveryRequest } from './intake/accept-delivery.ts';
@@ -52,6 +52,8 @@ export class Receiver {
     if (options.secrets.length === 0) {
       throw new TypeError('createReceiver: at least one webhook secret is required (whsec_...)');
     }
+    // Decode every secret now: a typo should stop the process at start, not fail each delivery.
+    for (const secret of options.secrets) if (typeof secret === 'string') secretKey(secret);
     this.#options = options;
     this.store = options.store;
     this.#clock = options.clock ?? (() => new Date());

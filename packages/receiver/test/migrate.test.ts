@@ -15,8 +15,8 @@ describe('migrations', () => {
     expect(migrations[0]?.name).toBe('0001_receiver_tables');
   });
 
-  it('apply once on PGlite and are a no-op the second time', async () => {
-    const db = fromPGlite(new PGlite());
+  it('apply once on PGlite and are a no-op the second time', { timeout: 60_000 }, async () => {
+    const db = fromPGlite(await PGlite.create());
     try {
       const all = (await loadMigrations()).map((m) => m.version);
       expect(await migrate(db)).toEqual(all);

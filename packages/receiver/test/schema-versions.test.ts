@@ -15,8 +15,8 @@ import { waitFor } from './helpers/wait.ts';
 
 describe('newer payloads', () => {
   let db: PGlite;
-  beforeAll(() => {
-    db = new PGlite();
+  beforeAll(async () => {
+    db = await PGlite.create();
   });
   afterAll(() => db.close());
 

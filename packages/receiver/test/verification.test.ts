@@ -95,6 +95,17 @@ describe('verifyDelivery', () => {
   });
 });
 
+describe('createReceiver', () => {
+  it('refuses to start with no secret or one that does not decode', () => {
+    expect(() => createReceiver({ store: new MemoryStore(), secrets: [] })).toThrow(
+      /at least one webhook secret/,
+    );
+    expect(() => createReceiver({ store: new MemoryStore(), secrets: [SECRET, 'whsec_'] })).toThrow(
+      TypeError,
+    );
+  });
+});
+
 describe('the request path rejects bad deliveries with their reason and enqueues nothing', () => {
   const cases: [string, () => { headers: Record<string, string>; body: string }, string, number][] = [
     [

@@ -12,7 +12,7 @@ import { registerReferenceHandlers } from './handlers.ts';
 export interface ReferenceApp {
   app: FastifyInstance;
   receiver: Receiver;
-  /** Stops the worker, closes the HTTP server, then the store. */
+  /** Stops taking requests (answering those in flight), stops the worker, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -83,8 +83,8 @@ export async function buildReferenceApp(
     app,
     receiver,
     async close() {
-      await receiver.stop();
       await app.close();
+      await receiver.stop();
       await store.close();
     },
   };
