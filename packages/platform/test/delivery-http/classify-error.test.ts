@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/delivery/http/index.ts';
+import { DestinationForbiddenError } from '../../src/destinations/index.ts';
 
 function err(code: string, message = `boom ${code}`): Error {
   return Object.assign(new Error(message), { code });
@@ -44,6 +45,19 @@ describe('classifyError', () => {
     );
     const aggregate = new AggregateError([err('ECONNREFUSED'), err('ECONNREFUSED')], 'all addresses failed');
     expect(classifyError(aggregate).kind).toBe('connection_refused');
+  });
+
+  it('reads an SSRF refusal anywhere in the tree as destination_forbidden, message as written', () => {
+    const refusal = new DestinationForbiddenError(
+      'destination x.test resolves to 10.0.0.5, ...',
+      'x.test',
+      '10.0.0.5',
+    );
+    const expected = { kind: 'destination_forbidden', message: refusal.message };
+    expect(classifyError(refusal)).toEqual(expected);
+    expect(classifyError(new TypeError('fetch failed', { cause: refusal }))).toEqual(expected);
+    // It wins over a timeout or reset reported beside it.
+    expect(classifyError(new AggregateError([err('ECONNRESET'), refusal]))).toEqual(expected);
   });
 
   it('appends the code when the message lacks it, and bounds the length', () => {

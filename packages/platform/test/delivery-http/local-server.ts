@@ -18,9 +18,10 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server on 127.0.0.1 and a free port; the handler runs after the request body is read. */
+/** An HTTP server on 127.0.0.1 (or `host`) and a free port; the handler runs after the request body is read. */
 export async function startServer(
   handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void,
+  host: '127.0.0.1' | '::1' = '127.0.0.1',
 ): Promise<LocalServer> {
   const requests: ReceivedRequest[] = [];
   let connections = 0;
@@ -36,10 +37,10 @@ export async function startServer(
   server.on('connection', () => {
     connections += 1;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     server,
     connections: () => connections,

@@ -1,6 +1,6 @@
-import type { LookupFunction } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSender, DEFAULT_MAX_RESPONSE_BYTES, type Sender } from '../../src/delivery/http/index.ts';
+import type { Resolver } from '../../src/destinations/index.ts';
 import { closedPort, type LocalServer, startServer } from './local-server.ts';
 
 const SIGNATURE = 'sha256=0123456789abcdef-do-not-leak';
@@ -21,8 +21,15 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<Local
   return s;
 }
 
+// These tests exercise HTTP behaviour against servers on 127.0.0.1, so the SSRF guard is lifted;
+// test/destinations covers the guard itself.
 function sender(options: Parameters<typeof createSender>[0] = {}): Sender {
-  const s = createSender({ connectTimeoutMs: 2_000, totalTimeoutMs: 5_000, ...options });
+  const s = createSender({
+    connectTimeoutMs: 2_000,
+    totalTimeoutMs: 5_000,
+    allowPrivateDestinations: true,
+    ...options,
+  });
   senders.push(s);
   return s;
 }
@@ -138,18 +145,14 @@ describe('createSender', () => {
   });
 
   it('reports a DNS failure for a .invalid name without leaving the machine', async () => {
-    // RFC 6761: .invalid never resolves. The hook answers as a compliant resolver would, so the
+    // RFC 6761: .invalid never resolves. The resolver answers as a compliant one would, so the
     // test sends no query to the machine's DNS server.
     const lookups: string[] = [];
-    const lookup: LookupFunction = (hostname, _options, callback) => {
+    const resolve: Resolver = async (hostname) => {
       lookups.push(hostname);
-      const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
-        code: 'ENOTFOUND',
-        hostname,
-      });
-      process.nextTick(() => callback(error, '', 4));
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
     };
-    const result = await sender({ lookup }).send({
+    const result = await sender({ resolve }).send({
       url: 'http://hooks.bookflow.invalid/',
       body: BODY,
       headers: {},
@@ -158,17 +161,22 @@ describe('createSender', () => {
     expect(result).toMatchObject({ ok: false, statusCode: null, error: { kind: 'dns' } });
   });
 
-  it('connects through the lookup hook (where the SSRF guard will sit)', async () => {
-    const target = await server((_req, res) => res.end('ok'));
-    const lookup: LookupFunction = (_hostname, options, callback) => {
-      // net asks with `all: true` when autoSelectFamily is on; answer in the shape it asked for.
-      if ((options as { all?: boolean }).all) {
-        (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [
-          { address: '127.0.0.1', family: 4 },
-        ]);
-      } else callback(null, '127.0.0.1', 4);
+  it('reports a DNS failure as dns with the SSRF guard on too', async () => {
+    const resolve: Resolver = async (hostname) => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
     };
-    const result = await sender({ lookup }).send({
+    const result = await sender({ resolve, allowPrivateDestinations: false }).send({
+      url: 'http://gone.bookflow.invalid/',
+      body: BODY,
+      headers: {},
+    });
+    expect(result).toMatchObject({ ok: false, statusCode: null, error: { kind: 'dns' } });
+  });
+
+  it('connects to the address the resolver returns', async () => {
+    const target = await server((_req, res) => res.end('ok'));
+    const resolve: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+    const result = await sender({ resolve }).send({
       url: `http://receiver.example.test:${target.port}/`,
       body: BODY,
       headers: {},
@@ -177,9 +185,9 @@ describe('createSender', () => {
     expect(target.requests[0]?.headers.host).toBe(`receiver.example.test:${target.port}`);
   });
 
-  it('reports a connect timeout (here: a lookup that never answers)', async () => {
-    const lookup: LookupFunction = () => {};
-    const result = await sender({ lookup, connectTimeoutMs: 200 }).send({
+  it('reports a connect timeout (here: a resolver that never answers)', async () => {
+    const resolve: Resolver = () => new Promise(() => {});
+    const result = await sender({ resolve, connectTimeoutMs: 200 }).send({
       url: 'http://stuck.example.test/',
       body: BODY,
       headers: {},

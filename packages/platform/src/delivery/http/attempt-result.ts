@@ -13,7 +13,9 @@ export type AttemptErrorKind =
   | 'dns'
   | 'tls'
   | 'network'
-  | 'invalid_url';
+  | 'invalid_url'
+  /** Refused by the SSRF guard (private, loopback, metadata, ... address) or by requireHttps. */
+  | 'destination_forbidden';
 
 export interface AttemptError {
   kind: AttemptErrorKind;

@@ -1,3 +1,4 @@
+import { DESTINATION_FORBIDDEN_CODE } from '../../destinations/refusal.ts';
 import type { AttemptError, AttemptErrorKind } from './attempt-result.ts';
 
 /**
@@ -72,6 +73,10 @@ function describe(found: Found): string {
 export function classifyError(error: unknown): AttemptError {
   const found: Found[] = [];
   collect(error, found);
+  // An SSRF refusal wins over whatever undici wrapped it in, and its message is kept as written:
+  // it already names the address and the setting that lifts the guard.
+  const refused = found.find((f) => f.code === DESTINATION_FORBIDDEN_CODE);
+  if (refused) return { kind: 'destination_forbidden', message: refused.message.slice(0, MAX_MESSAGE) };
   for (const [kind, matches] of RULES) {
     const hit = found.find(matches);
     if (hit) return { kind, message: describe(hit) };

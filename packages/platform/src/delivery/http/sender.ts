@@ -1,8 +1,10 @@
-import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { Agent, buildConnector, request } from 'undici';
+import { refuseUrl } from '../../destinations/destination-url.ts';
+import { guardedLookup, type Resolver } from '../../destinations/guarded-lookup.ts';
 import type { AttemptResult, SendRequest } from './attempt-result.ts';
 import { classifyError } from './classify-error.ts';
+import { guardedConnector } from './guarded-connector.ts';
 import { readLimitedBody } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
@@ -25,8 +27,20 @@ export interface SenderOptions {
   maxResponseBytes?: number;
   userAgent?: string;
   connectionsPerOrigin?: number;
-  /** DNS lookup used at connect time: the hook where an SSRF guard can refuse private addresses. */
-  lookup?: LookupFunction;
+  /**
+   * Resolves host names at connect time (default: the system resolver, every address). With the
+   * SSRF guard on, each address it returns is checked before net connects to it.
+   */
+  resolve?: Resolver;
+  /**
+   * Lifts the SSRF guard (BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS): development and tests only. When
+   * false, the default, loopback, private, link-local, metadata and other non-public addresses are
+   * refused at three points: the URL host when it is a literal address, every address a name
+   * resolves to, and the address the socket actually connected to.
+   */
+  allowPrivateDestinations?: boolean;
+  /** BOOKFLOW_REQUIRE_HTTPS: an http: URL fails with `destination_forbidden` without a connect. */
+  requireHttps?: boolean;
 }
 
 export interface Sender {
@@ -64,19 +78,29 @@ export function createSender(options: SenderOptions = {}): Sender {
     options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   );
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  const destinations = {
+    allowPrivate: options.allowPrivateDestinations ?? false,
+    requireHttps: options.requireHttps ?? false,
+  };
 
   // One Agent for the process: a keep-alive pool per origin, so consecutive deliveries to the same
   // receiver skip the TCP and TLS handshakes. undici 7's request() has no redirect support at all
-  // unless a redirect interceptor is composed onto the dispatcher, and none is: 3xx comes back as is.
+  // unless a redirect interceptor is composed onto the dispatcher, and none is: 3xx comes back as is,
+  // so a redirect toward an internal address is never followed in the first place.
+  const lookup =
+    destinations.allowPrivate && !options.resolve
+      ? undefined
+      : guardedLookup({
+          allowPrivate: destinations.allowPrivate,
+          ...(options.resolve ? { resolve: options.resolve } : {}),
+        });
+  const connector = buildConnector({ timeout: connectTimeoutMs, ...(lookup ? { lookup } : {}) });
   const agent = new Agent({
     connections: positive(
       'connectionsPerOrigin',
       options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
     ),
-    connect: {
-      timeout: connectTimeoutMs,
-      ...(options.lookup ? { lookup: options.lookup } : {}),
-    },
+    connect: destinations.allowPrivate ? connector : guardedConnector(connector),
   });
 
   async function send(req: SendRequest): Promise<AttemptResult> {
@@ -101,6 +125,9 @@ export function createSender(options: SenderOptions = {}): Sender {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       return failure({ kind: 'invalid_url', message: `unsupported URL scheme ${url.protocol}` });
     }
+    // Refused here, before the dispatcher sees the URL: no pool, no connect, a clear message.
+    const refusal = refuseUrl(url, destinations);
+    if (refusal) return failure({ kind: 'destination_forbidden', message: refusal.message });
 
     // headersTimeout and bodyTimeout are idle timers between bytes; the signal bounds the total.
     const controller = new AbortController();
