@@ -25,6 +25,8 @@ const { values } = parseArgs({
 const N = Number(values.events);
 const CONCURRENCY = Number(values.concurrency);
 const ADMIN = 'bench-admin';
+// Both platforms of the run (API, then worker) must open the same sealed secrets.
+const MASTER_KEY = randomBytes(32);
 
 async function startReceiver() {
   let count = 0;
@@ -103,7 +105,14 @@ async function main() {
 
   const { db, label, drop } = await openBenchDb();
   const platform = await createPlatform(
-    testConfig({ adminToken: ADMIN, allowPrivateDestinations: true, port: 0, logLevel: 'warn', roles: ['api'] }),
+    testConfig({
+      adminToken: ADMIN,
+      masterKey: MASTER_KEY,
+      allowPrivateDestinations: true,
+      port: 0,
+      logLevel: 'warn',
+      roles: ['api'],
+    }),
     { db },
   );
   await platform.start();
@@ -132,7 +141,13 @@ async function main() {
 
   // Delivery: a worker starts on the full backlog, so its rate is measured alone.
   const worker = await createPlatform(
-    testConfig({ adminToken: ADMIN, allowPrivateDestinations: true, logLevel: 'warn', roles: ['worker'] }),
+    testConfig({
+      adminToken: ADMIN,
+      masterKey: MASTER_KEY,
+      allowPrivateDestinations: true,
+      logLevel: 'warn',
+      roles: ['worker'],
+    }),
     { db },
   );
   t0 = performance.now();

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { parseSchedule } from '../delivery/retry-policy/index.ts';
 import { parseDuration } from './durations.ts';
 
@@ -180,5 +179,5 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
 
 /** Defaults for tests and embedding, with overrides. */
 export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
-  return { ...loadConfig({}), masterKey: randomBytes(32), ...overrides };
+  return { ...loadConfig({}), ...overrides };
 }

@@ -4,7 +4,7 @@ import { sampleData } from '@bookflow/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDue } from '../../src/delivery/queue/claim.ts';
 import { BACKENDS, openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
-import { eventually, testPlatform } from '../support/platform.ts';
+import { eventually, TEST_MASTER_KEY_HEX, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
@@ -86,6 +86,7 @@ describe.skipIf(!POSTGRES_URL)('a worker process killed with SIGKILL mid-batch (
         ...process.env,
         DATABASE_URL: database.url!,
         BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS: 'true',
+        BOOKFLOW_MASTER_KEY: TEST_MASTER_KEY_HEX,
         BOOKFLOW_LEASE: '1500ms',
         BOOKFLOW_TIMEOUT: '1000ms',
         BOOKFLOW_WORKER_CONCURRENCY: '40',

@@ -5,6 +5,8 @@ import { type PlatformConfig, testConfig } from '../../src/config/config.ts';
 import type { Db } from '../../src/db/db.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token';
+/** One master key for every platform of a test run, so platforms sharing a database can open each other's secrets. */
+export const TEST_MASTER_KEY_HEX = '6b'.repeat(32);
 
 /** Log lines captured in memory, so tests can assert on them (and that no secret appears). */
 export function captureLogs() {
@@ -23,6 +25,7 @@ export async function testPlatform(db: Db, overrides: Partial<PlatformConfig> = 
   const logs = captureLogs();
   const config = testConfig({
     adminToken: ADMIN_TOKEN,
+    masterKey: Buffer.from(TEST_MASTER_KEY_HEX, 'hex'),
     // Test endpoints listen on 127.0.0.1, which the SSRF guard refuses by default.
     allowPrivateDestinations: true,
     retryScheduleMs: [50, 50, 50, 50, 50, 50],
