@@ -48,9 +48,10 @@ describe('migrations', () => {
     'several processes migrating at once apply each migration exactly once',
     async () => {
       database = await openTestDatabase('postgres');
-      await database.db.query(
-        'drop table delivery_attempts, deliveries, events, endpoints, api_keys, accounts, schema_migrations',
+      const { rows } = await database.db.query<{ tablename: string }>(
+        `select tablename from pg_tables where schemaname = 'public'`,
       );
+      await database.db.query(`drop table ${rows.map((r) => `"${r.tablename}"`).join(', ')} cascade`);
       const racers = Array.from({ length: 5 }, () =>
         openPostgres({ connectionString: database!.url!, max: 2 }),
       );
