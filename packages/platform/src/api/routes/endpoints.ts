@@ -2,6 +2,7 @@ import { EVENT_TYPES, isEventType } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../../config/config.ts';
 import type { Db } from '../../db/db.ts';
+import { checkDestinationUrl } from '../../destinations/index.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -33,7 +34,7 @@ function present(endpoint: Endpoint) {
   };
 }
 
-export function assertValidUrl(raw: string): void {
+export function assertValidUrl(raw: string, policy: { allowPrivate: boolean; requireHttps: boolean }): void {
   let url: URL;
   try {
     url = new URL(raw);
@@ -50,6 +51,9 @@ export function assertValidUrl(raw: string): void {
     );
   }
   if (url.hash) throw new ApiError('invalid_url', 'the URL must not have a #fragment');
+  // Literal addresses and localhost are refused here; names are checked again at every connect.
+  const destination = checkDestinationUrl(raw, policy);
+  if (!destination.ok) throw new ApiError('invalid_url', destination.reason);
 }
 
 export function assertValidEventTypes(types: string[]): void {
@@ -76,6 +80,10 @@ export function endpointRoutes(
   deps: { db: Db; secretBox: SecretBox; config: PlatformConfig },
 ): void {
   const onRequest = accountAuth(deps.db);
+  const policy = {
+    allowPrivate: deps.config.allowPrivateDestinations,
+    requireHttps: deps.config.requireHttps,
+  };
 
   app.post<{ Body: { url: string; event_types: string[]; description?: string | null } }>(
     '/v1/endpoints',
@@ -91,7 +99,7 @@ export function endpointRoutes(
       },
     },
     async (request, reply) => {
-      assertValidUrl(request.body.url);
+      assertValidUrl(request.body.url, policy);
       assertValidEventTypes(request.body.event_types);
       const endpoint = await createEndpoint(deps.db, deps.secretBox, request.accountId, request.body);
       request.log.info({ endpoint_id: endpoint.id }, 'endpoint created');
@@ -124,7 +132,7 @@ export function endpointRoutes(
       },
     },
     async (request) => {
-      if (request.body.url !== undefined) assertValidUrl(request.body.url);
+      if (request.body.url !== undefined) assertValidUrl(request.body.url, policy);
       if (request.body.event_types !== undefined) assertValidEventTypes(request.body.event_types);
       const endpoint = await updateEndpoint(deps.db, request.accountId, request.params.id, request.body);
       if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
