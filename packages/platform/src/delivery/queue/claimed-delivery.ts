@@ -21,6 +21,8 @@ export interface ClaimedDelivery {
    * on the database clock when the claim ran. 0 for endpoints without a rate limit.
    */
   send_in_ms: number;
+  /** The endpoint's rate limit in force for this claim (requests per second; 0 = none). */
+  rate_limit: number;
 }
 
 /** The platform defaults for endpoints that set no limit of their own (0 = unlimited). */
@@ -37,4 +39,3 @@ export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.
     where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,
   e.schema_version, e.body, d.series, d.trigger, d.attempt_count + 1 as attempt,
   d.next_attempt_at as scheduled_at, e.created_at as event_created_at`;
-

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DELIVERIES_CHANNEL } from '../../events/publish.ts';
-import { type ClaimedDelivery, claimDue } from '../queue/claim.ts';
-import { msUntilNextDue, reapExpiredLeases } from '../queue/reap.ts';
+import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
+import { msUntilNextClaimable } from '../queue/next-due.ts';
+import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
+import { SendPacer } from './pacer.ts';
 import { Wakeup } from './wakeup.ts';
 
 export interface WorkerOptions {
@@ -13,6 +15,8 @@ export interface WorkerOptions {
   leaseMs: number;
   pollIntervalMs: number;
   reaperIntervalMs: number;
+  /** Per-endpoint limits for endpoints that set none (0 = unlimited); see queue/claim-limited.ts. */
+  endpointDefaults?: EndpointLimitDefaults;
 }
 
 /**
@@ -23,6 +27,7 @@ export class DeliveryWorker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly wakeup = new Wakeup();
+  private readonly pacer = new SendPacer();
   private running = false;
   private loop: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -67,7 +72,9 @@ export class DeliveryWorker {
     while (this.running) {
       try {
         const claimed = await this.claim();
-        if (claimed === 'full' || claimed === 0) await this.wakeup.wait(await this.idleMs(claimed));
+        // Fewer rows than asked for means nothing else is claimable right now.
+        if (claimed === 'full' || claimed.got < claimed.asked)
+          await this.wakeup.wait(await this.idleMs(claimed));
       } catch (err) {
         // Database unreachable or restarting: wait and try again; leases protect claimed work.
         this.logger.error({ err }, 'claim failed; retrying');
@@ -77,20 +84,35 @@ export class DeliveryWorker {
   }
 
   /** Claims what fits in the free slots; 'full' when no slot is free. */
-  private async claim(): Promise<number | 'full'> {
+  private async claim(): Promise<{ asked: number; got: number } | 'full'> {
     const free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return 'full';
+    const asked = Math.min(this.options.batchSize, free);
     const jobs = await claimDue(this.deps.db, {
-      limit: Math.min(this.options.batchSize, free),
+      limit: asked,
       leaseMs: this.options.leaseMs,
       workerId: this.id,
+      defaults: this.limits,
+      // Slots are handed out one polling interval ahead, so polling alone keeps a rate-limited
+      // endpoint at its full rate.
+      rateHorizonMs: this.options.pollIntervalMs,
     });
     for (const job of jobs) this.launch(job);
-    return jobs.length;
+    return { asked, got: jobs.length };
+  }
+
+  private get limits(): EndpointLimitDefaults {
+    return this.options.endpointDefaults ?? NO_LIMITS;
   }
 
   private launch(job: ClaimedDelivery): void {
-    const task = attemptDelivery(this.deps, job)
+    // A rate-limited endpoint's delivery waits for the send slot its claim was given.
+    const turn =
+      job.rate_limit > 0
+        ? this.pacer.waitTurn(job.endpoint_id, job.rate_limit, job.send_in_ms)
+        : Promise.resolve();
+    const task = turn
+      .then(() => attemptDelivery(this.deps, job))
       .catch((err) => {
         // The attempt's outcome could not be recorded; the lease will return the delivery to the queue.
         this.logger.error(
@@ -106,9 +128,9 @@ export class DeliveryWorker {
   }
 
   /** When idle, sleep until the next delivery is due, but never longer than the polling interval. */
-  private async idleMs(claimed: number | 'full'): Promise<number> {
+  private async idleMs(claimed: { asked: number; got: number } | 'full'): Promise<number> {
     if (claimed === 'full') return this.options.pollIntervalMs;
-    const next = await msUntilNextDue(this.deps.db);
+    const next = await msUntilNextClaimable(this.deps.db, this.limits);
     return next === null ? this.options.pollIntervalMs : Math.min(next, this.options.pollIntervalMs);
   }
 
