@@ -63,13 +63,26 @@ export async function createPlatform(
   });
   const worker = config.roles.includes('worker')
     ? new DeliveryWorker(
-        { db, sender, metrics, notifier, logger, secretBox, retryScheduleMs: config.retryScheduleMs },
+        {
+          db,
+          sender,
+          metrics,
+          notifier,
+          logger,
+          secretBox,
+          retryScheduleMs: config.retryScheduleMs,
+          endpointDisableAfterMs: config.endpointDisableAfterMs,
+        },
         {
           batchSize: config.workerBatchSize,
           concurrency: config.workerConcurrency,
           leaseMs: config.leaseMs,
           pollIntervalMs: config.pollIntervalMs,
           reaperIntervalMs: config.reaperIntervalMs,
+          endpointDefaults: {
+            rateLimit: config.endpointDefaultRateLimit,
+            maxConcurrency: config.endpointDefaultMaxConcurrency,
+          },
         },
       )
     : null;

@@ -6,6 +6,13 @@ import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';
 import type { Notifier } from '../../notifications/index.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
+import {
+  assessFailure,
+  describeDuration,
+  type EndpointHealthDecision,
+  lockIfEnabled,
+  markFailingSince,
+} from '../endpoint-health/index.ts';
 import type { AttemptResult, Sender } from '../http/index.ts';
 import type { ClaimedDelivery } from '../queue/claim.ts';
 import { markDead, markHeld, markRetry, markSucceeded } from '../queue/complete.ts';
@@ -21,7 +28,15 @@ export interface AttemptDeps {
   workerId: string;
   retryScheduleMs: readonly number[];
   secretBox: SecretBox;
+  /** An endpoint whose every attempt has failed for this long is disabled (0 = never). */
+  endpointDisableAfterMs: number;
 }
+
+/** What recording the attempt did; null when the lease was lost and the attempt was not kept. */
+type Recorded =
+  | { next: 'delivered' | 'retry' | 'dead_letter' | 'held_gone' }
+  /** The endpoint has failed every attempt for too long: disabled, this delivery held with the rest. */
+  | { next: 'held_failing'; failingForMs: number };
 
 /** Makes one attempt of a claimed delivery and records its outcome and the next step atomically. */
 export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): Promise<void> {
@@ -45,9 +60,9 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
         retryAfterSeconds: result.retryAfterSeconds,
         now: new Date(),
       });
-  const kept = await record(deps, job, startedAt, result, decision);
-  observe(deps, job, result, kept);
-  if (!kept) return;
+  const recorded = await record(deps, job, startedAt, result, decision);
+  observe(deps, job, result, recorded !== null);
+  if (!recorded) return;
   const log = deps.logger.child({
     delivery_id: job.id,
     event_id: job.event_id,
@@ -58,25 +73,48 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
     return;
   }
   log.info(
-    { attempt: job.attempt, status: result.statusCode, error: result.error?.kind, next: decision?.action },
+    { attempt: job.attempt, status: result.statusCode, error: result.error?.kind, next: recorded.next },
     'attempt failed',
   );
-  if (decision?.action === 'dead_letter') await afterDeadLetter(deps, job, result, log);
-  if (decision?.action === 'disable_endpoint') await afterDisable(deps, job, result, log);
+  if (recorded.next === 'dead_letter') await afterDeadLetter(deps, job, result, log);
+  if (recorded.next === 'held_gone') {
+    log.warn('endpoint answered 410 Gone: disabled, its deliveries are held');
+    await afterDisable(deps, job, result, 'the endpoint answered 410 Gone');
+  }
+  if (recorded.next === 'held_failing') {
+    const failing = describeDuration(recorded.failingForMs);
+    log.warn(
+      { failing_for_ms: recorded.failingForMs },
+      'endpoint failing too long: disabled, its deliveries are held',
+    );
+    await afterDisable(
+      deps,
+      job,
+      result,
+      `every attempt has failed for ${failing} (the limit is ${describeDuration(deps.endpointDisableAfterMs)})`,
+    );
+  }
 }
 
 function errorText(result: AttemptResult): string | null {
   return result.error ? `${result.error.kind}: ${result.error.message}` : null;
 }
 
-/** Returns false when the lease was lost (reaped and re-claimed elsewhere): the attempt is then not kept. */
+/**
+ * Records the attempt, the delivery's next step and the endpoint's health in one transaction.
+ * Returns null when the lease was lost (reaped and re-claimed elsewhere): the attempt is then not kept.
+ * A success ends the endpoint's failure run inside markSucceeded. A failure may start one, or,
+ * when every attempt has failed for `endpointDisableAfterMs`, disable the endpoint: this delivery
+ * is then held rather than retried or dead-lettered, so it goes out in order with the others when
+ * the endpoint is enabled again.
+ */
 async function record(
   deps: AttemptDeps,
   job: ClaimedDelivery,
   startedAt: Date,
   result: AttemptResult,
   decision: RetryDecision | null,
-): Promise<boolean> {
+): Promise<Recorded | null> {
   const base = {
     id: job.id,
     workerId: deps.workerId,
@@ -84,16 +122,32 @@ async function record(
     error: errorText(result),
   };
   return deps.db.transaction(async (tx) => {
-    let kept: boolean;
-    if (decision === null) kept = await markSucceeded(tx, base);
-    else if (decision.action === 'retry') kept = await markRetry(tx, { ...base, delayMs: decision.delayMs });
-    else if (decision.action === 'dead_letter') kept = await markDead(tx, base);
-    else {
-      kept = await markHeld(tx, base);
-      if (kept) await disableEndpoint(tx, job.endpoint_id, 'gone_410');
+    const health: EndpointHealthDecision | null =
+      decision === null || decision.action === 'disable_endpoint'
+        ? null
+        : await assessFailure(tx, job.endpoint_id, deps.endpointDisableAfterMs);
+    let recorded: Recorded | null = null;
+    if (decision === null) {
+      if (await markSucceeded(tx, base)) recorded = { next: 'delivered' };
+    } else if (decision.action === 'disable_endpoint') {
+      if (await markHeld(tx, base)) {
+        await disableEndpoint(tx, job.endpoint_id, 'gone_410');
+        recorded = { next: 'held_gone' };
+      }
+    } else if (health?.action === 'disable' && (await lockIfEnabled(tx, job.endpoint_id))) {
+      if (await markHeld(tx, base)) {
+        await disableEndpoint(tx, job.endpoint_id, 'failing');
+        recorded = { next: 'held_failing', failingForMs: health.failingForMs };
+      }
+    } else if (decision.action === 'retry') {
+      if (await markRetry(tx, { ...base, delayMs: decision.delayMs })) recorded = { next: 'retry' };
+    } else if (await markDead(tx, base)) {
+      recorded = { next: 'dead_letter' };
     }
-    if (kept) await insertAttempt(tx, job, startedAt, result);
-    return kept;
+    if (!recorded) return null;
+    if (health?.action === 'start_failing') await markFailingSince(tx, job.endpoint_id);
+    await insertAttempt(tx, job, startedAt, result);
+    return recorded;
   });
 }
 
@@ -129,15 +183,14 @@ async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: 
   });
 }
 
-async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult, log: Logger) {
-  log.warn('endpoint answered 410 Gone: disabled, its deliveries are held');
+async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult, reason: string) {
   const account = await getAccount(deps.db, job.account_id);
   if (!account) return;
   await deps.notifier.endpointDisabled(channelsOf(account), {
     accountId: job.account_id,
     endpointId: job.endpoint_id,
     endpointUrl: job.url,
-    reason: 'the endpoint answered 410 Gone',
+    reason,
     lastStatusCode: result.statusCode,
     heldDeliveries: await heldCount(deps.db, job.endpoint_id),
     disabledAt: new Date(),
