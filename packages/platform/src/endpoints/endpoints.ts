@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db/db.ts';
 import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
+import { type EndpointLimits, setEndpointLimits } from './health.ts';
 import { addSecret } from './secrets.ts';
 
 export interface Endpoint {
@@ -10,6 +11,9 @@ export interface Endpoint {
   description: string | null;
   event_types: string[];
   status: 'enabled' | 'disabled';
+  rate_limit: number | null;
+  max_concurrency: number | null;
+  failing_since: Date | null;
   disabled_reason: string | null;
   disabled_at: Date | null;
   created_at: Date;
@@ -17,20 +21,28 @@ export interface Endpoint {
 }
 
 const COLUMNS = `id, account_id, url, description, event_types, status, disabled_reason,
-  disabled_at, created_at, updated_at`;
+  disabled_at, rate_limit, max_concurrency, failing_since, created_at, updated_at`;
 
 /** Creates the endpoint and its first secret together; the secret is returned in clear this once. */
 export async function createEndpoint(
   db: Db,
   box: SecretBox,
   accountId: string,
-  input: { url: string; event_types: string[]; description?: string | null },
+  input: { url: string; event_types: string[]; description?: string | null } & Partial<EndpointLimits>,
 ): Promise<Endpoint & { secret: string }> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<Endpoint>(
-      `insert into endpoints (id, account_id, url, description, event_types)
-       values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
-      [prefixedId('ep'), accountId, input.url, input.description ?? null, input.event_types],
+      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency)
+       values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+      [
+        prefixedId('ep'),
+        accountId,
+        input.url,
+        input.description ?? null,
+        input.event_types,
+        input.rate_limit ?? null,
+        input.max_concurrency ?? null,
+      ],
     );
     const endpoint = rows[0]!;
     return { ...endpoint, secret: await addSecret(tx, box, endpoint.id) };
@@ -55,7 +67,7 @@ export async function listEndpoints(db: Queryable, accountId: string): Promise<E
   return rows;
 }
 
-export interface EndpointPatch {
+export interface EndpointPatch extends Partial<EndpointLimits> {
   url?: string;
   event_types?: string[];
   description?: string | null;
@@ -86,6 +98,12 @@ export async function updateEndpoint(
         patch.description === undefined ? current.description : patch.description,
       ],
     );
+    if (patch.rate_limit !== undefined || patch.max_concurrency !== undefined) {
+      await setEndpointLimits(tx, accountId, id, {
+        rate_limit: patch.rate_limit,
+        max_concurrency: patch.max_concurrency,
+      });
+    }
     if (patch.enabled === true && current.status === 'disabled') await enableEndpoint(tx, id);
     if (patch.enabled === false && current.status === 'enabled') await disableEndpoint(tx, id, 'manual');
     return getEndpoint(tx, accountId, id);

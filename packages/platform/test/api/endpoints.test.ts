@@ -121,6 +121,24 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
   });
 
+  it('per-endpoint rate_limit and max_concurrency are set at creation, patched, and reset with null', async () => {
+    const created = await t.call('POST', '/v1/endpoints', key, {
+      url: 'https://example.com/limited',
+      event_types: ['call.ended'],
+      rate_limit: 20,
+      max_concurrency: 4,
+    });
+    expect(created.body).toMatchObject({ rate_limit: 20, max_concurrency: 4, failing_since: null });
+    const id = (created.body as { id: string }).id;
+    const patched = await t.call('PATCH', `/v1/endpoints/${id}`, key, { max_concurrency: 1 });
+    expect(patched.body).toMatchObject({ rate_limit: 20, max_concurrency: 1 });
+    const reset = await t.call('PATCH', `/v1/endpoints/${id}`, key, { rate_limit: null });
+    expect(reset.body).toMatchObject({ rate_limit: null, max_concurrency: 1 });
+    const bad = await t.call('PATCH', `/v1/endpoints/${id}`, key, { rate_limit: -1 });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { code: string }).code).toBe('validation_failed');
+  });
+
   it("another account gets 404 for this account's endpoint, on every verb", async () => {
     const ep = (
       await t.call('POST', '/v1/endpoints', key, {

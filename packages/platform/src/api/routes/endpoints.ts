@@ -12,6 +12,7 @@ import {
   listEndpoints,
   updateEndpoint,
 } from '../../endpoints/endpoints.ts';
+import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/health.ts';
 import { rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
@@ -28,6 +29,9 @@ function present(endpoint: Endpoint) {
     event_types: endpoint.event_types,
     enabled: endpoint.status === 'enabled',
     disabled_reason: endpoint.disabled_reason,
+    rate_limit: endpoint.rate_limit,
+    max_concurrency: endpoint.max_concurrency,
+    failing_since: endpoint.failing_since?.toISOString() ?? null,
     disabled_at: endpoint.disabled_at?.toISOString() ?? null,
     created_at: endpoint.created_at.toISOString(),
     updated_at: endpoint.updated_at.toISOString(),
@@ -73,6 +77,7 @@ const bodyProps = {
   url: { type: 'string', minLength: 1, maxLength: MAX_URL_LENGTH },
   event_types: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 50, uniqueItems: true },
   description: { type: ['string', 'null'], maxLength: 1000 },
+  ...ENDPOINT_LIMIT_PROPERTIES,
 } as const;
 
 export function endpointRoutes(
@@ -85,7 +90,9 @@ export function endpointRoutes(
     requireHttps: deps.config.requireHttps,
   };
 
-  app.post<{ Body: { url: string; event_types: string[]; description?: string | null } }>(
+  app.post<{
+    Body: { url: string; event_types: string[]; description?: string | null } & Partial<EndpointLimits>;
+  }>(
     '/v1/endpoints',
     {
       onRequest,
