@@ -45,7 +45,9 @@ export async function createPlatform(
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);
-  const api = config.roles.includes('api') ? await buildApi({ db, metrics, logger, secretBox, config }) : null;
+  const api = config.roles.includes('api')
+    ? await buildApi({ db, metrics, logger, secretBox, config })
+    : null;
   const sender =
     overrides.sender ??
     createSender({
@@ -88,7 +90,10 @@ export async function createPlatform(
     : null;
 
   const retention = config.roles.includes('worker')
-    ? new RetentionJob(db, logger, { retentionMs: config.retentionMs, intervalMs: config.retentionIntervalMs })
+    ? new RetentionJob(db, logger, {
+        retentionMs: config.retentionMs,
+        intervalMs: config.retentionIntervalMs,
+      })
     : null;
 
   return {
