@@ -126,7 +126,7 @@ for (const harness of harnesses) {
         data: sampleData('call.ended', { seed: 4 }),
       });
 
-      await waitFor(async () => booked.length === 1 && ended.length === 1, {
+      await waitFor(async () => crmActivities.length === 1 && ended.length === 1, {
         what: 'both events to be processed',
       });
       expect(booked).toEqual([first.id]);
