@@ -1,33 +1,6 @@
 import type { Queryable } from '../../db/db.ts';
 
 /**
- * The lease owner check (`leased_by`) keeps a worker whose lease was reaped and re-claimed by
- * another from overwriting the newer state; it returns false so the caller knows it lost the row.
- * A success also ends the endpoint's failure run (endpoint-health), in the same statement; the
- * endpoint row is only written (and locked) when a run was in progress.
- */
-export async function markSucceeded(
-  tx: Queryable,
-  input: { id: string; workerId: string; statusCode: number | null },
-): Promise<boolean> {
-  const { rows } = await tx.query<{ n: number }>(
-    `with done as (
-       update deliveries set status = 'succeeded', attempt_count = attempt_count + 1, succeeded_at = now(),
-              last_status_code = $3, last_error = null, lease_expires_at = null, leased_by = null, updated_at = now()
-        where id = $1 and status = 'delivering' and leased_by = $2
-       returning endpoint_id
-     ),
-     recovered as (
-       update endpoints ep set failing_since = null
-         from done where ep.id = done.endpoint_id and ep.failing_since is not null
-     )
-     select count(*)::int as n from done`,
-    [input.id, input.workerId, input.statusCode],
-  );
-  return (rows[0]?.n ?? 0) > 0;
-}
-
-/**
  * Schedules the next attempt `delayMs` after now, computed by the database so every worker agrees
  * on the clock. If the endpoint was disabled while this attempt was in flight (410, the failure
  * threshold, or its owner), the delivery is held with the others, to be released in order.

@@ -15,9 +15,10 @@ import {
 } from '../endpoint-health/index.ts';
 import type { AttemptResult, Sender } from '../http/index.ts';
 import type { ClaimedDelivery } from '../queue/claim.ts';
-import { markDead, markHeld, markRetry, markSucceeded } from '../queue/complete.ts';
+import { markDead, markHeld, markRetry } from '../queue/complete.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
+import type { SuccessBatcher } from './success-batcher.ts';
 
 export interface AttemptDeps {
   db: Db;
@@ -30,6 +31,8 @@ export interface AttemptDeps {
   secretBox: SecretBox;
   /** An endpoint whose every attempt has failed for this long is disabled (0 = never). */
   endpointDisableAfterMs: number;
+  /** Writes successes in batches (group commit). */
+  successes: SuccessBatcher;
 }
 
 /** What recording the attempt did; null when the lease was lost and the attempt was not kept. */
@@ -60,7 +63,12 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
         retryAfterSeconds: result.retryAfterSeconds,
         now: new Date(),
       });
-  const recorded = await record(deps, job, startedAt, result, decision);
+  const recorded =
+    decision === null
+      ? (await deps.successes.record({ job, startedAt, result }))
+        ? ({ next: 'delivered' } as const)
+        : null
+      : await record(deps, job, startedAt, result, decision);
   observe(deps, job, result, recorded !== null);
   if (!recorded) return;
   const log = deps.logger.child({
@@ -101,9 +109,9 @@ function errorText(result: AttemptResult): string | null {
 }
 
 /**
- * Records the attempt, the delivery's next step and the endpoint's health in one transaction.
- * Returns null when the lease was lost (reaped and re-claimed elsewhere): the attempt is then not kept.
- * A success ends the endpoint's failure run inside markSucceeded. A failure may start one, or,
+ * Records a failed attempt, the delivery's next step and the endpoint's health in one transaction
+ * (successes go through the SuccessBatcher). Returns null when the lease was lost (reaped and
+ * re-claimed elsewhere): the attempt is then not kept. A failure may start a failure run, or,
  * when every attempt has failed for `endpointDisableAfterMs`, disable the endpoint: this delivery
  * is then held rather than retried or dead-lettered, so it goes out in order with the others when
  * the endpoint is enabled again.
@@ -113,7 +121,7 @@ async function record(
   job: ClaimedDelivery,
   startedAt: Date,
   result: AttemptResult,
-  decision: RetryDecision | null,
+  decision: RetryDecision,
 ): Promise<Recorded | null> {
   const base = {
     id: job.id,
@@ -123,13 +131,11 @@ async function record(
   };
   return deps.db.transaction(async (tx) => {
     const health: EndpointHealthDecision | null =
-      decision === null || decision.action === 'disable_endpoint'
+      decision.action === 'disable_endpoint'
         ? null
         : await assessFailure(tx, job.endpoint_id, deps.endpointDisableAfterMs);
     let recorded: Recorded | null = null;
-    if (decision === null) {
-      if (await markSucceeded(tx, base)) recorded = { next: 'delivered' };
-    } else if (decision.action === 'disable_endpoint') {
+    if (decision.action === 'disable_endpoint') {
       if (await markHeld(tx, base)) {
         await disableEndpoint(tx, job.endpoint_id, 'gone_410');
         recorded = { next: 'held_gone' };

@@ -7,6 +7,7 @@ import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
 import { SendPacer } from './pacer.ts';
+import { SuccessBatcher } from './success-batcher.ts';
 import { Wakeup } from './wakeup.ts';
 
 export interface WorkerOptions {
@@ -35,10 +36,10 @@ export class DeliveryWorker {
   private readonly deps: AttemptDeps;
 
   constructor(
-    deps: Omit<AttemptDeps, 'workerId'>,
+    deps: Omit<AttemptDeps, 'workerId' | 'successes'>,
     private readonly options: WorkerOptions,
   ) {
-    this.deps = { ...deps, workerId: this.id };
+    this.deps = { ...deps, workerId: this.id, successes: new SuccessBatcher(deps.db, this.id) };
   }
 
   private get logger(): Logger {
