@@ -1,0 +1,252 @@
+// Benchmark 1: delivery throughput of the platform's worker against the limit (a bare undici loop)
+// and against what a team would otherwise build (BullMQ on Redis, pg-boss on PostgreSQL), for one
+// endpoint and for several, on the same receiver in the same run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startChild } from '../support/child-process.ts';
+import type { BenchContext } from '../support/context.ts';
+import { hotSpots } from '../support/cpu-profile.ts';
+import { createDatabase } from '../support/database.ts';
+import {
+  type DeliveryRun,
+  deliveryRun,
+  publishThroughApi,
+  startWorker,
+  workerSpec,
+} from '../support/delivery-run.ts';
+import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
+import { progress } from '../support/progress.ts';
+import { type Receiver, startReceiver } from '../support/receiver.ts';
+import { deleteKeys, REDIS_URL } from '../support/redis.ts';
+import { ms, num, ratio, type Table } from '../support/table.ts';
+import type { StatementTiming } from '../support/timed-db.ts';
+
+interface PlatformRun extends DeliveryRun {
+  publishRate: number;
+}
+
+/** Publishes `events` through the API with no worker running, then times a worker-only platform on that backlog. */
+async function platformOnBacklog(
+  ctx: BenchContext,
+  receiver: Receiver,
+  events: number,
+  label: string,
+  execArgv: string[] = [],
+): Promise<PlatformRun> {
+  const database = await createDatabase('delivery');
+  const load = await startChild('load', {});
+  try {
+    const api = await startApi({ databaseUrl: database.url });
+    const { key } = await api.account(receiver.urls);
+    progress(`${label}: publishing ${num(events)} events through the API (worker off)`);
+    const published = await publishThroughApi(load, api.url, key, PUBLISH_BODY, events);
+    await api.stop();
+    await expectDeliveries(database.url, events * receiver.urls.length);
+    const spec = workerSpec('platform', {
+      databaseUrl: database.url,
+      masterKeyHex: MASTER_KEY.toString('hex'),
+      concurrency: ctx.args.concurrency,
+    });
+    const run = await deliveryRun(label, spec, receiver, events * receiver.urls.length, execArgv);
+    return { ...run, publishRate: published.rate };
+  } finally {
+    await load.stop();
+    await database.drop();
+  }
+}
+
+/** autocannon's `amount` is distributed over connections; make sure the backlog is exactly what we think. */
+async function expectDeliveries(url: string, expected: number) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select count(*)::int as n from deliveries');
+    if (rows[0].n !== expected)
+      throw new Error(`expected ${expected} deliveries in the table, found ${rows[0].n}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The worker runs first; events are published while it delivers. Timed from the first publish. */
+async function platformConcurrent(
+  ctx: BenchContext,
+  receiver: Receiver,
+  events: number,
+): Promise<PlatformRun> {
+  const label = 'platform, publish and deliver at once';
+  const database = await createDatabase('concurrent');
+  const load = await startChild('load', {});
+  try {
+    const api = await startApi({ databaseUrl: database.url });
+    const { key } = await api.account(receiver.urls);
+    const worker = await startWorker(
+      workerSpec('platform', {
+        databaseUrl: database.url,
+        masterKeyHex: MASTER_KEY.toString('hex'),
+        concurrency: ctx.args.concurrency,
+      }),
+    );
+    try {
+      await worker.call('start');
+      const before = (await receiver.stats()).distinct;
+      progress(`${label}: publishing ${num(events)} events while the worker delivers`);
+      const t0 = performance.now();
+      const published = await publishThroughApi(load, api.url, key, PUBLISH_BODY, events);
+      await receiver.waitForDistinct(before + events, 60_000 + events * 20);
+      const seconds = (performance.now() - t0) / 1000;
+      const stats = await worker.call<DeliveryRun['stats']>('stats');
+      progress(`${label}: ${num(events / seconds)} deliveries/s`);
+      return { deliveries: events, seconds, rate: events / seconds, stats, publishRate: published.rate };
+    } finally {
+      await worker.stop();
+      await api.stop();
+    }
+  } finally {
+    await load.stop();
+    await database.drop();
+  }
+}
+
+async function baselines(ctx: BenchContext, receiver: Receiver, events: number) {
+  const urls = receiver.urls;
+  const deliveries = events * urls.length;
+  const spec = { events, urls, concurrency: ctx.args.concurrency };
+  const out: { bare?: DeliveryRun; bullmq?: DeliveryRun; pgBoss?: DeliveryRun } = {};
+  const want = ctx.args.baselines;
+  if (want.includes('bare')) {
+    out.bare = await deliveryRun('bare undici loop', workerSpec('bare-undici', spec), receiver, deliveries);
+  }
+  if (want.includes('bullmq')) {
+    if (!ctx.redis) progress(`BullMQ baseline skipped: Redis is not reachable at ${REDIS_URL}`);
+    else {
+      const bull = workerSpec('bullmq', { ...spec, redisUrl: REDIS_URL });
+      try {
+        out.bullmq = await deliveryRun('BullMQ worker', bull, receiver, deliveries);
+      } finally {
+        await deleteKeys(bull.redisPrefix!);
+      }
+    }
+  }
+  if (want.includes('pg-boss')) {
+    const database = await createDatabase('pgboss');
+    try {
+      const boss = workerSpec('pg-boss', { ...spec, databaseUrl: database.url });
+      out.pgBoss = await deliveryRun('pg-boss worker', boss, receiver, deliveries);
+    } finally {
+      await database.drop();
+    }
+  }
+  return out;
+}
+
+const mb = (bytes: unknown) => `${Math.round(Number(bytes) / 1048576)} MB`;
+
+function row(label: string, run: DeliveryRun | undefined, base: Awaited<ReturnType<typeof baselines>>) {
+  if (!run) return [label, 'skipped', '', '', '', '', ''];
+  return [
+    label,
+    num(run.rate),
+    ratio(run.rate, base.bare?.rate),
+    ratio(run.rate, base.bullmq?.rate),
+    ratio(run.rate, base.pgBoss?.rate),
+    `${num(run.stats.cpuMs / 1000, 1)} s`,
+    mb(run.stats.peakRss),
+  ];
+}
+
+export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
+  const tables: Table[] = [];
+  const headers = [
+    'system',
+    'deliveries/s',
+    'vs bare undici',
+    'vs BullMQ',
+    'vs pg-boss',
+    'worker CPU',
+    'worker peak RSS',
+  ];
+  const profileDir = ctx.args.profile ? mkdtempSync(join(tmpdir(), 'bookflow-bench-prof-')) : null;
+  let statements: StatementTiming[] = [];
+
+  for (const [endpoints, events] of [
+    [1, ctx.args.events],
+    [ctx.args.endpoints, ctx.args.fanoutEvents],
+  ] as const) {
+    const receiver = await startReceiver(endpoints);
+    try {
+      const base = await baselines(ctx, receiver, events);
+      const execArgv = profileDir && endpoints === 1 ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+      const label = `platform worker, ${endpoints} endpoint${endpoints > 1 ? 's' : ''}`;
+      const backlog = await platformOnBacklog(ctx, receiver, events, label, execArgv);
+      if (endpoints === 1) {
+        ctx.figures.set('delivery.platform.1', backlog.rate);
+        ctx.figures.set('delivery.bare.1', base.bare?.rate ?? Number.NaN);
+        statements = (backlog.stats.statements as StatementTiming[]) ?? [];
+      }
+      const concurrent =
+        endpoints === 1 && ctx.args.concurrent ? await platformConcurrent(ctx, receiver, events) : undefined;
+      const deliveries = events * endpoints;
+      tables.push({
+        title: `1. Delivery throughput: ${num(events)} events × ${endpoints} endpoint${endpoints > 1 ? 's' : ''} = ${num(deliveries)} deliveries (${ctx.postgres})`,
+        headers,
+        rows: [
+          row('bare undici loop, no storage (the limit)', base.bare, base),
+          row(`BullMQ worker (${ctx.redis ?? 'no Redis'})`, base.bullmq, base),
+          row('pg-boss worker (fetch/complete loops)', base.pgBoss, base),
+          row('BookFlow platform worker, on a backlog', backlog, base),
+          ...(concurrent ? [row('BookFlow platform, publish and deliver at once', concurrent, base)] : []),
+        ],
+        notes: [
+          `Every system keeps ${ctx.args.concurrency} attempts in flight with 50 connections per origin, signs with @bookflow/events, POSTs ~1.2 KB envelopes; the receiver (its own process) answers 200 at once.`,
+          'Baselines and the platform worker each run alone in a child process on a pre-filled queue, timed from start until the receiver has every delivery; worker CPU is user+system time of that process.',
+          `Backlog filled through POST /v1/events at ${num(backlog.publishRate)} events/s (64 in flight, worker off).` +
+            (concurrent
+              ? ` Publish and deliver at once: timed from the first publish; publishing ran at ${num(concurrent.publishRate)}/s.`
+              : ''),
+        ],
+      });
+    } finally {
+      await receiver.stop();
+    }
+  }
+
+  if (statements.length) tables.push(statementTable(statements));
+  if (profileDir) {
+    const spots = hotSpots(profileDir);
+    rmSync(profileDir, { recursive: true, force: true });
+    if (spots) tables.push(...profileTables(spots));
+  }
+  return tables;
+}
+
+function statementTable(statements: StatementTiming[]): Table {
+  return {
+    title: 'Where the platform worker waits on the database (1 endpoint, backlog run)',
+    headers: ['statement (first words)', 'count', 'p50', 'p99', 'total'],
+    rows: statements
+      .slice(0, 8)
+      .map((s) => [s.statement, num(s.count), ms(s.p50), ms(s.p99), `${num(s.totalMs / 1000, 1)} s`]),
+    notes: [
+      'Wall time per statement as seen by the worker (pool wait + round trip + execution); statements overlap, up to the pool size at once.',
+    ],
+  };
+}
+
+function profileTables(spots: NonNullable<ReturnType<typeof hotSpots>>): Table[] {
+  const share = (x: number) => `${(x * 100).toFixed(1)} %`;
+  return [
+    {
+      title: 'Platform worker CPU profile (--profile): self time by area',
+      headers: ['area', 'self time', 'share'],
+      rows: spots.places.map((s) => [s.where, `${num(s.selfMs)} ms`, share(s.share)]),
+    },
+    {
+      title: 'Platform worker CPU profile: hottest functions',
+      headers: ['function', 'self time', 'share'],
+      rows: spots.functions.map((s) => [s.where, `${num(s.selfMs)} ms`, share(s.share)]),
+    },
+  ];
+}

@@ -1,0 +1,48 @@
+// Runs one delivery system (bench/workers/) in its own process, so its event loop and its RSS are
+// its own. Commands: prepare, start, stats (with rss and CPU time), stop.
+import { serveChild } from '../support/child-process.ts';
+import { bareUndici } from '../workers/bare-undici.ts';
+import { bullmq } from '../workers/bullmq.ts';
+import { pgBoss } from '../workers/pg-boss.ts';
+import { platformWorker } from '../workers/platform.ts';
+import type { DeliverySystem, WorkerSpec } from '../workers/system.ts';
+
+const systems: Record<WorkerSpec['kind'], (spec: WorkerSpec) => DeliverySystem> = {
+  platform: platformWorker,
+  bullmq,
+  'pg-boss': pgBoss,
+  'bare-undici': bareUndici,
+};
+
+serveChild<WorkerSpec>(async (spec) => {
+  const system = systems[spec.kind](spec);
+  let cpuAtStart = process.cpuUsage();
+  let peakRss = 0;
+  // RSS sampled while working: the peak is what a deployment must provision.
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  sampler.unref();
+  return {
+    prepare: () => system.prepare(),
+    start: async () => {
+      peakRss = process.memoryUsage().rss;
+      cpuAtStart = process.cpuUsage();
+      await system.start();
+    },
+    stats: async () => {
+      const cpu = process.cpuUsage(cpuAtStart);
+      const rss = process.memoryUsage().rss;
+      return {
+        rss,
+        peakRss: Math.max(peakRss, rss),
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        ...(await system.stats()),
+      };
+    },
+    stop: async () => {
+      clearInterval(sampler);
+      await system.stop();
+    },
+  };
+});

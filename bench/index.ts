@@ -1,0 +1,83 @@
+// `npm run bench`: runs the benchmarks under bench/benchmarks/ and prints one Markdown table per
+// figure, each beside a baseline measured in the same run. Flags: bench/README.md, or --help.
+// Progress goes to stderr; stdout carries only the tables.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { backlogBench } from './benchmarks/backlog.ts';
+import { deliveryBench } from './benchmarks/delivery.ts';
+import { embeddedBench } from './benchmarks/embedded.ts';
+import { publishBench } from './benchmarks/publish.ts';
+import { receiverBench } from './benchmarks/receiver.ts';
+import { retriesBench } from './benchmarks/retries.ts';
+import { args, type BenchmarkName } from './support/args.ts';
+import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
+import type { BenchContext, Benchmark } from './support/context.ts';
+import { DATABASE_URL, postgresVersion } from './support/database.ts';
+import { progress } from './support/progress.ts';
+import { REDIS_URL, redisVersion } from './support/redis.ts';
+import { renderTable, type Table } from './support/table.ts';
+
+const BENCHMARKS: Record<BenchmarkName, { run: Benchmark; needs: ('postgres' | 'redis')[] }> = {
+  delivery: { run: deliveryBench, needs: ['postgres'] },
+  publish: { run: publishBench, needs: ['postgres'] },
+  retries: { run: retriesBench, needs: ['postgres'] },
+  backlog: { run: backlogBench, needs: ['postgres'] },
+  receiver: { run: receiverBench, needs: [] },
+  embedded: { run: embeddedBench, needs: [] },
+};
+
+async function main() {
+  if (args.help) {
+    process.stdout.write('Usage: npm run bench -- [flags]; every flag is described in bench/README.md\n');
+    return;
+  }
+  cleanupOnSignals();
+  const [pgInfo, redisInfo] = await Promise.all([postgresVersion(), redisVersion()]);
+  const ctx: BenchContext = {
+    args,
+    postgres: 'version' in pgInfo ? pgInfo.version : null,
+    redis: 'version' in redisInfo ? redisInfo.version : null,
+    figures: new Map(),
+  };
+  if ('error' in pgInfo)
+    progress(
+      `PostgreSQL not reachable (${pgInfo.error}); set DATABASE_URL. Benchmarks that need it are skipped.`,
+    );
+  if ('error' in redisInfo)
+    progress(
+      `Redis not reachable (${redisInfo.error}); set REDIS_URL. BullMQ and the Redis receiver store are skipped.`,
+    );
+
+  const machine =
+    `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
+    `Node ${process.version}, ${ctx.postgres ?? 'no PostgreSQL'}, ${ctx.redis ?? 'no Redis'}`;
+  const output: string[] = [`Machine: ${machine}\n`];
+  process.stdout.write(`${output[0]}\n`);
+  const started = performance.now();
+  try {
+    for (const name of args.only) {
+      const bench = BENCHMARKS[name];
+      if (bench.needs.includes('postgres') && !ctx.postgres) {
+        progress(`${name}: skipped, PostgreSQL is not reachable at ${DATABASE_URL}`);
+        continue;
+      }
+      progress(`${name}: starting`);
+      const tables: Table[] = await bench.run(ctx);
+      for (const table of tables) {
+        const text = renderTable(table);
+        output.push(text);
+        process.stdout.write(`${text}\n`);
+      }
+    }
+  } finally {
+    await cleanupAll();
+    if (args.markdown) writeFileSync(args.markdown, `${output.join('\n')}\n`);
+    progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s (redis ${REDIS_URL})`);
+  }
+}
+
+main().catch(async (err) => {
+  process.stderr.write(`[bench] failed: ${(err as Error).stack ?? err}\n`);
+  await cleanupAll();
+  process.exit(1);
+});

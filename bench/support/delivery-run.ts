@@ -1,0 +1,113 @@
+// The timed part every delivery figure shares: a worker child is prepared (queue filled, untimed),
+// started, and timed until the receiver has answered 200 to every delivery.
+import { randomBytes } from 'node:crypto';
+import { generateSecret } from '@bookflow/events';
+import type { LoadResult } from '../children/load.ts';
+import type { WorkerSpec } from '../workers/system.ts';
+import { type Child, startChild } from './child-process.ts';
+import { progress } from './progress.ts';
+import type { Receiver } from './receiver.ts';
+
+/** Signing secret of the baselines (the platform signs with its endpoints' own secrets). */
+export const BASELINE_SECRET = generateSecret();
+
+export interface WorkerStats {
+  rss: number;
+  peakRss: number;
+  cpuMs: number;
+  [key: string]: unknown;
+}
+
+export interface DeliveryRun {
+  deliveries: number;
+  seconds: number;
+  rate: number;
+  stats: WorkerStats;
+}
+
+export function workerSpec(kind: WorkerSpec['kind'], fields: Partial<WorkerSpec>): WorkerSpec {
+  return {
+    kind,
+    events: 0,
+    urls: [],
+    secret: BASELINE_SECRET,
+    concurrency: 200,
+    redisPrefix: `bookflow-bench-${randomBytes(4).toString('hex')}`,
+    ...fields,
+  };
+}
+
+/** Bounded: a run that has not finished in a minute plus 20 ms per delivery throws. */
+export function timeoutFor(deliveries: number): number {
+  return 60_000 + deliveries * 20;
+}
+
+export async function startWorker(spec: WorkerSpec, execArgv: string[] = []): Promise<Child> {
+  const child = await startChild('worker', spec, { execArgv });
+  try {
+    await child.call('prepare');
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return child;
+}
+
+/** Starts a prepared worker and times it until the receiver has `deliveries` distinct 200s. */
+export async function timeDelivery(
+  child: Child,
+  receiver: Receiver,
+  deliveries: number,
+): Promise<DeliveryRun> {
+  const before = (await receiver.stats()).distinct;
+  const t0 = performance.now();
+  await child.call('start');
+  await receiver.waitForDistinct(before + deliveries, timeoutFor(deliveries));
+  const seconds = (performance.now() - t0) / 1000;
+  const stats = await child.call<WorkerStats>('stats');
+  return { deliveries, seconds, rate: deliveries / seconds, stats };
+}
+
+/** Prepares, times and stops one worker child; `label` names it in progress lines. */
+export async function deliveryRun(
+  label: string,
+  spec: WorkerSpec,
+  receiver: Receiver,
+  deliveries: number,
+  execArgv: string[] = [],
+): Promise<DeliveryRun> {
+  progress(`${label}: preparing ${deliveries.toLocaleString('en-US')} deliveries`);
+  const child = await startWorker(spec, execArgv);
+  try {
+    progress(`${label}: delivering`);
+    const run = await timeDelivery(child, receiver, deliveries);
+    progress(
+      `${label}: ${Math.round(run.rate).toLocaleString('en-US')} deliveries/s (${run.seconds.toFixed(1)} s)`,
+    );
+    return run;
+  } finally {
+    await child.stop();
+  }
+}
+
+/** POSTs `amount` events through the API from the load child (64 in flight), checking every one was accepted. */
+export async function publishThroughApi(
+  load: Child,
+  apiUrl: string,
+  key: string,
+  body: string,
+  amount: number,
+) {
+  const result = await load.call<LoadResult>('closed', {
+    url: `${apiUrl}/v1/events`,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+    connections: 64,
+    amount,
+  });
+  if (result.ok !== amount)
+    throw new Error(
+      `publish: ${result.ok} of ${amount} accepted (${result.non2xx} non-2xx, ${result.errors} errors)`,
+    );
+  return result;
+}
