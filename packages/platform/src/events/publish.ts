@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Envelope, type EventType, SCHEMA_VERSION } from '@bookflow/events';
-import type { Db, Queryable } from '../db/db.ts';
+import type { Queryable } from '../db/db.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { uuid } from '../ids/ids.ts';
 
@@ -20,15 +20,16 @@ export interface PublishResult {
   deliveries: number;
 }
 
-function requestHash(type: string, data: unknown): string {
-  return createHash('sha256').update(type).update('\n').update(JSON.stringify(data)).digest('hex');
+/** An event ready to insert: its envelope serialised once, the exact bytes every attempt will carry. */
+interface PreparedEvent {
+  input: PublishInput;
+  id: string;
+  body: string;
+  createdAt: Date;
+  hash: string | null;
 }
 
-/**
- * The transactional outbox: the event and one delivery per subscribed endpoint are committed
- * together, and idle workers are woken by NOTIFY (delivered at commit).
- */
-export async function publishEvent(db: Db, input: PublishInput): Promise<PublishResult> {
+function prepare(input: PublishInput): PreparedEvent {
   const id = uuid();
   const createdAt = new Date();
   const envelope: Envelope = {
@@ -39,17 +40,30 @@ export async function publishEvent(db: Db, input: PublishInput): Promise<Publish
     schema_version: SCHEMA_VERSION,
     data: input.data as Envelope['data'],
   };
-  const hash = input.idempotencyKey ? requestHash(input.type, input.data) : null;
-  // One statement, so one round trip and one implicit transaction: the event, its deliveries (one
-  // per subscribed endpoint; held when the endpoint is disabled) and the NOTIFY that wakes workers
-  // commit together or not at all. On an Idempotency-Key conflict the insert returns nothing, so no
-  // delivery is made and the first answer is read instead. (Against BEGIN / 3 statements / COMMIT
-  // it saves four round trips per publish; bench/run.ts showed no throughput change on a 2-core
-  // machine where the API process, not the database, is the limit: ~1,100/s either way.)
-  const { rows } = await db.query<{ inserted: boolean; deliveries: number }>(
-    `with ev as (
+  const hash = input.idempotencyKey
+    ? createHash('sha256').update(input.type).update('\n').update(JSON.stringify(input.data)).digest('hex')
+    : null;
+  return { input, id, body: JSON.stringify(envelope), createdAt, hash };
+}
+
+/**
+ * The transactional outbox, for one event or many: each event and one delivery per subscribed
+ * endpoint (held when the endpoint is disabled) are inserted by one statement, so they commit
+ * together, in one round trip, with the NOTIFY that wakes idle workers (delivered at commit).
+ * An event whose Idempotency-Key was used before is not inserted; its first answer is returned.
+ */
+export async function publishEvents(
+  db: Queryable,
+  inputs: PublishInput[],
+): Promise<PromiseSettledResult<PublishResult>[]> {
+  const events = inputs.map(prepare);
+  const { rows } = await db.query<{ id: string; deliveries: number }>(
+    `with input as (
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         with ordinality as u (id, account_id, type, body, idempotency_key, request_hash, created_at, ord)
+     ), ev as (
        insert into events (id, account_id, type, schema_version, body, idempotency_key, request_hash, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)
+       select id, account_id, type, $8, body, idempotency_key, request_hash, created_at from input order by ord
        on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
        returning id, account_id, type, created_at
      ), fanout as (
@@ -58,31 +72,44 @@ export async function publishEvent(db: Db, input: PublishInput): Promise<Publish
               case when e.status = 'enabled' then 'pending' else 'held' end, ev.created_at, ev.created_at
          from ev join endpoints e on e.account_id = ev.account_id
         where e.deleted_at is null and ev.type = any (e.event_types)
-       returning status
+       returning event_id, status
+     ), wake as (
+       select pg_notify('${DELIVERIES_CHANNEL}', '') where exists (select 1 from fanout where status = 'pending')
      )
-     select exists (select 1 from ev) as inserted,
-            (select count(*)::int from fanout) as deliveries,
-            case when exists (select 1 from fanout where status = 'pending')
-                 then pg_notify('${DELIVERIES_CHANNEL}', '') end as notified`,
+     select ev.id, (select count(*)::int from fanout f where f.event_id = ev.id) as deliveries
+       from ev left join wake on true`,
     [
-      id,
-      input.accountId,
-      input.type,
+      events.map((e) => e.id),
+      events.map((e) => e.input.accountId),
+      events.map((e) => e.input.type),
+      events.map((e) => e.body),
+      events.map((e) => e.input.idempotencyKey ?? null),
+      events.map((e) => e.hash),
+      events.map((e) => e.createdAt),
       SCHEMA_VERSION,
-      JSON.stringify(envelope),
-      input.idempotencyKey ?? null,
-      hash,
-      createdAt,
     ],
   );
-  const result = rows[0]!;
-  if (!result.inserted) return firstAnswer(db, input, hash!);
-  return { id, created: true, deliveries: result.deliveries };
+  const inserted = new Map(rows.map((r) => [r.id, r.deliveries]));
+  // Settled one by one: the statement has committed, so a repeat's problem (a reused key) is that
+  // request's answer alone and must not turn the others' committed events into errors.
+  return Promise.allSettled(
+    events.map((e) =>
+      inserted.has(e.id)
+        ? { id: e.id, created: true, deliveries: inserted.get(e.id)! }
+        : firstAnswer(db, e.input, e.hash!),
+    ),
+  );
+}
+
+export async function publishEvent(db: Queryable, input: PublishInput): Promise<PublishResult> {
+  const [outcome] = await publishEvents(db, [input]);
+  if (outcome!.status === 'rejected') throw outcome!.reason;
+  return outcome!.value;
 }
 
 /** A repeat of an Idempotency-Key gets the first answer, unless it now carries a different request. */
-async function firstAnswer(tx: Queryable, input: PublishInput, hash: string): Promise<PublishResult> {
-  const { rows } = await tx.query<{ id: string; request_hash: string; deliveries: number }>(
+async function firstAnswer(db: Queryable, input: PublishInput, hash: string): Promise<PublishResult> {
+  const { rows } = await db.query<{ id: string; request_hash: string; deliveries: number }>(
     `select e.id, e.request_hash, (select count(*)::int from deliveries d where d.event_id = e.id) as deliveries
      from events e where e.account_id = $1 and e.idempotency_key = $2`,
     [input.accountId, input.idempotencyKey],

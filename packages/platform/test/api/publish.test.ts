@@ -60,6 +60,31 @@ describe.each(BACKENDS)('POST /v1/events (%s)', (backend) => {
     expect((reused.body as { code: string }).code).toBe('idempotency_key_reused');
   });
 
+  it('concurrent publishes share commits; one bad repeat in a batch fails alone', async () => {
+    const before = await counts(database);
+    await t.publish(key, 'call.started', sampleData('call.started', { seed: 1 }), {
+      'idempotency-key': 'batch-key',
+    });
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      i === 20
+        ? t.publish(key, 'call.started', sampleData('call.started', { seed: 2 }), {
+            'idempotency-key': 'batch-key',
+          })
+        : t.publish(key, 'meeting.booked', sampleData('meeting.booked', { seed: 1000 + i })),
+    );
+    const answers = await Promise.all(sends);
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(39);
+    expect(answers[20]!.status).toBe(422);
+    expect(
+      new Set(answers.filter((a) => a.status === 202).map((a) => (a.body as { id: string }).id)).size,
+    ).toBe(39);
+    // 1 keyed event + 39 meeting.booked, each with its one delivery (only meeting.booked is subscribed).
+    expect(await counts(database)).toEqual({
+      events: before.events + 40,
+      deliveries: before.deliveries + 39,
+    });
+  });
+
   it('the same Idempotency-Key in another account is a different event', async () => {
     const other = (await t.createAccount()).api_key;
     const data = sampleData('call.started', { seed: 5 });

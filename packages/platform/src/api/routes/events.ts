@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/db.ts';
 import { attemptsOf, deliveriesOfEvent } from '../../deliveries/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
-import { publishEvent } from '../../events/publish.ts';
+import { PublishBatcher } from '../../events/publish-batcher.ts';
 import { getEvent } from '../../events/read.ts';
 import { assertValidEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
@@ -12,6 +12,7 @@ import { isUuid } from '../pagination.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
 
 export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metrics }): void {
+  const publisher = new PublishBatcher(deps.db);
   const onRequest = accountAuth(deps.db);
 
   app.post<{ Body: { type: string; data: Record<string, unknown> } }>(
@@ -35,7 +36,7 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
       const { type, data } = request.body;
       assertValidEvent(type, data);
       const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
-      const result = await publishEvent(deps.db, {
+      const result = await publisher.publish({
         accountId: request.accountId,
         type,
         data,
