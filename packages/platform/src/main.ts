@@ -51,6 +51,11 @@ async function main(): Promise<void> {
   const platform = await createPlatform(config);
   await platform.start();
   process.stdout.write(welcome(config, admin));
+  if (config.allowPrivateDestinations) {
+    platform.logger.warn(
+      'the SSRF guard is off (embedded mode default, or BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS=true): endpoints may target localhost and private networks',
+    );
+  }
   if (!config.adminToken && config.roles.includes('api')) {
     platform.logger.warn('BOOKFLOW_ADMIN_TOKEN is not set: POST /v1/accounts is refused until it is');
   }

@@ -30,7 +30,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // The limit is on the whole request; the envelope around `data` is small next to it.
     bodyLimit: deps.config.maxPayloadBytes,
     // Route parameters are ids: nothing legitimate is longer.
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     clientErrorHandler,
     frameworkErrors,
     // One concise line per request (the onResponse hook below) instead of Fastify's two.

@@ -167,7 +167,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
     pagerdutyEventsUrl:
       env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
-    allowPrivateDestinations: bool(env, 'BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS', false),
+    // Embedded mode is the try-it-on-your-laptop mode, where the receiver is on localhost; with a
+    // real database (production) the guard is on unless lifted explicitly.
+    allowPrivateDestinations: bool(env, 'BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS', !env.DATABASE_URL?.trim()),
     requireHttps: bool(env, 'BOOKFLOW_REQUIRE_HTTPS', false),
     endpointDisableAfterMs: duration(env, 'BOOKFLOW_ENDPOINT_DISABLE_AFTER', 5 * 86_400_000),
     endpointDefaultRateLimit: int(env, 'BOOKFLOW_ENDPOINT_RATE_LIMIT', 0),
