@@ -7,9 +7,8 @@ import { faultSeed, seededDraw } from '../support/seeded-random.ts';
 
 // An endpoint that fails half of all attempts at random. Whether (event i, attempt n) fails is
 // fixed by the seed alone, so the expected end of every delivery is known before the run and a
-// failing seed replays exactly (FAULT_SEED=<seed>). PostgreSQL only: the timing checks compare
-// database and worker clocks, which PGlite in the same process would also pass, but the suite of
-// fault tests is about a real multi-connection server.
+// failing seed replays exactly (FAULT_SEED=<seed>). On PostgreSQL, the production database, like
+// every fault test; the worker runs in this process.
 if (!POSTGRES_URL) console.warn('[faults/receiver-flapping] skipped: needs DATABASE_URL (PostgreSQL)');
 
 const EVENTS = 300;
