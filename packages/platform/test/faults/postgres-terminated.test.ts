@@ -12,8 +12,8 @@ import { spawnWorker, type WorkerProcess } from '../support/worker-processes.ts'
 // itself is never restarted (other sessions share it). The worker runs as a child process so that
 // if a lost connection takes it down the test says so, instead of taking vitest down with it.
 //
-// Each termination waits (briefly) for a moment when some client of the test database is inside
-// an explicit transaction, the worst moment for a restart and one a long-running platform is
+// Each termination waits (briefly) for a moment when one of the worker's connections is inside an
+// explicit transaction, the worst moment for a restart and one a long-running platform is
 // certain to meet; terminating at an arbitrary instant would only sometimes hit it. To have such
 // transactions in the run, about a third of first attempts are answered 503 and retried (a failed
 // attempt is recorded in a transaction; successes may be recorded in batches outside one).
@@ -49,25 +49,30 @@ function unlessExited<T>(worker: WorkerProcess, work: Promise<T>): Promise<T> {
   ]);
 }
 
+/** The worker's connections name themselves, so a termination can be aimed at one of them. */
+const WORKER_APP = 'bookflow-fault-worker';
+
 /**
  * Terminates every other backend of the database, at the first moment (within `aimMs`) when one
- * of them is inside an explicit transaction (idle in it, or running a statement that began after
- * the transaction did); after that, regardless. pg_stat_activity is read once per statement, so
- * the check and the terminations see the same moment.
+ * of the worker's connections is idle inside an explicit transaction, between two of its
+ * statements; after that, regardless. pg_stat_activity is read once per statement, so the check
+ * and the terminations see the same moment. ("active" with xact_start < query_start would also
+ * catch single statements: with the extended protocol the transaction starts at Parse, a little
+ * before query_start.)
  */
 async function terminateAll(admin: pg.Client, dbName: string, aimMs = 3_000) {
   const deadline = Date.now() + aimMs;
   for (;;) {
     const now = Date.now() >= deadline;
-    const { rows } = await admin.query<{ terminated: number; in_transaction: number }>(
+    const { rows } = await admin.query<{ terminated: number; worker_in_transaction: number }>(
       `with victims as (
-         select pid, (state like 'idle in transaction%' or (state = 'active' and xact_start < query_start)) as in_tx
+         select pid, application_name = $2 and state like 'idle in transaction%' as aimed
            from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()
-       ), moment as (select coalesce(bool_or(in_tx), false) or $2::boolean as go from victims)
-       select count(*)::int as terminated, count(*) filter (where v.in_tx)::int as in_transaction
+       ), moment as (select coalesce(bool_or(aimed), false) or $3::boolean as go from victims)
+       select count(*)::int as terminated, count(*) filter (where v.aimed)::int as worker_in_transaction
          from victims v, moment m
         where case when m.go then pg_terminate_backend(v.pid) else false end`,
-      [dbName, now],
+      [dbName, WORKER_APP, now],
     );
     const result = rows[0]!;
     if (result.terminated > 0 || now) return result;
@@ -122,7 +127,9 @@ describe.skipIf(!POSTGRES_URL)('fault: PostgreSQL connections terminated mid-run
     platforms.push(api.platform);
     const account = await api.createAccount();
     await api.createEndpoint(account.api_key, receiver.url);
-    const worker = spawnWorker(database.url!, WORKER_ENV);
+    const workerUrl = new URL(database.url!);
+    workerUrl.searchParams.set('application_name', WORKER_APP);
+    const worker = spawnWorker(workerUrl.toString(), WORKER_ENV);
     workers.push(worker);
     await worker.ready;
 
@@ -162,9 +169,9 @@ describe.skipIf(!POSTGRES_URL)('fault: PostgreSQL connections terminated mid-run
         worker,
         eventually(async () => receiver!.distinct >= at, 30_000),
       );
-      const { terminated, in_transaction } = await terminateAll(admin, dbName);
+      const { terminated, worker_in_transaction } = await terminateAll(admin, dbName);
       terminations.push(
-        `${terminated} backends (${in_transaction} in a transaction) at ${receiver.distinct} events`,
+        `${terminated} backends (${worker_in_transaction} of the worker's inside a transaction) at ${receiver.distinct} events`,
       );
     }
     await unlessExited(worker, publishing);
