@@ -2,19 +2,19 @@
 // figure, each beside a baseline measured in the same run. Flags: bench/README.md, or --help.
 // Progress goes to stderr; stdout carries only the tables.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { backlogBench } from './benchmarks/backlog.ts';
 import { deliveryBench } from './benchmarks/delivery.ts';
 import { embeddedBench } from './benchmarks/embedded.ts';
 import { publishBench } from './benchmarks/publish.ts';
 import { receiverBench } from './benchmarks/receiver.ts';
 import { retriesBench } from './benchmarks/retries.ts';
-import { args, type BenchmarkName } from './support/args.ts';
+import { args, BENCHMARKS as BENCHMARK_ORDER, type BenchmarkName } from './support/args.ts';
 import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
 import type { BenchContext, Benchmark } from './support/context.ts';
 import { DATABASE_URL, postgresVersion } from './support/database.ts';
 import { progress } from './support/progress.ts';
-import { REDIS_URL, redisVersion } from './support/redis.ts';
+import { redisVersion } from './support/redis.ts';
 import { renderTable, type Table } from './support/table.ts';
 
 const BENCHMARKS: Record<BenchmarkName, { run: Benchmark; needs: ('postgres' | 'redis')[] }> = {
@@ -50,12 +50,16 @@ async function main() {
 
   const machine =
     `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ` +
-    `Node ${process.version}, ${ctx.postgres ?? 'no PostgreSQL'}, ${ctx.redis ?? 'no Redis'}`;
+    `Node ${process.version}, ${ctx.postgres ?? 'no PostgreSQL'}, ${ctx.redis ?? 'no Redis'}; ` +
+    `load average at start ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`;
   const output: string[] = [`Machine: ${machine}\n`];
   process.stdout.write(`${output[0]}\n`);
   const started = performance.now();
   try {
-    for (const name of args.only) {
+    // Always in the order of BENCHMARKS: embedded compares with delivery's figure.
+    for (const name of BENCHMARK_ORDER.filter((n) => args.only.includes(n))) {
       const bench = BENCHMARKS[name];
       if (bench.needs.includes('postgres') && !ctx.postgres) {
         progress(`${name}: skipped, PostgreSQL is not reachable at ${DATABASE_URL}`);
@@ -71,8 +75,11 @@ async function main() {
     }
   } finally {
     await cleanupAll();
-    if (args.markdown) writeFileSync(args.markdown, `${output.join('\n')}\n`);
-    progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s (redis ${REDIS_URL})`);
+    const end = `load average at end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`;
+    if (args.markdown) writeFileSync(args.markdown, `${output.join('\n')}\n${end}\n`);
+    progress(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; ${end}`);
   }
 }
 

@@ -1,5 +1,5 @@
 // Publish and delivery throughput of the platform, beside a bare undici loop to the same receiver.
-// Usage: npm run bench -- [--events 5000] [--concurrency 64] [--embedded]
+// Usage: npx tsx bench/run.ts [--events 5000] [--concurrency 64] [--embedded]   (npm run bench runs index.ts)
 // PostgreSQL from DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); --embedded uses PGlite.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';

@@ -14,7 +14,7 @@ import { claimDue } from '../../packages/platform/src/delivery/queue/claim.ts';
 import { startChild } from '../support/child-process.ts';
 import type { BenchContext } from '../support/context.ts';
 import { createDatabase } from '../support/database.ts';
-import { deliveryRun, publishThroughApi, workerSpec } from '../support/delivery-run.ts';
+import { countEventsIn, deliveryRun, publishThroughApi, workerSpec } from '../support/delivery-run.ts';
 import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { startReceiver } from '../support/receiver.ts';
@@ -100,14 +100,20 @@ export async function backlogBench(ctx: BenchContext): Promise<Table[]> {
         parked = size;
       }
       progress(`backlog ${num(size)}: publishing ${num(events)} events (worker off)`);
-      await publishThroughApi(load, api.url, account.key, PUBLISH_BODY, events);
+      const target = { apiUrl: api.url, key: account.key, countEvents: countEventsIn(database.url) };
+      const published = await publishThroughApi(load, target, PUBLISH_BODY, events);
       const due = await claimAlone(client);
       const spec = workerSpec('platform', {
         databaseUrl: database.url,
         masterKeyHex: MASTER_KEY.toString('hex'),
         concurrency: ctx.args.concurrency,
       });
-      const run = await deliveryRun(`backlog ${num(size)}: platform worker`, spec, receiver, events);
+      const run = await deliveryRun(
+        `backlog ${num(size)}: platform worker`,
+        spec,
+        receiver,
+        published.events,
+      );
       const statements = run.stats.statements as StatementTiming[];
       runs.push({
         parked: size,
@@ -163,7 +169,6 @@ export async function backlogBench(ctx: BenchContext): Promise<Table[]> {
         'Claim alone: the platform’s claimDue (limit 100) on one connection with nothing else running, 30 times inside BEGIN … ROLLBACK, with the published events due, then again after they were delivered (none due: the idle poll).',
         `Claim in worker: the worker's statements with FOR UPDATE SKIP LOCKED while it delivers, timed in the worker (pool wait included; ${base.claim ? num(base.claim.count) : '?'} at the first size).`,
         'Each size gets a fresh worker process (so RSS is that of a worker started on that table); the receiver and the API are the same throughout.',
-        ctx.args.backlog.includes(1_000_000) ? '' : 'Add --full for the 1,000,000-row size.',
       ].filter(Boolean),
     },
   ];

@@ -37,7 +37,10 @@ export async function embeddedBench(ctx: BenchContext): Promise<Table[]> {
     const api = await startApi({ db });
     const { key } = await api.account(receiver.urls);
     progress(`embedded: publishing ${num(events)} events to PGlite through the API (worker off)`);
-    publishRate = (await publishThroughApi(load, api.url, key, PUBLISH_BODY, events)).rate;
+    const countEvents = async () =>
+      (await db.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n;
+    publishRate = (await publishThroughApi(load, { apiUrl: api.url, key, countEvents }, PUBLISH_BODY, events))
+      .rate;
     const worker = await createPlatform(
       benchConfig({ roles: ['worker'], workerConcurrency: ctx.args.concurrency }),
       { db },

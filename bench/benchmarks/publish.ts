@@ -1,10 +1,12 @@
 // Benchmark 2: events accepted per second by POST /v1/events (answered 202 after the commit) at
-// 1, 16 and 64 requests in flight, and latency at a fixed rate, beside a bare Fastify route
-// answering 202 in the same process: the limit of an HTTP server here. The load generator runs in
-// its own process; the API in this one.
+// 1, 16 and 64 requests in flight, and latency at a fixed rate. Two limits beside it, measured in
+// the same run: a bare Fastify route answering 202 in the same process (the HTTP limit), and
+// plain INSERT commits on the same PostgreSQL (the database limit, one row per commit). The load
+// generator runs in its own process; the API and the bare route in this one.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import pg from 'pg';
 import type { LoadResult } from '../children/load.ts';
 import { type Child, startChild } from '../support/child-process.ts';
 import { onCleanup } from '../support/cleanup.ts';
@@ -13,13 +15,14 @@ import { createDatabase } from '../support/database.ts';
 import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { startReceiver } from '../support/receiver.ts';
+import { type Summary, summarize } from '../support/stats.ts';
 import { ms, num, ratio, type Table } from '../support/table.ts';
 
 const CONCURRENCIES = [1, 16, 64];
 
 interface Figures {
-  closed: Map<number, LoadResult>;
-  fixed: LoadResult;
+  closed: Map<number, { rate: number; latency: Summary }>;
+  fixed?: LoadResult;
 }
 
 async function drive(
@@ -57,7 +60,7 @@ async function drive(
   return { closed, fixed };
 }
 
-/** The limit: Fastify parsing the same JSON body and answering 202 with an id, nothing else. */
+/** The HTTP limit: Fastify parsing the same JSON body and answering 202 with an id, nothing else. */
 async function bareFastify(): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify({ logger: false });
   app.post('/v1/events', async (_request, reply) => reply.code(202).send({ id: randomUUID() }));
@@ -66,15 +69,47 @@ async function bareFastify(): Promise<{ url: string; close(): Promise<void> }> {
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/events`, close };
 }
 
+/**
+ * The database limit: `connections` clients each committing one INSERT of the same body (its own
+ * implicit transaction: one WAL flush per commit, shared by group commit) for `seconds`, from this
+ * process. No HTTP, no JSON, no fan-out.
+ */
+async function commitRate(url: string, connections: number, seconds: number) {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  try {
+    await pool.query('create table if not exists bench_commit (id uuid primary key, body text not null)');
+    const latencies: number[] = [];
+    const end = performance.now() + seconds * 1000;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < end) {
+          const start = performance.now();
+          await pool.query('insert into bench_commit values (gen_random_uuid(), $1)', [PUBLISH_BODY]);
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    return { rate: latencies.length / ((performance.now() - t0) / 1000), latency: summarize(latencies) };
+  } finally {
+    await pool.end();
+  }
+}
+
 export async function publishBench(ctx: BenchContext): Promise<Table[]> {
   const load = await startChild('load', {});
-  // Endpoints are subscribed, so each publish also writes its delivery rows, as in production; no
+  // An endpoint is subscribed, so each publish also writes its delivery row, as in production; no
   // worker runs, so the receiver only has to exist.
   const receiver = await startReceiver(1);
   const database = await createDatabase('publish');
+  const commits: Figures = { closed: new Map() };
   let bare: Figures;
   let api: Figures;
   try {
+    for (const c of CONCURRENCIES) {
+      commits.closed.set(c, await commitRate(database.url, c, ctx.args.seconds));
+      progress(`publish: INSERT commits alone, ${c} connections: ${num(commits.closed.get(c)!.rate)}/s`);
+    }
     const server = await bareFastify();
     try {
       bare = await drive(ctx, load, 'bare Fastify', server.url, 'none');
@@ -94,43 +129,53 @@ export async function publishBench(ctx: BenchContext): Promise<Table[]> {
     await load.stop();
   }
 
-  const rows: string[][] = CONCURRENCIES.map((c) => {
-    const b = bare.closed.get(c)!;
-    const a = api.closed.get(c)!;
-    return [
-      `accepted/s, ${c} in flight (p50 / p99)`,
-      `${num(b.rate)} (${ms(b.latency.p50)} / ${ms(b.latency.p99)})`,
-      `${num(a.rate)} (${ms(a.latency.p50)} / ${ms(a.latency.p99)})`,
-      ratio(a.rate, b.rate),
-      c === 64 ? `≥ 10,000/s: ${ratio(a.rate, 10_000)} of it` : '',
-    ];
-  });
+  const cell = (f: Figures, c: number) => {
+    const r = f.closed.get(c)!;
+    return `${num(r.rate)} (${ms(r.latency.p50)} / ${ms(r.latency.p99)})`;
+  };
+  const rows: string[][] = CONCURRENCIES.map((c) => [
+    `accepted/s, ${c} in flight (p50 / p99)`,
+    cell(bare, c),
+    cell(commits, c),
+    cell(api, c),
+    ratio(api.closed.get(c)!.rate, bare.closed.get(c)!.rate),
+    ratio(api.closed.get(c)!.rate, commits.closed.get(c)!.rate),
+    c === 64 ? `≥ 10,000/s: ${ratio(api.closed.get(c)!.rate, 10_000)} of it` : '',
+  ]);
   const rate = num(ctx.args.publishRate);
+  const b = bare.fixed!.latency;
+  const a = api.fixed!.latency;
   rows.push(
-    [
-      `p50 at ${rate}/s`,
-      ms(bare.fixed.latency.p50),
-      ms(api.fixed.latency.p50),
-      ratio(api.fixed.latency.p50, bare.fixed.latency.p50),
-      '',
-    ],
+    [`p50 at ${rate}/s`, ms(b.p50), '', ms(a.p50), ratio(a.p50, b.p50), '', ''],
     [
       `p99 at ${rate}/s`,
-      ms(bare.fixed.latency.p99),
-      ms(api.fixed.latency.p99),
-      ratio(api.fixed.latency.p99, bare.fixed.latency.p99),
-      `< 10 ms: ${api.fixed.latency.p99 < 10 ? 'met' : `${ratio(api.fixed.latency.p99, 10)} of it`}`,
+      ms(b.p99),
+      '',
+      ms(a.p99),
+      ratio(a.p99, b.p99),
+      '',
+      `< 10 ms: ${a.p99 < 10 ? 'met' : `${ratio(a.p99, 10)} of it`}`,
     ],
   );
-  const errors = [...api.closed.values(), api.fixed].reduce((n, r) => n + r.non2xx + r.errors, 0);
+  const results = [...(api.closed.values() as Iterable<Partial<LoadResult>>), api.fixed!];
+  const errors = results.reduce((n, r) => n + (r.non2xx ?? 0) + (r.errors ?? 0), 0);
   return [
     {
       title: `2. Publish: POST /v1/events, 202 after commit (${ctx.postgres})`,
-      headers: ['measure', 'bare Fastify 202 (limit)', 'BookFlow API', 'ratio', 'target'],
+      headers: [
+        'measure',
+        'bare Fastify 202 (HTTP limit)',
+        'INSERT commit alone (DB limit)',
+        'BookFlow API',
+        'vs Fastify',
+        'vs commit',
+        'target',
+      ],
       rows,
       notes: [
-        `~1 KB meeting.booked bodies, one subscribed endpoint (each publish writes the event and one delivery row); ${ctx.args.seconds} s per concurrency with autocannon, then an open loop at ${rate}/s for ${ctx.args.rateSeconds} s (generator p99 lateness ${ms(api.fixed.lateness?.p99 ?? Number.NaN)}).`,
+        `~1 KB meeting.booked bodies, one subscribed endpoint (each publish writes the event and one delivery row); ${ctx.args.seconds} s per concurrency with autocannon, then an open loop at ${rate}/s for ${ctx.args.rateSeconds} s (generator p99 lateness ${ms(api.fixed!.lateness?.p99 ?? Number.NaN)}).`,
         'API and bare route each run alone in the bench process; the load generator in a child process; PostgreSQL on the same 2 cores.',
+        'INSERT commit alone: that many node-postgres connections from the bench process, each committing one INSERT of the same body in a loop: what the database gives at one row per commit, before HTTP, JSON and fan-out.',
         `${errors} non-2xx or failed requests to the API.`,
       ],
     },

@@ -16,6 +16,7 @@ import { startChild } from '../support/child-process.ts';
 import type { BenchContext } from '../support/context.ts';
 import { createDatabase } from '../support/database.ts';
 import {
+  countEventsIn,
   publishThroughApi,
   startWorker,
   timeDelivery,
@@ -91,7 +92,8 @@ async function run(ctx: BenchContext, shape: 'backlog' | 'paced', failEvery: num
       if (shape === 'backlog') {
         deliveries = ctx.args.retryEvents;
         progress(`retries ${label}: publishing ${num(deliveries)} events (worker off)`);
-        await publishThroughApi(load, api.url, key, PUBLISH_BODY, deliveries);
+        const target = { apiUrl: api.url, key, countEvents: countEventsIn(database.url) };
+        deliveries = (await publishThroughApi(load, target, PUBLISH_BODY, deliveries)).events;
         progress(`retries ${label}: delivering`);
         seconds = (await timeDelivery(worker, receiver, deliveries)).seconds;
       } else {

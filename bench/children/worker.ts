@@ -1,5 +1,7 @@
 // Runs one delivery system (bench/workers/) in its own process, so its event loop and its RSS are
 // its own. Commands: prepare, start, stats (with rss and CPU time), stop.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { serveChild } from '../support/child-process.ts';
 import { bareUndici } from '../workers/bare-undici.ts';
 import { bullmq } from '../workers/bullmq.ts';
@@ -16,6 +18,14 @@ const systems: Record<WorkerSpec['kind'], (spec: WorkerSpec) => DeliverySystem> 
 
 serveChild<WorkerSpec>(async (spec) => {
   const system = systems[spec.kind](spec);
+  // With profileFile, the CPU is profiled from `start` to the first `stats`: the delivery alone,
+  // not the start-up (module loading through tsx would otherwise dominate).
+  let profiler: Session | null = null;
+  if (spec.profileFile) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+  }
   let cpuAtStart = process.cpuUsage();
   let peakRss = 0;
   // RSS sampled while working: the peak is what a deployment must provision.
@@ -26,11 +36,18 @@ serveChild<WorkerSpec>(async (spec) => {
   return {
     prepare: () => system.prepare(),
     start: async () => {
+      if (profiler) await profiler.post('Profiler.start');
       peakRss = process.memoryUsage().rss;
       cpuAtStart = process.cpuUsage();
       await system.start();
     },
     stats: async () => {
+      if (profiler) {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(spec.profileFile!, JSON.stringify(profile));
+        profiler.disconnect();
+        profiler = null;
+      }
       const cpu = process.cpuUsage(cpuAtStart);
       const rss = process.memoryUsage().rss;
       return {

@@ -20,8 +20,7 @@ const { values } = parseArgs({
     'retry-events': { type: 'string', default: '10000' },
     'retry-rate': { type: 'string', default: '500' },
     'retry-schedule': { type: 'string', default: '1s,1s,1s,1s,1s,1s' },
-    backlog: { type: 'string', default: '0,100000' },
-    full: { type: 'boolean', default: false },
+    backlog: { type: 'string', default: '0,100000,1000000' },
     'backlog-events': { type: 'string', default: '5000' },
     'receiver-rate': { type: 'string', default: '2000' },
     'embedded-events': { type: 'string', default: '5000' },
@@ -53,7 +52,6 @@ for (const name of only) {
 const events = count('events');
 const endpoints = count('endpoints');
 const backlog = list(values.backlog).map(Number);
-if (values.full && !backlog.includes(1_000_000)) backlog.push(1_000_000);
 if (backlog.some((n) => !Number.isInteger(n) || n < 0))
   throw new Error('--backlog: integers >= 0, comma-separated');
 

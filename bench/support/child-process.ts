@@ -32,6 +32,8 @@ export async function startChild(name: string, spec: unknown, options: ChildOpti
     env: { ...process.env, ...options.env, BENCH_SPEC: JSON.stringify(spec) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // Send failures are handled per call; without a listener they would crash the bench.
+  child.on('error', () => {});
   const kill = onCleanup(`child ${name} (${child.pid})`, () => killChild(child));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -59,13 +61,19 @@ export async function startChild(name: string, spec: unknown, options: ChildOpti
       if (exitError) return Promise.reject(exitError);
       const id = nextId++;
       const answer = new Promise<T>((resolve, reject) => {
+        if (!child.connected) return reject(new Error(`child ${name} is gone`));
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-        child.send({ id, cmd, arg } satisfies Request);
+        // A child exiting between the check and the send fails here, not as an unhandled 'error'.
+        child.send({ id, cmd, arg } satisfies Request, (err) => {
+          if (!err) return;
+          pending.delete(id);
+          reject(err);
+        });
       });
       return withTimeout(answer, timeoutMs, `child ${name}: ${cmd} took over ${timeoutMs} ms`);
     },
     async stop() {
-      if (!exitError) await handle.call('stop', undefined, 30_000).catch(() => {});
+      if (!exitError && child.connected) await handle.call('stop', undefined, 30_000).catch(() => {});
       await kill();
     },
   };

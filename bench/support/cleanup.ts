@@ -28,8 +28,12 @@ export async function cleanupAll(): Promise<void> {
   }
 }
 
-/** Ctrl-C, SIGTERM: clean up, then exit with the conventional code. */
+/** Ctrl-C, SIGTERM or a crash: clean up, then exit. */
 export function cleanupOnSignals(): void {
+  process.once('uncaughtException', (err) => {
+    process.stderr.write(`[bench] uncaught: ${err.stack ?? err}\n[bench] cleaning up\n`);
+    void cleanupAll().finally(() => process.exit(1));
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.stderr.write(`[bench] ${signal}: cleaning up\n`);

@@ -1,7 +1,6 @@
-// Reads a V8 .cpuprofile (node --cpu-prof) and sums self time per function, to say where a
-// worker's CPU goes without opening a profiler UI.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Reads a V8 CPU profile (from the inspector's Profiler domain) and sums self time per function
+// and per package, to say where a worker's CPU goes without opening a profiler UI.
+import { existsSync, readFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
@@ -36,11 +35,10 @@ function area(url: string): string {
   return url.startsWith('node:') ? url : `other ${url}`;
 }
 
-/** Self time by function and by package or file, from the first profile found in `dir`. */
-export function hotSpots(dir: string, top = 12): { functions: HotSpot[]; places: HotSpot[] } | null {
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) return null;
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+/** Self time by function and by package or folder, from a profile written by children/worker.ts. */
+export function hotSpots(file: string, top = 12): { functions: HotSpot[]; places: HotSpot[] } | null {
+  if (!existsSync(file)) return null;
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, number>();
   const places = new Map<string, number>();

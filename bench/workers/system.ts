@@ -25,6 +25,8 @@ export interface WorkerSpec {
   redisPrefix?: string;
   masterKeyHex?: string;
   retryScheduleMs?: number[];
+  /** Where to write a .cpuprofile of the timed part (start to stats). */
+  profileFile?: string;
 }
 
 /** The platform sender keeps 50 pooled connections per origin; the baselines get the same. */
