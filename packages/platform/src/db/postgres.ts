@@ -10,6 +10,19 @@ export interface PostgresOptions {
   onError?: (err: Error) => void;
 }
 
+/** Errors after which a connection cannot be reused (admin shutdown, lost socket). */
+function isConnectionError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return (
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    (err instanceof Error && /Connection terminated|not queryable/i.test(err.message))
+  );
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
@@ -32,6 +45,15 @@ export function openPostgres(options: PostgresOptions): Db {
     query: base.query,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // The pool listens for errors only on idle clients. A checked-out client whose backend is
+      // terminated (server restart, pg_terminate_backend) emits 'error'; without this listener
+      // that would crash the process. The failed query rejects on its own; here we only note it.
+      let broken: Error | undefined;
+      const onClientError = (err: Error) => {
+        broken = err;
+        onError(err);
+      };
+      client.on('error', onClientError);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -39,9 +61,12 @@ export function openPostgres(options: PostgresOptions): Db {
         return result;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
+        broken ??= isConnectionError(err) ? (err as Error) : undefined;
         throw err;
       } finally {
-        client.release();
+        client.off('error', onClientError);
+        // A broken client is destroyed rather than returned to the pool.
+        client.release(broken);
       }
     },
     async listen(channel, onNotify) {

@@ -99,17 +99,9 @@ describe.skipIf(!POSTGRES_URL)('fault: PostgreSQL connections terminated mid-run
     await database?.close();
   });
 
-  // KNOWN BUG, hence it.fails: the worker process dies at the first termination. Db.transaction()
-  // (src/db/postgres.ts) checks a client out of the pool and attaches no 'error' listener while it
-  // holds it; pg-pool removes its own idle listener on checkout. When the backend of a client held
-  // inside a transaction is terminated, pg emits 'error' on that client (57P01 "terminating
-  // connection due to administrator command", or "Connection terminated unexpectedly") and, with no
-  // listener, Node throws it: uncaught, exit code 1. Failed attempts (and claims for rate-limited
-  // endpoints) are recorded in transactions, so a PostgreSQL restart or failover takes down busy
-  // workers. Fix: listen for 'error' on the checked-out client for as long as it is held (report it
-  // through onError) and release a broken client with its error so the pool discards it. With that
-  // change this test passes (checked on a copy of the tree): then make it.fails an it again.
-  it.fails('the worker reconnects by itself: nothing lost, nothing left leased, LISTEN back', {
+  // Found by this test: Db.transaction() held pool clients with no 'error' listener, so a backend
+  // terminated inside a transaction crashed the worker process. Fixed in src/db/postgres.ts.
+  it('the worker reconnects by itself: nothing lost, nothing left leased, LISTEN back', {
     timeout: 90_000,
   }, async () => {
     database = await openTestDatabase('postgres');
