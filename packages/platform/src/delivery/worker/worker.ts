@@ -10,6 +10,9 @@ import { SendPacer } from './pacer.ts';
 import { SuccessBatcher } from './success-batcher.ts';
 import { Wakeup } from './wakeup.ts';
 
+/** Longest wait before claiming again after a failed claim. */
+const CLAIM_RETRY_MS = 250;
+
 export interface WorkerOptions {
   batchSize: number;
   concurrency: number;
@@ -77,9 +80,10 @@ export class DeliveryWorker {
         if (claimed === 'full' || claimed.got < claimed.asked)
           await this.wakeup.wait(await this.idleMs(claimed));
       } catch (err) {
-        // Database unreachable or restarting: wait and try again; leases protect claimed work.
+        // Database unreachable or restarting: try again soon (not a whole, possibly long, poll
+        // interval: a lost connection usually comes back at once); leases protect claimed work.
         this.logger.error({ err }, 'claim failed; retrying');
-        await this.wakeup.wait(this.options.pollIntervalMs);
+        await this.wakeup.wait(Math.min(this.options.pollIntervalMs, CLAIM_RETRY_MS));
       }
     }
   }
