@@ -11,6 +11,7 @@ import type { LoadResult } from '../children/load.ts';
 import { type Child, startChild } from '../support/child-process.ts';
 import { onCleanup } from '../support/cleanup.ts';
 import type { BenchContext } from '../support/context.ts';
+import { postgresCpuMeter } from '../support/cpu.ts';
 import { createDatabase } from '../support/database.ts';
 import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
@@ -23,6 +24,18 @@ const CONCURRENCIES = [1, 16, 64];
 interface Figures {
   closed: Map<number, { rate: number; latency: Summary }>;
   fixed?: LoadResult;
+  /** At 64 in flight: CPU µs per accepted request of this process (the server) and of the database's backends. */
+  cpu?: { server: number; postgres: number };
+}
+
+/** CPU of this process and of `database`'s backends around `fn`, in µs per unit of `fn`'s result. */
+async function metered(database: string | null, fn: () => Promise<number>) {
+  const postgres = database ? await postgresCpuMeter(database) : null;
+  const before = process.cpuUsage();
+  const units = await fn();
+  const used = process.cpuUsage(before);
+  const postgresMs = postgres ? await postgres.read() : Number.NaN;
+  return { server: (used.user + used.system) / units, postgres: (postgresMs * 1000) / units };
 }
 
 async function drive(
@@ -31,6 +44,7 @@ async function drive(
   label: string,
   url: string,
   key: string,
+  database: string | null,
 ): Promise<Figures> {
   const base = {
     url,
@@ -40,14 +54,17 @@ async function drive(
   progress(`publish ${label}: warming up`);
   await load.call('closed', { ...base, connections: 16, seconds: 1 });
   const closed = new Map<number, LoadResult>();
+  let cpu: Figures['cpu'];
   for (const c of CONCURRENCIES) {
-    const result = await load.call<LoadResult>('closed', {
-      ...base,
-      connections: c,
-      seconds: ctx.args.seconds,
-    });
-    progress(`publish ${label}: ${num(result.rate)}/s with ${c} in flight`);
-    closed.set(c, result);
+    let result: LoadResult | undefined;
+    const run = async () => {
+      result = await load.call<LoadResult>('closed', { ...base, connections: c, seconds: ctx.args.seconds });
+      return result.ok;
+    };
+    if (c === 64) cpu = await metered(database, run);
+    else await run();
+    progress(`publish ${label}: ${num(result!.rate)}/s with ${c} in flight`);
+    closed.set(c, result!);
   }
   const rate = ctx.args.publishRate;
   const fixed = await load.call<LoadResult>('open', {
@@ -57,7 +74,7 @@ async function drive(
     seconds: ctx.args.rateSeconds,
   });
   progress(`publish ${label}: p99 ${ms(fixed.latency.p99)} at ${num(rate)}/s`);
-  return { closed, fixed };
+  return { closed, fixed, cpu };
 }
 
 /** The HTTP limit: Fastify parsing the same JSON body and answering 202 with an id, nothing else. */
@@ -90,7 +107,11 @@ async function commitRate(url: string, connections: number, seconds: number) {
         }
       }),
     );
-    return { rate: latencies.length / ((performance.now() - t0) / 1000), latency: summarize(latencies) };
+    return {
+      rate: latencies.length / ((performance.now() - t0) / 1000),
+      latency: summarize(latencies),
+      count: latencies.length,
+    };
   } finally {
     await pool.end();
   }
@@ -107,19 +128,26 @@ export async function publishBench(ctx: BenchContext): Promise<Table[]> {
   let api: Figures;
   try {
     for (const c of CONCURRENCIES) {
-      commits.closed.set(c, await commitRate(database.url, c, ctx.args.seconds));
+      let result: Awaited<ReturnType<typeof commitRate>> | undefined;
+      const run = async () => {
+        result = await commitRate(database.url, c, ctx.args.seconds);
+        return result.count;
+      };
+      if (c === 64) commits.cpu = await metered(database.name, run);
+      else await run();
+      commits.closed.set(c, result!);
       progress(`publish: INSERT commits alone, ${c} connections: ${num(commits.closed.get(c)!.rate)}/s`);
     }
     const server = await bareFastify();
     try {
-      bare = await drive(ctx, load, 'bare Fastify', server.url, 'none');
+      bare = await drive(ctx, load, 'bare Fastify', server.url, 'none', null);
     } finally {
       await server.close();
     }
     const platform = await startApi({ databaseUrl: database.url });
     try {
       const { key } = await platform.account(receiver.urls);
-      api = await drive(ctx, load, 'POST /v1/events', `${platform.url}/v1/events`, key);
+      api = await drive(ctx, load, 'POST /v1/events', `${platform.url}/v1/events`, key, database.name);
     } finally {
       await platform.stop();
     }
@@ -141,6 +169,16 @@ export async function publishBench(ctx: BenchContext): Promise<Table[]> {
     ratio(api.closed.get(c)!.rate, bare.closed.get(c)!.rate),
     ratio(api.closed.get(c)!.rate, commits.closed.get(c)!.rate),
     c === 64 ? `≥ 10,000/s: ${ratio(api.closed.get(c)!.rate, 10_000)} of it` : '',
+  ]);
+  const cpu = (f: Figures) => `${num(f.cpu?.server ?? Number.NaN)} / ${num(f.cpu?.postgres ?? Number.NaN)}`;
+  rows.push([
+    'CPU µs per accepted request at 64 in flight: Node process / PostgreSQL',
+    cpu(bare),
+    cpu(commits),
+    cpu(api),
+    ratio(api.cpu?.server, bare.cpu?.server),
+    ratio(api.cpu?.postgres, commits.cpu?.postgres),
+    '',
   ]);
   const rate = num(ctx.args.publishRate);
   const b = bare.fixed!.latency;

@@ -27,6 +27,7 @@ import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { ms, num, ratio, type Table } from '../support/table.ts';
+import type { StatementTiming } from '../support/timed-db.ts';
 
 const FAIL_EVERY = 5; // 1 in 5 events: 20 % of first attempts
 
@@ -44,6 +45,8 @@ interface RetryRun {
   first: Lag;
   retries: Lag;
   failedAttempts: number;
+  /** The worker's statement timings over the run. */
+  statements: StatementTiming[];
 }
 
 async function lagFromAttempts(databaseUrl: string): Promise<{ first: Lag; retries: Lag; failed: number }> {
@@ -89,13 +92,16 @@ async function run(ctx: BenchContext, shape: 'backlog' | 'paced', failEvery: num
     try {
       let deliveries: number;
       let seconds: number;
+      let statements: StatementTiming[] = [];
       if (shape === 'backlog') {
         deliveries = ctx.args.retryEvents;
         progress(`retries ${label}: publishing ${num(deliveries)} events (worker off)`);
         const target = { apiUrl: api.url, key, countEvents: countEventsIn(database.url) };
         deliveries = (await publishThroughApi(load, target, PUBLISH_BODY, deliveries)).events;
         progress(`retries ${label}: delivering`);
-        seconds = (await timeDelivery(worker, receiver, deliveries)).seconds;
+        const timed = await timeDelivery(worker, receiver, { deliveries, database: database.name });
+        seconds = timed.seconds;
+        statements = timed.stats.statements as StatementTiming[];
       } else {
         const rate = ctx.args.retryRate;
         progress(
@@ -114,6 +120,7 @@ async function run(ctx: BenchContext, shape: 'backlog' | 'paced', failEvery: num
         deliveries = published.ok;
         await receiver.waitForDistinct(deliveries, timeoutFor(deliveries));
         seconds = (performance.now() - t0) / 1000;
+        statements = (await worker.call<{ statements: StatementTiming[] }>('stats')).statements;
       }
       // The last attempts are recorded just after the receiver answers them.
       await worker.call('stop');
@@ -121,7 +128,15 @@ async function run(ctx: BenchContext, shape: 'backlog' | 'paced', failEvery: num
       progress(
         `retries ${label}: ${num(deliveries / seconds)} deliveries/s, retry lag p99 ${ms(lag.retries.p99)}`,
       );
-      return { label, deliveries, seconds, rate: deliveries / seconds, ...lag, failedAttempts: lag.failed };
+      return {
+        label,
+        deliveries,
+        seconds,
+        rate: deliveries / seconds,
+        ...lag,
+        failedAttempts: lag.failed,
+        statements,
+      };
     } finally {
       await worker.stop();
       await api.stop();
@@ -169,5 +184,26 @@ export async function retriesBench(ctx: BenchContext): Promise<Table[]> {
         `Backlog: ${num(ctx.args.retryEvents)} events published first, timed from worker start until every event has a 200 (the run includes at least one ${ctx.args.retrySchedule.split(',')[0]} retry wait). Paced: ${num(ctx.args.retryRate)} events/s for ${ctx.args.rateSeconds} s while the worker runs; its first attempts without failures give the dispatch delay that retry lag is compared with.`,
       ],
     },
+    statementTable(runs[3]!, runs[2]!),
   ];
+}
+
+/** Where the failing paced run's worker waited on the database, beside the same run without failures. */
+function statementTable(failing: RetryRun, clean: RetryRun): Table {
+  const top = failing.statements.slice(0, 6);
+  return {
+    title: 'Where the worker waits on the database, paced run with 20 % failing (beside no failures)',
+    headers: ['statement (first words)', 'count', 'p50 / p99', 'without failures: count', 'p50 / p99'],
+    rows: top.map((s) => {
+      const c = clean.statements.find((x) => x.statement === s.statement);
+      return [
+        s.statement,
+        num(s.count),
+        `${ms(s.p50)} / ${ms(s.p99)}`,
+        c ? num(c.count) : '–',
+        c ? `${ms(c.p50)} / ${ms(c.p99)}` : '–',
+      ];
+    }),
+    notes: ['Wall time per statement in the worker, pool wait included.'],
+  };
 }

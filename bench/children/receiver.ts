@@ -74,6 +74,11 @@ serveChild<ReceiverSpec>(async (spec) => {
       seen = new Set();
     },
     rss: () => process.memoryUsage().rss,
+    /** CPU ms of this process so far (user + system). */
+    cpu: () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    },
     stop: async () => {
       for (const s of servers) s.closeAllConnections();
       await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { LoadResult } from '../children/load.ts';
 import type { WorkerSpec } from '../workers/system.ts';
 import { type Child, startChild } from './child-process.ts';
+import { postgresCpuMeter } from './cpu.ts';
 import { progress } from './progress.ts';
 import type { Receiver } from './receiver.ts';
 
@@ -24,6 +25,8 @@ export interface DeliveryRun {
   seconds: number;
   rate: number;
   stats: WorkerStats;
+  /** CPU µs per delivery: the worker process, the receiver process, the run database's backends. */
+  cpu: { worker: number; receiver: number; postgres: number };
 }
 
 export function workerSpec(kind: WorkerSpec['kind'], fields: Partial<WorkerSpec>): WorkerSpec {
@@ -43,8 +46,8 @@ export function timeoutFor(deliveries: number): number {
   return 60_000 + deliveries * 20;
 }
 
-export async function startWorker(spec: WorkerSpec, execArgv: string[] = []): Promise<Child> {
-  const child = await startChild('worker', spec, { execArgv });
+export async function startWorker(spec: WorkerSpec): Promise<Child> {
+  const child = await startChild('worker', spec);
   try {
     await child.call('prepare');
   } catch (err) {
@@ -54,19 +57,44 @@ export async function startWorker(spec: WorkerSpec, execArgv: string[] = []): Pr
   return child;
 }
 
-/** Starts a prepared worker and times it until the receiver has `deliveries` distinct 200s. */
+export interface TimingOptions {
+  /** Deliveries to wait for; with `feed`, what feed() returns is added. */
+  deliveries: number;
+  /** The run's own database: its backends' CPU is added to the figures. */
+  database?: string;
+  /** Runs after the worker started (e.g. publishing while it delivers); returns deliveries it added. */
+  feed?: () => Promise<number>;
+}
+
+/** Starts a prepared worker and times it until the receiver has every delivery answered 200. */
 export async function timeDelivery(
   child: Child,
   receiver: Receiver,
-  deliveries: number,
+  options: TimingOptions,
 ): Promise<DeliveryRun> {
   const before = (await receiver.stats()).distinct;
+  const receiverCpu = await receiver.cpuMs();
+  const postgres = options.database ? await postgresCpuMeter(options.database) : null;
   const t0 = performance.now();
   await child.call('start');
+  const deliveries = options.deliveries + (options.feed ? await options.feed() : 0);
   await receiver.waitForDistinct(before + deliveries, timeoutFor(deliveries));
   const seconds = (performance.now() - t0) / 1000;
+  const postgresMs = postgres ? await postgres.read() : Number.NaN;
+  const receiverMs = (await receiver.cpuMs()) - receiverCpu;
   const stats = await child.call<WorkerStats>('stats');
-  return { deliveries, seconds, rate: deliveries / seconds, stats };
+  const perDelivery = (ms: number) => (ms * 1000) / deliveries;
+  return {
+    deliveries,
+    seconds,
+    rate: deliveries / seconds,
+    stats,
+    cpu: {
+      worker: perDelivery(stats.cpuMs),
+      receiver: perDelivery(receiverMs),
+      postgres: perDelivery(postgresMs),
+    },
+  };
 }
 
 /** Prepares, times and stops one worker child; `label` names it in progress lines. */
@@ -75,13 +103,13 @@ export async function deliveryRun(
   spec: WorkerSpec,
   receiver: Receiver,
   deliveries: number,
-  execArgv: string[] = [],
+  database?: string,
 ): Promise<DeliveryRun> {
   progress(`${label}: preparing ${deliveries.toLocaleString('en-US')} deliveries`);
-  const child = await startWorker(spec, execArgv);
+  const child = await startWorker(spec);
   try {
     progress(`${label}: delivering`);
-    const run = await timeDelivery(child, receiver, deliveries);
+    const run = await timeDelivery(child, receiver, { deliveries, database });
     progress(
       `${label}: ${Math.round(run.rate).toLocaleString('en-US')} deliveries/s (${run.seconds.toFixed(1)} s)`,
     );

@@ -7,6 +7,8 @@ export interface Receiver {
   urls: string[];
   stats(): Promise<ReceiverStats>;
   reset(): Promise<void>;
+  /** CPU ms the receiver process has used so far. */
+  cpuMs(): Promise<number>;
   /** Resolves once `count` distinct deliveries were answered 200; throws after timeoutMs. */
   waitForDistinct(count: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -21,6 +23,7 @@ export async function startReceiver(ports = 1, failEvery = 0): Promise<Receiver>
     urls,
     stats,
     reset: () => child.call('reset').then(() => {}),
+    cpuMs: () => child.call<number>('cpu'),
     waitForDistinct: (count, timeoutMs) =>
       waitUntil(
         async () => (await stats()).distinct >= count,
