@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startChild } from '../support/child-process.ts';
 import { onCleanup } from '../support/cleanup.ts';
 import type { BenchContext } from '../support/context.ts';
-import { hotSpots } from '../support/cpu-profile.ts';
+import { hotSpotsIn, profileTables } from '../support/cpu-profile.ts';
 import { createDatabase } from '../support/database.ts';
 import {
   countEventsIn,
@@ -231,9 +231,11 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
 
   if (statements.length) tables.push(statementTable(statements));
   if (profileDir) {
-    const spots = hotSpots(join(profileDir, 'worker.cpuprofile'));
+    const spots = hotSpotsIn(join(profileDir, 'worker.cpuprofile'));
     await removeProfiles();
-    if (spots) tables.push(...profileTables(spots));
+    const note =
+      'The worker process of the 1-endpoint backlog run, from its start to the last delivery (the profiler slows that run a little).';
+    if (spots) tables.push(...profileTables('Platform worker', spots, note));
   }
   return tables;
 }
@@ -249,23 +251,4 @@ function statementTable(statements: StatementTiming[]): Table {
       'Wall time per statement as seen by the worker (pool wait + round trip + execution); statements overlap, up to the pool size at once.',
     ],
   };
-}
-
-function profileTables(spots: NonNullable<ReturnType<typeof hotSpots>>): Table[] {
-  const share = (x: number) => `${(x * 100).toFixed(1)} %`;
-  return [
-    {
-      title: 'Platform worker CPU profile (--profile): self time by area',
-      headers: ['area', 'self time', 'share'],
-      rows: spots.places.map((s) => [s.where, `${num(s.selfMs)} ms`, share(s.share)]),
-      notes: [
-        'The worker process of the 1-endpoint backlog run, profiled from its start to the last delivery (the profiler slows that run a little). (idle) is time the event loop waited on sockets: PostgreSQL and the receiver.',
-      ],
-    },
-    {
-      title: 'Platform worker CPU profile: hottest functions',
-      headers: ['function', 'self time', 'share'],
-      rows: spots.functions.map((s) => [s.where, `${num(s.selfMs)} ms`, share(s.share)]),
-    },
-  ];
 }

@@ -12,6 +12,7 @@ import { type Child, startChild } from '../support/child-process.ts';
 import { onCleanup } from '../support/cleanup.ts';
 import type { BenchContext } from '../support/context.ts';
 import { postgresCpuMeter } from '../support/cpu.ts';
+import { type HotSpots, hotSpots, processProfiler, profileTables } from '../support/cpu-profile.ts';
 import { createDatabase } from '../support/database.ts';
 import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
@@ -28,14 +29,25 @@ interface Figures {
   cpu?: { server: number; postgres: number };
 }
 
-/** CPU of this process and of `database`'s backends around `fn`, in µs per unit of `fn`'s result. */
-async function metered(database: string | null, fn: () => Promise<number>) {
-  const postgres = database ? await postgresCpuMeter(database) : null;
-  const before = process.cpuUsage();
-  const units = await fn();
-  const used = process.cpuUsage(before);
-  const postgresMs = postgres ? await postgres.read() : Number.NaN;
-  return { server: (used.user + used.system) / units, postgres: (postgresMs * 1000) / units };
+/**
+ * CPU of this process (the server, or the client of the commit baseline) and of `database`'s
+ * backends between start() and stop(units), in µs per unit.
+ */
+type ApiMeter = ReturnType<typeof cpuMeter>;
+function cpuMeter(database: string | null) {
+  let postgres: Awaited<ReturnType<typeof postgresCpuMeter>> | null = null;
+  let before = process.cpuUsage();
+  return {
+    async start() {
+      postgres = database ? await postgresCpuMeter(database) : null;
+      before = process.cpuUsage();
+    },
+    async stop(units: number) {
+      const used = process.cpuUsage(before);
+      const postgresMs = postgres ? await postgres.read() : Number.NaN;
+      return { server: (used.user + used.system) / units, postgres: (postgresMs * 1000) / units };
+    },
+  };
 }
 
 async function drive(
@@ -45,6 +57,7 @@ async function drive(
   url: string,
   key: string,
   database: string | null,
+  profile?: { start(): Promise<void>; stop(): Promise<void> },
 ): Promise<Figures> {
   const base = {
     url,
@@ -56,15 +69,18 @@ async function drive(
   const closed = new Map<number, LoadResult>();
   let cpu: Figures['cpu'];
   for (const c of CONCURRENCIES) {
-    let result: LoadResult | undefined;
-    const run = async () => {
-      result = await load.call<LoadResult>('closed', { ...base, connections: c, seconds: ctx.args.seconds });
-      return result.ok;
-    };
-    if (c === 64) cpu = await metered(database, run);
-    else await run();
-    progress(`publish ${label}: ${num(result!.rate)}/s with ${c} in flight`);
-    closed.set(c, result!);
+    const meter = c === 64 ? cpuMeter(database) : null;
+    await meter?.start();
+    if (c === 64 && profile) await profile.start();
+    const result = await load.call<LoadResult>('closed', {
+      ...base,
+      connections: c,
+      seconds: ctx.args.seconds,
+    });
+    if (c === 64 && profile) await profile.stop();
+    if (meter) cpu = await meter.stop(result.ok);
+    progress(`publish ${label}: ${num(result.rate)}/s with ${c} in flight`);
+    closed.set(c, result);
   }
   const rate = ctx.args.publishRate;
   const fixed = await load.call<LoadResult>('open', {
@@ -91,13 +107,14 @@ async function bareFastify(): Promise<{ url: string; close(): Promise<void> }> {
  * implicit transaction: one WAL flush per commit, shared by group commit) for `seconds`, from this
  * process. No HTTP, no JSON, no fan-out.
  */
-async function commitRate(url: string, connections: number, seconds: number) {
+async function commitRate(url: string, connections: number, seconds: number, meter: ApiMeter | null) {
   const pool = new pg.Pool({ connectionString: url, max: connections });
   try {
     await pool.query('create table if not exists bench_commit (id uuid primary key, body text not null)');
     const latencies: number[] = [];
     const end = performance.now() + seconds * 1000;
     const t0 = performance.now();
+    await meter?.start();
     await Promise.all(
       Array.from({ length: connections }, async () => {
         while (performance.now() < end) {
@@ -107,11 +124,10 @@ async function commitRate(url: string, connections: number, seconds: number) {
         }
       }),
     );
-    return {
-      rate: latencies.length / ((performance.now() - t0) / 1000),
-      latency: summarize(latencies),
-      count: latencies.length,
-    };
+    const rate = latencies.length / ((performance.now() - t0) / 1000);
+    // Read while the pool's backends are still alive.
+    const cpu = await meter?.stop(latencies.length);
+    return { rate, latency: summarize(latencies), cpu };
   } finally {
     await pool.end();
   }
@@ -126,16 +142,17 @@ export async function publishBench(ctx: BenchContext): Promise<Table[]> {
   const commits: Figures = { closed: new Map() };
   let bare: Figures;
   let api: Figures;
+  let spots: HotSpots | null = null;
   try {
     for (const c of CONCURRENCIES) {
-      let result: Awaited<ReturnType<typeof commitRate>> | undefined;
-      const run = async () => {
-        result = await commitRate(database.url, c, ctx.args.seconds);
-        return result.count;
-      };
-      if (c === 64) commits.cpu = await metered(database.name, run);
-      else await run();
-      commits.closed.set(c, result!);
+      const result = await commitRate(
+        database.url,
+        c,
+        ctx.args.seconds,
+        c === 64 ? cpuMeter(database.name) : null,
+      );
+      if (result.cpu) commits.cpu = result.cpu;
+      commits.closed.set(c, result);
       progress(`publish: INSERT commits alone, ${c} connections: ${num(commits.closed.get(c)!.rate)}/s`);
     }
     const server = await bareFastify();
@@ -147,7 +164,23 @@ export async function publishBench(ctx: BenchContext): Promise<Table[]> {
     const platform = await startApi({ databaseUrl: database.url });
     try {
       const { key } = await platform.account(receiver.urls);
-      api = await drive(ctx, load, 'POST /v1/events', `${platform.url}/v1/events`, key, database.name);
+      // With --profile, the API (this process) is profiled during the 64-in-flight run.
+      const profiler = ctx.args.profile ? processProfiler() : null;
+      const profile = profiler && {
+        start: () => profiler.start(),
+        stop: async () => {
+          spots = hotSpots(await profiler.stop());
+        },
+      };
+      api = await drive(
+        ctx,
+        load,
+        'POST /v1/events',
+        `${platform.url}/v1/events`,
+        key,
+        database.name,
+        profile ?? undefined,
+      );
     } finally {
       await platform.stop();
     }
@@ -217,5 +250,12 @@ export async function publishBench(ctx: BenchContext): Promise<Table[]> {
         `${errors} non-2xx or failed requests to the API.`,
       ],
     },
+    ...(spots
+      ? profileTables(
+          'API (POST /v1/events)',
+          spots,
+          'The bench process serving POST /v1/events with 64 in flight (the profiler slows that run a little).',
+        )
+      : []),
   ];
 }

@@ -1,8 +1,7 @@
 // Runs one delivery system (bench/workers/) in its own process, so its event loop and its RSS are
 // its own. Commands: prepare, start, stats (with rss and CPU time), stop.
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { serveChild } from '../support/child-process.ts';
+import { processProfiler, saveProfile } from '../support/cpu-profile.ts';
 import { bareUndici } from '../workers/bare-undici.ts';
 import { bullmq } from '../workers/bullmq.ts';
 import { pgBoss } from '../workers/pg-boss.ts';
@@ -20,12 +19,7 @@ serveChild<WorkerSpec>(async (spec) => {
   const system = systems[spec.kind](spec);
   // With profileFile, the CPU is profiled from `start` to the first `stats`: the delivery alone,
   // not the start-up (module loading through tsx would otherwise dominate).
-  let profiler: Session | null = null;
-  if (spec.profileFile) {
-    profiler = new Session();
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-  }
+  let profiler = spec.profileFile ? processProfiler() : null;
   let cpuAtStart = process.cpuUsage();
   let peakRss = 0;
   // RSS sampled while working: the peak is what a deployment must provision.
@@ -36,16 +30,14 @@ serveChild<WorkerSpec>(async (spec) => {
   return {
     prepare: () => system.prepare(),
     start: async () => {
-      if (profiler) await profiler.post('Profiler.start');
+      await profiler?.start();
       peakRss = process.memoryUsage().rss;
       cpuAtStart = process.cpuUsage();
       await system.start();
     },
     stats: async () => {
       if (profiler) {
-        const { profile } = await profiler.post('Profiler.stop');
-        writeFileSync(spec.profileFile!, JSON.stringify(profile));
-        profiler.disconnect();
+        saveProfile(spec.profileFile!, await profiler.stop());
         profiler = null;
       }
       const cpu = process.cpuUsage(cpuAtStart);

@@ -1,12 +1,15 @@
-// Reads a V8 CPU profile (from the inspector's Profiler domain) and sums self time per function
-// and per package, to say where a worker's CPU goes without opening a profiler UI.
-import { existsSync, readFileSync } from 'node:fs';
+// CPU profiles of a chosen stretch of a run (the inspector's Profiler domain, so start-up and
+// module loading through tsx stay out), summed into self time per function and per package, to
+// say where a process's CPU goes without opening a profiler UI.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { num, type Table } from './table.ts';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -36,9 +39,37 @@ function area(url: string): string {
 }
 
 /** Self time by function and by package or folder, from a profile written by children/worker.ts. */
-export function hotSpots(file: string, top = 12): { functions: HotSpot[]; places: HotSpot[] } | null {
-  if (!existsSync(file)) return null;
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+export interface HotSpots {
+  functions: HotSpot[];
+  places: HotSpot[];
+}
+
+/** Profiles this process between start() and stop(); stop() returns the profile. */
+export function processProfiler() {
+  const session = new Session();
+  session.connect();
+  return {
+    async start() {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    },
+    async stop(): Promise<Profile> {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      return profile as unknown as Profile;
+    },
+  };
+}
+
+export function saveProfile(file: string, profile: Profile): void {
+  writeFileSync(file, JSON.stringify(profile));
+}
+
+export function hotSpotsIn(file: string): HotSpots | null {
+  return existsSync(file) ? hotSpots(JSON.parse(readFileSync(file, 'utf8')) as Profile) : null;
+}
+
+export function hotSpots(profile: Profile, top = 12): HotSpots {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, number>();
   const places = new Map<string, number>();
@@ -58,4 +89,25 @@ export function hotSpots(file: string, top = 12): { functions: HotSpot[]; places
       .slice(0, top)
       .map(([where, us]) => ({ where, selfMs: us / 1000, share: us / total }));
   return { functions: rank(functions), places: rank(places) };
+}
+
+/** Two tables: self time by package or folder, then by function. */
+export function profileTables(what: string, spots: HotSpots, note: string): Table[] {
+  const share = (x: number) => `${(x * 100).toFixed(1)} %`;
+  return [
+    {
+      title: `${what} CPU profile (--profile): self time by area`,
+      headers: ['area', 'self time', 'share'],
+      rows: spots.places.map((s) => [s.where, `${num(s.selfMs)} ms`, share(s.share)]),
+      notes: [
+        note,
+        '(idle) is time the event loop waited on sockets; (writev) and (garbage collector) are native.',
+      ],
+    },
+    {
+      title: `${what} CPU profile: hottest functions`,
+      headers: ['function', 'self time', 'share'],
+      rows: spots.functions.map((s) => [s.where, `${num(s.selfMs)} ms`, share(s.share)]),
+    },
+  ];
 }
