@@ -33,8 +33,8 @@ export async function registerOpenApi(app: FastifyInstance, config: PlatformConf
 }
 
 /**
- * Limits each API key (or, before authentication, each client address) to a number of requests
- * per minute. Counters are per process: with N API processes the effective limit is up to N times
+ * Limits each API key (or, before authentication, each client address) to a number of management
+ * requests per minute. Counters are per process: with N API processes the effective limit is up to N times
  * higher, which is acceptable for abuse protection and needs no shared store.
  */
 export async function registerRateLimit(app: FastifyInstance, perMinute: number): Promise<void> {
@@ -43,7 +43,11 @@ export async function registerRateLimit(app: FastifyInstance, perMinute: number)
     global: true,
     max: perMinute,
     timeWindow: 60_000,
-    allowList: (request: FastifyRequest) => !request.url.startsWith('/v1/'),
+    // The management API only: publishing is the event stream itself, whose volume follows the
+    // calls the voice agent makes, and a 429 there would turn into events the agent must buffer.
+    allowList: (request: FastifyRequest) =>
+      !request.url.startsWith('/v1/') ||
+      (request.method === 'POST' && request.url.split('?')[0] === '/v1/events'),
     keyGenerator: (request: FastifyRequest) => {
       const auth = request.headers.authorization;
       // Hashed so the limiter's keys never hold a credential.
