@@ -52,7 +52,7 @@ export class PublishBatcher {
       await Promise.all(batch.map((w) => this.writeOne(w)));
       return;
     }
-    batch.forEach((w, i) => settle(w, outcomes[i]!));
+    for (const [i, w] of batch.entries()) settle(w, outcomes[i]!);
   }
 
   private async writeOne(w: Waiting): Promise<void> {
