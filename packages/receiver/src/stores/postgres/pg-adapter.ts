@@ -26,6 +26,14 @@ export function fromPgPool(pool: Pool, options: PgAdapterOptions = {}): Db {
     ...base,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // The pool listens for errors only on idle clients; a checked-out client whose backend is
+      // terminated emits 'error', which would crash the process without a listener. The failed
+      // query rejects by itself; the broken client is then discarded rather than reused.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(queryable(client));
@@ -35,7 +43,8 @@ export function fromPgPool(pool: Pool, options: PgAdapterOptions = {}): Db {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async listen(channel, onNotify) {
@@ -44,14 +53,23 @@ export function fromPgPool(pool: Pool, options: PgAdapterOptions = {}): Db {
       const handler = (message: { channel: string; payload?: string }) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       };
+      // A lost listening connection must not crash the process: notifications stop, and the
+      // worker's polling keeps jobs moving until the listener is stopped.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       client.on('notification', handler);
       await client.query(`LISTEN ${quoteIdentifier(channel)}`);
       return async () => {
         client.off('notification', handler);
         try {
-          await client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
-          client.release();
+          if (!broken) await client.query(`UNLISTEN ${quoteIdentifier(channel)}`);
+          client.off('error', onError);
+          client.release(broken);
         } catch (error) {
+          client.off('error', onError);
           client.release(error as Error);
         }
       };
