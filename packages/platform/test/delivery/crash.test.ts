@@ -3,18 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { sampleData } from '@bookflow/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDue } from '../../src/delivery/queue/claim.ts';
-import { BACKENDS, openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
+import {
+  BACKENDS,
+  countByStatus,
+  openTestDatabase,
+  POSTGRES_URL,
+  type TestDatabase,
+} from '../support/databases.ts';
 import { eventually, TEST_MASTER_KEY_HEX, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('../support/worker-process.ts', import.meta.url));
-
-async function countByStatus(database: TestDatabase): Promise<Record<string, number>> {
-  const { rows } = await database.db.query<{ status: string; n: number }>(
-    'select status, count(*)::int as n from deliveries group by status',
-  );
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
 
 describe.each(BACKENDS)('a worker that dies holding leases (%s)', (backend) => {
   let database: TestDatabase;
@@ -41,11 +40,11 @@ describe.each(BACKENDS)('a worker that dies holding leases (%s)', (backend) => {
     // A worker claims a batch and vanishes without recording anything.
     const claimed = await claimDue(database.db, { limit: 15, leaseMs: 300, workerId: 'crashed-worker' });
     expect(claimed).toHaveLength(15);
-    expect(await countByStatus(database)).toEqual({ delivering: 15, pending: 5 });
+    expect(await countByStatus(database.db)).toEqual({ delivering: 15, pending: 5 });
 
     t = await testPlatform(database.db, { reaperIntervalMs: 100 });
     await receiver.waitFor(20);
-    await eventually(async () => (await countByStatus(database)).succeeded === 20);
+    await eventually(async () => (await countByStatus(database.db)).succeeded === 20);
     const ids = new Set(receiver.requests.map((r) => r.headers['x-bookflow-event-id']));
     expect(ids.size).toBe(20);
     // Reaped deliveries were never recorded as attempted, so they go out as attempt 1.
@@ -96,7 +95,7 @@ describe.skipIf(!POSTGRES_URL)('a worker process killed with SIGKILL mid-batch (
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     // Kill it while it holds leases on hanging attempts (and possibly unrecorded fast ones).
-    await eventually(async () => ((await countByStatus(database)).delivering ?? 0) >= 20, 20_000);
+    await eventually(async () => ((await countByStatus(database.db)).delivering ?? 0) >= 20, 20_000);
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     child = null;
@@ -104,11 +103,11 @@ describe.skipIf(!POSTGRES_URL)('a worker process killed with SIGKILL mid-batch (
     await slow.close();
     t = await testPlatform(database.db, { reaperIntervalMs: 200, leaseMs: 5_000, totalTimeoutMs: 1_000 });
     await eventually(async () => {
-      const counts = await countByStatus(database);
+      const counts = await countByStatus(database.db);
       return (counts.succeeded ?? 0) >= 30 && !counts.delivering;
     }, 30_000);
     const ids = new Set(receiver.requests.map((r) => r.headers['x-bookflow-event-id']));
     expect(ids.size).toBe(30);
-    expect((await countByStatus(database)).delivering).toBeUndefined();
+    expect((await countByStatus(database.db)).delivering).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@ import { sampleData } from '@bookflow/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertEvents } from '../support/bulk-events.ts';
 import { type CountingReceiver, startCountingReceiver } from '../support/counting-receiver.ts';
-import { openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
+import { countByStatus, openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
 import { faultSeed, seededRandom } from '../support/seeded-random.ts';
 import { spawnWorker, type WorkerProcess } from '../support/worker-processes.ts';
@@ -22,13 +22,6 @@ const WORKER_ENV = {
   BOOKFLOW_WORKER_CONCURRENCY: String(CONCURRENCY),
   BOOKFLOW_WORKER_BATCH_SIZE: String(CONCURRENCY),
 };
-
-async function countByStatus(database: TestDatabase): Promise<Record<string, number>> {
-  const { rows } = await database.db.query<{ status: string; n: number }>(
-    'select status, count(*)::int as n from deliveries group by status',
-  );
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-}
 
 describe.skipIf(!POSTGRES_URL)('fault: worker processes killed with SIGKILL (postgres)', () => {
   let database: TestDatabase | null = null;
@@ -91,7 +84,7 @@ describe.skipIf(!POSTGRES_URL)('fault: worker processes killed with SIGKILL (pos
     workers.push(last);
     await last.ready;
     await eventually(async () => {
-      const counts = await countByStatus(database!);
+      const counts = await countByStatus(database!.db);
       return counts.succeeded === EVENTS;
     }, 60_000);
 
@@ -112,7 +105,7 @@ describe.skipIf(!POSTGRES_URL)('fault: worker processes killed with SIGKILL (pos
     expect(duplicated.filter((id) => !leasedAtKills.has(id))).toEqual([]);
     // Nothing left leased or waiting; each delivery has exactly one recorded attempt, attempt 1:
     // an attempt lost with its worker is not counted against the retry schedule.
-    expect(await countByStatus(database)).toEqual({ succeeded: EVENTS });
+    expect(await countByStatus(database.db)).toEqual({ succeeded: EVENTS });
     const { rows: attempts } = await database.db.query<{ n: number; first: number; ok: number }>(
       `select count(*)::int as n, count(*) filter (where attempt_number = 1)::int as first,
               count(*) filter (where outcome = 'succeeded')::int as ok from delivery_attempts`,

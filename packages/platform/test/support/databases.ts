@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Db } from '../../src/db/db.ts';
+import type { Db, Queryable } from '../../src/db/db.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
@@ -55,4 +55,12 @@ export function withDatabase(connectionString: string, database: string): string
   const url = new URL(connectionString);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** How many deliveries are in each state, e.g. { succeeded: 20 }; states with none are absent. */
+export async function countByStatus(db: Queryable): Promise<Record<string, number>> {
+  const { rows } = await db.query<{ status: string; n: number }>(
+    'select status, count(*)::int as n from deliveries group by status',
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
