@@ -17,10 +17,16 @@ function queryable(client: Pool | PoolClient): Queryable {
 export interface PgAdapterOptions {
   /** Close the pool in `close()`. Default true; pass false when the application shares its pool. */
   ownsPool?: boolean;
+  /** Told about connection errors of idle pooled clients (the pool replaces them by itself). */
+  onError?: (error: Error) => void;
 }
 
 /** Adapts a node-postgres Pool. */
 export function fromPgPool(pool: Pool, options: PgAdapterOptions = {}): Db {
+  // pg-pool re-emits an idle client's connection error on the pool, and an 'error' event with no
+  // listener crashes the process (a PostgreSQL restart would take the receiver down). The pool
+  // discards that client by itself and the next query connects again, so reporting is enough.
+  if (pool.listenerCount('error') === 0) pool.on('error', (error) => options.onError?.(error));
   const base = queryable(pool);
   return {
     ...base,
