@@ -1,0 +1,3 @@
+module bookflow.dev/examples/verify
+
+go 1.19
