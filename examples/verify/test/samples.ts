@@ -40,7 +40,11 @@ function compiledGo(): SampleLanguage {
     async prepare() {
       dir = await mkdtemp(join(tmpdir(), 'bookflow-verify-go-'));
       const binary = join(dir, 'verify-sample');
-      await promisify(execFile)('go', ['build', '-o', binary, './examples/verify/go'], { cwd: ROOT });
+      // CGO off: the sample is pure Go, and the build then needs no C compiler on the machine.
+      await promisify(execFile)('go', ['build', '-o', binary, './examples/verify/go'], {
+        cwd: ROOT,
+        env: { ...process.env, CGO_ENABLED: '0' },
+      });
       return [binary];
     },
     async cleanup() {
