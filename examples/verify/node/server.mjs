@@ -110,7 +110,7 @@ function answer(res, status, text) {
 }
 
 const server = createServer((req, res) => {
-  if (req.url !== PATH) return answer(res, 404, 'not found');
+  if (new URL(req.url ?? '/', 'http://localhost').pathname !== PATH) return answer(res, 404, 'not found');
   if (req.method !== 'POST') return answer(res, 405, 'method not allowed');
   const chunks = [];
   let size = 0;

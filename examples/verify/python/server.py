@@ -121,14 +121,17 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def do_GET(self):
-        if self.path == PATH:
+        if self.path.split("?")[0] == PATH:
             return self.answer(405, "method not allowed")
         self.answer(404, "not found")
 
     def do_POST(self):
-        if self.path != PATH:
+        if self.path.split("?")[0] != PATH:
             return self.answer(404, "not found")
-        length = int(self.headers.get("content-length") or 0)
+        length = self.headers.get("content-length", "")
+        if not length.isdigit():
+            return self.answer(411, "a Content-Length body is required")
+        length = int(length)
         if length > MAX_BODY_BYTES:
             return self.answer(413, "body too large")
         # The raw bytes, exactly as sent: re-serialising parsed JSON would change them and break the HMAC.

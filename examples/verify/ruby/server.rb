@@ -104,7 +104,7 @@ end
 
 # The webhook itself: [status, text] for the verified or refused request.
 def handle(method, target, headers, body)
-  return [404, "not found"] unless target == PATH
+  return [404, "not found"] unless target.to_s.split("?").first == PATH
   return [405, "method not allowed"] unless method == "POST"
 
   begin
@@ -141,6 +141,8 @@ def serve(client)
   status, text =
     if headers.key?("transfer-encoding") || (method == "POST" && !headers.key?("content-length"))
       [411, "a Content-Length body is required"]
+    elsif !headers.fetch("content-length", "0").match?(/\A[0-9]+\z/)
+      [400, "bad Content-Length"]
     elsif headers["content-length"].to_i > MAX_BODY_BYTES
       [413, "body too large"]
     else

@@ -24,18 +24,20 @@ interface Signed {
   at?: Date;
   /** Header overrides; `undefined` removes the header. */
   headers?: Record<string, string | undefined>;
+  /** Changes the body after it was signed. */
+  tamper?: (body: string) => string;
 }
 
 /** POSTs a request signed by the repository's own signing code, as the worker would. */
-async function send(url: string, { body = BODY, secrets, at = new Date(), headers = {} }: Signed) {
+async function send(url: string, { body = BODY, secrets, at = new Date(), headers = {}, tamper }: Signed) {
   const signed: Record<string, string | undefined> = {
     ...deliveryHeaders({
-      eventId: JSON.parse(BODY).id,
+      eventId: JSON.parse(body).id,
       eventType: 'meeting.booked',
       schemaVersion: '2026-04-10',
       attempt: 1,
       deliveredAt: at,
-      body: BODY,
+      body,
       secrets,
     }),
     ...headers,
@@ -46,7 +48,7 @@ async function send(url: string, { body = BODY, secrets, at = new Date(), header
       string,
       string
     >,
-    body,
+    body: tamper ? tamper(body) : body,
   });
   return { status: res.status, text: await res.text() };
 }
@@ -149,10 +151,24 @@ for (const language of LANGUAGES) {
       expect((await send(sample.url, { secrets: [generateSecret(), secondSecret] })).status).toBe(204);
     });
 
+    it('verifies the bytes as sent: non-ASCII text, escapes and spacing that a re-serialisation would change', async () => {
+      const id = 'a3c9e7f0-1b2d-4e5f-8a6b-7c8d9e0f1a2b';
+      const body = `{"id": "${id}", "type": "meeting.booked", "data": {"lead": "Zoë Müller — 日本", "note": "caf\\u00e9", "score": 1.0}}`;
+      expect(JSON.stringify(JSON.parse(body))).not.toBe(body);
+      expect(await send(sample.url, { secrets: [endpoint.secret], body })).toEqual({ status: 204, text: '' });
+      await eventually(async () => sample.output().includes(`verified ${id} meeting.booked`));
+      const reserialised = await send(sample.url, {
+        secrets: [endpoint.secret],
+        body,
+        tamper: (raw) => JSON.stringify(JSON.parse(raw)),
+      });
+      expect(reserialised.status).toBe(401);
+    });
+
     it('refuses a tampered body and a wrong secret', async () => {
       const tampered = await send(sample.url, {
         secrets: [endpoint.secret],
-        body: BODY.replace('"meeting.booked"', '"meeting.canceled"'),
+        tamper: (body) => body.replace('"meeting.booked"', '"meeting.canceled"'),
       });
       expect(tampered.status).toBe(401);
       expect(tampered.text).toMatch(/^no_matching_signature: no webhook-signature entry/);
