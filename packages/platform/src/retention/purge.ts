@@ -60,7 +60,8 @@ export async function eraseEvent(db: Db, accountId: string, eventId: string): Pr
       [eventId],
     );
     await tx.query(
-      `update deliveries set status = 'dead', dead_at = now(), last_error = 'event payload erased on request',
+      `update deliveries set status = 'dead', dead_at = now(), dead_reason = 'event_erased',
+              last_error = 'event payload erased on request',
               lease_expires_at = null, leased_by = null, updated_at = now()
         where event_id = $1 and status in ('pending', 'held')`,
       [eventId],
