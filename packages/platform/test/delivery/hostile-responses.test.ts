@@ -52,7 +52,7 @@ describe.each(BACKENDS)('hostile response bodies (%s)', (backend) => {
     t = await testPlatform(database.db, {
       retryScheduleMs: [20, 20],
       totalTimeoutMs: 10_000,
-      leaseMs: 20_000,
+      leaseMs: 60_000,
     });
     receiver = await startReceiver((req) => {
       const url = new URL(req.path, 'http://x');
