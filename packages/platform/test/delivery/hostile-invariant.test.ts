@@ -68,7 +68,7 @@ describe.each(BACKENDS)('attempt numbers under hostile answers (%s)', (backend) 
     const counts = await eventually(async () => {
       const c = await countByStatus(database.db);
       return (c.succeeded ?? 0) + (c.dead ?? 0) === EVENTS ? c : null;
-    }, 60_000);
+    }, 100_000);
     // Settled means none is pending, delivering or held: nothing is stuck.
     expect((counts.succeeded ?? 0) + (counts.dead ?? 0)).toBe(EVENTS);
 
@@ -114,5 +114,5 @@ describe.each(BACKENDS)('attempt numbers under hostile answers (%s)', (backend) 
       // A reset can cost a request that never reached the receiver, never one recorded twice.
       expect((seen.get(d.event_id) ?? []).length, label).toBeLessThanOrEqual(d.attempt_count);
     }
-  });
+  }, 120_000);
 });
