@@ -101,7 +101,7 @@ describe.each(BACKENDS)('deleting an endpoint ends all its deliveries (%s)', (ba
     // Several retry periods later nothing more was sent.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receiver.arrived).toBe(6);
-  });
+  }, 60_000);
 
   it('with a concurrency limit: the waiting ones end at the delete, the in-flight ones when they finish', async () => {
     const ep = await endpointWithEvents(6, { max_concurrency: 2 });
@@ -118,7 +118,19 @@ describe.each(BACKENDS)('deleting an endpoint ends all its deliveries (%s)', (ba
     const listed = await t.call('GET', '/v1/deliveries?status=dead', ep.key);
     const data = (listed.body as { data: Array<{ dead_reason: string }> }).data;
     expect(data.map((d) => d.dead_reason)).toEqual(Array(6).fill('endpoint_deleted'));
-  });
+  }, 60_000);
+
+  it('with a rate limit: a delivery waiting for its send slot is not sent once the delete returned', async () => {
+    const ep = await endpointWithEvents(4, { rate_limit: 2 });
+    await eventually(async () => receiver.arrived === 1);
+    expect((await t.call('DELETE', `/v1/endpoints/${ep.id}`, ep.key)).status).toBe(204);
+    receiver.release([200]);
+    await eventually(async () => (await countByStatus(database.db)).delivering === undefined);
+    expect(await deadReasons()).toEqual({ endpoint_deleted: 3, succeeded: 1 });
+    // Past the next slots (2 per second): still the one request from before the delete.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(receiver.arrived).toBe(1);
+  }, 60_000);
 
   it('a lease that expires after the delete ends dead, not pending for ever', async () => {
     // An API-only platform, so nothing is claimed but by the test.
@@ -134,5 +146,5 @@ describe.each(BACKENDS)('deleting an endpoint ends all its deliveries (%s)', (ba
     await eventually(async () => (await countByStatus(database.db)).dead === 1);
     expect(await deadReasons()).toEqual({ endpoint_deleted: 1 });
     expect(receiver.arrived).toBe(0);
-  });
+  }, 60_000);
 });

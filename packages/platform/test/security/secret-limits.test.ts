@@ -92,7 +92,7 @@ describe.each(BACKENDS)('bounded endpoint secrets (%s)', (backend) => {
     // Room again: an ordinary rotation is accepted.
     const again = await t.call('POST', `/v1/endpoints/${ep.id}/rotate-secret`, account.api_key, {});
     expect(again.status).toBe(201);
-  });
+  }, 60_000);
 
   it('a deleted endpoint keeps no secret past the next retention run', async () => {
     const account = await t.createAccount();
@@ -103,5 +103,5 @@ describe.each(BACKENDS)('bounded endpoint secrets (%s)', (backend) => {
     expect(await secretRows(ep.id)).toEqual({ total: 2, active: 0 });
     await purgeExpired(database.db, 30 * 86_400_000);
     expect(await secretRows(ep.id)).toEqual({ total: 0, active: 0 });
-  });
+  }, 60_000);
 });

@@ -18,6 +18,7 @@ import type { AttemptResult, Sender } from '../http/index.ts';
 import { lastErrorText } from '../queue/attempt-row.ts';
 import type { ClaimedDelivery } from '../queue/claim.ts';
 import { type Completed, markDead, markHeld, markRetry } from '../queue/complete.ts';
+import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
 import type { SuccessBatcher } from './success-batcher.ts';
@@ -45,6 +46,7 @@ type Recorded =
 
 /** Makes one attempt of a claimed delivery and records its outcome and the next step atomically. */
 export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): Promise<void> {
+  if (job.send_in_ms > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return;
   const startedAt = new Date();
   const headers = deliveryHeaders({
     eventId: job.event_id,
