@@ -17,6 +17,7 @@ export interface DeliveryRow {
   updated_at: Date;
   succeeded_at: Date | null;
   dead_at: Date | null;
+  dead_reason: string | null;
 }
 
 export interface AttemptRow {
@@ -32,11 +33,14 @@ export interface AttemptRow {
   error_kind: string | null;
   error: string | null;
   response_body: string | null;
+  response_body_encoding: string | null;
+  response_content_type: string | null;
   response_truncated: boolean;
 }
 
 const COLUMNS = `d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.series, d.trigger, d.attempt_count,
-  d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.updated_at, d.succeeded_at, d.dead_at`;
+  d.next_attempt_at, d.last_status_code, d.last_error, d.created_at, d.updated_at, d.succeeded_at, d.dead_at,
+  d.dead_reason`;
 
 export async function getDelivery(db: Queryable, accountId: string, id: string): Promise<DeliveryRow | null> {
   const { rows } = await db.query<DeliveryRow>(
@@ -86,7 +90,8 @@ export async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<
   if (deliveryIds.length === 0) return [];
   const { rows } = await db.query<AttemptRow>(
     `select delivery_id, series, attempt_number, trigger, scheduled_at, started_at, duration_ms, outcome, status_code,
-            error_kind, error, response_body, response_truncated
+            error_kind, error, response_body, response_body_encoding, response_content_type,
+            response_truncated
        from delivery_attempts where delivery_id = any ($1::uuid[]) order by id`,
     [deliveryIds],
   );

@@ -114,7 +114,7 @@ export async function updateEndpoint(
 export async function disableEndpoint(tx: Queryable, id: string, reason: string): Promise<void> {
   await tx.query(
     `update endpoints set status = 'disabled', disabled_reason = $2, disabled_at = now(), updated_at = now()
-     where id = $1`,
+     where id = $1 and deleted_at is null`,
     [id, reason],
   );
   await tx.query(
@@ -140,7 +140,12 @@ async function enableEndpoint(tx: Queryable, id: string): Promise<void> {
   await tx.query(`select pg_notify('bookflow_deliveries', '')`);
 }
 
-/** Soft delete: the endpoint stops receiving; its delivery history stays queryable. */
+/**
+ * Soft delete: the endpoint stops receiving; its delivery history stays queryable. Its waiting
+ * deliveries end dead ('endpoint_deleted') here; those in flight end the same way when their
+ * attempt is recorded (queue/complete.ts), or when the reaper finds their lease expired
+ * (queue/reap.ts). Its secrets expire now, so the retention job deletes them.
+ */
 export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<boolean> {
   if (!isPrefixedId(id, 'ep')) return false;
   return db.transaction(async (tx) => {
@@ -151,8 +156,14 @@ export async function deleteEndpoint(db: Db, accountId: string, id: string): Pro
     );
     if (rowCount === 0) return false;
     await tx.query(
-      `update deliveries set status = 'dead', dead_at = now(), last_error = 'endpoint deleted', updated_at = now()
+      `update deliveries set status = 'dead', dead_at = now(), dead_reason = 'endpoint_deleted',
+              last_error = 'endpoint deleted', updated_at = now()
        where endpoint_id = $1 and status in ('pending', 'held')`,
+      [id],
+    );
+    await tx.query(
+      `update endpoint_secrets set expires_at = now()
+       where endpoint_id = $1 and (expires_at is null or expires_at > now())`,
       [id],
     );
     return true;

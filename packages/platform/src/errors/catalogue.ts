@@ -14,6 +14,11 @@ export const ERROR_CATALOGUE = {
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
   endpoint_disabled: { status: 409, title: 'The endpoint is disabled; enable it first' },
   last_api_key: { status: 409, title: 'The last active API key of an account cannot be revoked' },
+  too_many_active_secrets: {
+    status: 409,
+    title:
+      'The endpoint has as many active secrets as allowed; rotate without overlap or wait for one to expire',
+  },
   event_erased: { status: 409, title: 'The event payload was erased; it can no longer be delivered' },
   uri_too_long: { status: 414, title: 'A path parameter is too long' },
   payload_too_large: { status: 413, title: 'The request body is too large' },

@@ -24,7 +24,7 @@ export class RetentionJob {
     this.running = (async () => {
       try {
         const purged = await purgeExpired(this.db, this.options.retentionMs);
-        if (purged.events + purged.attempts > 0) this.logger.info(purged, 'retention purge');
+        if (purged.events + purged.attempts + purged.secrets > 0) this.logger.info(purged, 'retention purge');
       } catch (err) {
         this.logger.error({ err }, 'retention purge failed');
       } finally {

@@ -6,14 +6,16 @@ const BATCH = 5_000;
 /**
  * Purges event payloads and attempt response bodies older than the retention period, keeping the
  * rows (ids, types, times, statuses) as the audit trail. Events that still have deliveries waiting
- * (pending, delivering or held) keep their payload until those finish.
+ * (pending, delivering or held) keep their payload until those finish. Endpoint secrets whose
+ * rotation overlap has ended (or whose endpoint was deleted) sign nothing any more: deleted.
  */
 export async function purgeExpired(
   db: Queryable,
   retentionMs: number,
-): Promise<{ events: number; attempts: number }> {
+): Promise<{ events: number; attempts: number; secrets: number }> {
   let events = 0;
   let attempts = 0;
+  let secrets = 0;
   for (;;) {
     const { rowCount } = await db.query(
       `update events set body = null, erased_at = now(), erasure_reason = 'retention'
@@ -39,7 +41,16 @@ export async function purgeExpired(
     attempts += rowCount;
     if (rowCount < BATCH) break;
   }
-  return { events, attempts };
+  for (;;) {
+    const { rowCount } = await db.query(
+      `delete from endpoint_secrets
+        where id in (select id from endpoint_secrets where expires_at <= now() limit $1)`,
+      [BATCH],
+    );
+    secrets += rowCount;
+    if (rowCount < BATCH) break;
+  }
+  return { events, attempts, secrets };
 }
 
 /**
@@ -60,7 +71,8 @@ export async function eraseEvent(db: Db, accountId: string, eventId: string): Pr
       [eventId],
     );
     await tx.query(
-      `update deliveries set status = 'dead', dead_at = now(), last_error = 'event payload erased on request',
+      `update deliveries set status = 'dead', dead_at = now(), dead_reason = 'event_erased',
+              last_error = 'event payload erased on request',
               lease_expires_at = null, leased_by = null, updated_at = now()
         where event_id = $1 and status in ('pending', 'held')`,
       [eventId],

@@ -30,19 +30,32 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Attempt timeout for receivers that answer: long, so a busy machine never turns an answer into a
+ * timeout (the test would then check the wrong failure). Only the hanging receiver needs a short
+ * one, and it times out whatever the load.
+ */
+const ANSWER_TIMEOUT_MS = 10_000;
+const HANG_TIMEOUT_MS = 500;
+
 describe.each(BACKENDS)('retries (%s)', (backend) => {
   let database: TestDatabase;
   let t: Awaited<ReturnType<typeof testPlatform>>;
   const receivers: TestReceiver[] = [];
   const SCHEDULE = [100, 200, 300, 400, 500, 600];
 
-  beforeEach(async () => {
-    database = await openTestDatabase(backend);
+  async function start(totalTimeoutMs: number) {
     t = await testPlatform(database.db, {
       retryScheduleMs: SCHEDULE,
-      totalTimeoutMs: 500,
+      totalTimeoutMs,
+      leaseMs: 3 * ANSWER_TIMEOUT_MS,
       pollIntervalMs: 50,
     });
+  }
+
+  beforeEach(async () => {
+    database = await openTestDatabase(backend);
+    await start(ANSWER_TIMEOUT_MS);
   });
 
   afterEach(async () => {
@@ -94,7 +107,15 @@ describe.each(BACKENDS)('retries (%s)', (backend) => {
   });
 
   const failures: Array<[string, () => Promise<string>, string]> = [
-    ['a timeout', async () => (await receiver(() => ({ status: 200, hang: true }))).url, 'timeout'],
+    [
+      'a timeout',
+      async () => {
+        await t.platform.stop();
+        await start(HANG_TIMEOUT_MS);
+        return (await receiver(() => ({ status: 200, hang: true }))).url;
+      },
+      'timeout',
+    ],
     ['a refused connection', async () => `http://127.0.0.1:${await closedPort()}/hook`, 'connection_refused'],
     [
       'a 301 redirect (not followed)',

@@ -54,7 +54,7 @@ describe.each(BACKENDS)('retention and erasure (%s)', (backend) => {
       [old],
     );
 
-    expect(await purgeExpired(database.db, 30 * DAY)).toEqual({ events: 1, attempts: 1 });
+    expect(await purgeExpired(database.db, 30 * DAY)).toEqual({ events: 1, attempts: 1, secrets: 0 });
     const oldEvent = await t.call('GET', `/v1/events/${old}`, account.api_key);
     expect(oldEvent.body).toMatchObject({
       id: old,
@@ -80,7 +80,7 @@ describe.each(BACKENDS)('retention and erasure (%s)', (backend) => {
       data: expect.any(Object),
     });
     // Running again finds nothing more.
-    expect(await purgeExpired(database.db, 30 * DAY)).toEqual({ events: 0, attempts: 0 });
+    expect(await purgeExpired(database.db, 30 * DAY)).toEqual({ events: 0, attempts: 0, secrets: 0 });
   });
 
   it('DELETE /v1/events/{id} erases the payload on request; undelivered deliveries end, replay is refused', async () => {

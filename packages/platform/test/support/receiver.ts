@@ -13,8 +13,12 @@ export interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Raw bytes to answer with, instead of `body` (invalid UTF-8, NUL, compressed data). */
+  bytes?: Buffer;
   /** Never answer (to trigger the sender's timeout). */
   hang?: boolean;
+  /** Drop the connection without answering (the sender sees a reset). */
+  reset?: boolean;
 }
 
 /**
@@ -47,8 +51,12 @@ export async function startReceiver(
       }
       const reply = respond(received, index);
       if (reply.hang) return;
+      if (reply.reset) {
+        req.socket.destroy();
+        return;
+      }
       res.writeHead(reply.status, reply.headers ?? {});
-      res.end(reply.body ?? '');
+      res.end(reply.bytes ?? reply.body ?? '');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -13,7 +13,7 @@ import {
   updateEndpoint,
 } from '../../endpoints/endpoints.ts';
 import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/health.ts';
-import { rotateSecret } from '../../endpoints/secrets.ts';
+import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
@@ -166,6 +166,14 @@ export function endpointRoutes(
         return endpoint ? rotateSecret(tx, deps.secretBox, endpoint.id, overlapMs) : null;
       });
       if (!rotated) throw new ApiError('not_found', 'no endpoint with this id');
+      if (!rotated.ok) {
+        const wait = rotated.nextExpiry ? `, or wait until ${rotated.nextExpiry.toISOString()}` : '';
+        throw new ApiError(
+          'too_many_active_secrets',
+          `this endpoint already has ${rotated.active} active secrets (the most allowed is ${MAX_ACTIVE_SECRETS}); ` +
+            `rotate with {"overlap_seconds": 0} to retire every previous secret now${wait}, when the oldest stops signing`,
+        );
+      }
       request.log.info({ endpoint_id: request.params.id, overlap_ms: overlapMs }, 'endpoint secret rotated');
       return reply.code(201).send({
         id: request.params.id,

@@ -19,6 +19,7 @@ export function presentDelivery(d: DeliveryRow) {
     updated_at: iso(d.updated_at),
     succeeded_at: iso(d.succeeded_at),
     dead_at: iso(d.dead_at),
+    dead_reason: d.dead_reason,
   };
 }
 
@@ -35,6 +36,9 @@ export function presentAttempt(a: AttemptRow) {
     error_kind: a.error_kind,
     error: a.error,
     response_body: a.response_body,
+    // Rows from before the encoding was recorded were always stored as UTF-8 text.
+    response_body_encoding: a.response_body === null ? null : (a.response_body_encoding ?? 'utf8'),
+    response_content_type: a.response_content_type,
     response_truncated: a.response_truncated,
   };
 }

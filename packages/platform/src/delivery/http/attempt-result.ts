@@ -14,6 +14,8 @@ export type AttemptErrorKind =
   | 'tls'
   | 'network'
   | 'invalid_url'
+  /** The receiver answered, but the database refused to store the attempt as it was. */
+  | 'unrecordable_response'
   /** Refused by the SSRF guard (private, loopback, metadata, ... address) or by requireHttps. */
   | 'destination_forbidden';
 
@@ -29,8 +31,15 @@ export interface AttemptResult {
   /** Null when no response arrived (network failure, timeout before headers, invalid URL). */
   statusCode: number | null;
   durationMs: number;
-  /** The first `maxResponseBytes` of the body as UTF-8; null when there was no response. */
+  /**
+   * The first `maxResponseBytes` of the body as storable text: as received when it is UTF-8
+   * without NUL, else escaped (see storable-text.ts); null when there was no response.
+   */
   responseBody: string | null;
+  /** How responseBody is written: 'utf8' or 'escaped'; null with no body. */
+  responseBodyEncoding: 'utf8' | 'escaped' | null;
+  /** The receiver's Content-Type header, made storable; null when absent. */
+  responseContentType: string | null;
   responseTruncated: boolean;
   /** Seconds the receiver asked us to wait, from Retry-After on a 429 or 503; null otherwise. */
   retryAfterSeconds: number | null;

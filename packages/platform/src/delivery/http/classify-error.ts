@@ -1,5 +1,6 @@
 import { DESTINATION_FORBIDDEN_CODE } from '../../destinations/refusal.ts';
 import type { AttemptError, AttemptErrorKind } from './attempt-result.ts';
+import { storableText } from './storable-text.ts';
 
 /**
  * Maps an error thrown by undici or Node's net/tls/dns layers to an attempt error kind.
@@ -67,7 +68,7 @@ function collect(error: unknown, out: Found[], depth = 0): void {
 function describe(found: Found): string {
   const text =
     found.code && !found.message.includes(found.code) ? `${found.message} (${found.code})` : found.message;
-  return text.trim().slice(0, MAX_MESSAGE) || 'unknown error';
+  return storableText(text.trim(), MAX_MESSAGE) || 'unknown error';
 }
 
 export function classifyError(error: unknown): AttemptError {
@@ -76,11 +77,11 @@ export function classifyError(error: unknown): AttemptError {
   // An SSRF refusal wins over whatever undici wrapped it in, and its message is kept as written:
   // it already names the address and the setting that lifts the guard.
   const refused = found.find((f) => f.code === DESTINATION_FORBIDDEN_CODE);
-  if (refused) return { kind: 'destination_forbidden', message: refused.message.slice(0, MAX_MESSAGE) };
+  if (refused) return { kind: 'destination_forbidden', message: storableText(refused.message, MAX_MESSAGE) };
   for (const [kind, matches] of RULES) {
     const hit = found.find(matches);
     if (hit) return { kind, message: describe(hit) };
   }
   const top = found[0];
-  return { kind: 'network', message: top ? describe(top) : String(error).slice(0, MAX_MESSAGE) };
+  return { kind: 'network', message: top ? describe(top) : storableText(String(error), MAX_MESSAGE) };
 }

@@ -10,3 +10,4 @@ export {
   DEFAULT_TOTAL_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
 } from './sender.ts';
+export { type BodyEncoding, escapeBytes, storableText } from './storable-text.ts';

@@ -1,4 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
+import { type BodyEncoding, storableBody } from './storable-text.ts';
 
 /**
  * Bytes we are willing to read and throw away after the kept prefix. Draining a slightly-too-long
@@ -9,11 +9,13 @@ export const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 export interface LimitedBody {
   text: string;
+  /** 'utf8': the bytes as received; 'escaped': they were not storable text (see storable-text.ts). */
+  encoding: BodyEncoding;
   truncated: boolean;
 }
 
 /**
- * Keeps the first `maxBytes` of a response body as UTF-8 text. The rest is read chunk by chunk and
+ * Keeps the first `maxBytes` of a response body as storable text (UTF-8 as is, other bytes escaped). The rest is read chunk by chunk and
  * dropped (up to DRAIN_LIMIT_BYTES), then the stream is destroyed, so memory stays at about
  * `maxBytes` plus one chunk whatever the receiver sends. A body that breaks off mid-way keeps what
  * arrived and is marked truncated: the status line already decided the attempt.
@@ -39,9 +41,7 @@ export async function readLimitedBody(body: AsyncIterable<Buffer>, maxBytes: num
   } catch {
     complete = false;
   }
-  const bytes = Buffer.concat(kept, keptBytes);
-  // A cut can land inside a multi-byte character; StringDecoder.write holds back the incomplete
-  // tail instead of emitting U+FFFD for it.
-  const text = complete ? bytes.toString('utf8') : new StringDecoder('utf8').write(bytes);
-  return { text, truncated: !complete };
+  // A cut can land inside a multi-byte character: storableBody drops that incomplete tail.
+  const stored = storableBody(Buffer.concat(kept, keptBytes), !complete);
+  return { ...stored, truncated: !complete };
 }

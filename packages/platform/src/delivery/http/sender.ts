@@ -7,6 +7,7 @@ import { classifyError } from './classify-error.ts';
 import { guardedConnector } from './guarded-connector.ts';
 import { readLimitedBody } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import { storableText } from './storable-text.ts';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 10_000;
@@ -63,6 +64,11 @@ function buildHeaders(userAgent: string, given: Record<string, string>): Record<
   return headers;
 }
 
+function contentType(value: string | string[] | undefined): string | null {
+  const first = firstHeader(value);
+  return first === undefined ? null : storableText(first, 200);
+}
+
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -111,6 +117,8 @@ export function createSender(options: SenderOptions = {}): Sender {
       statusCode: null,
       durationMs: elapsed(),
       responseBody: null,
+      responseBodyEncoding: null,
+      responseContentType: null,
       responseTruncated: false,
       retryAfterSeconds: null,
       error,
@@ -159,7 +167,7 @@ export function createSender(options: SenderOptions = {}): Sender {
         error = {
           kind: 'redirect',
           message: location
-            ? `HTTP ${statusCode} redirect to ${location.slice(0, 2_048)} not followed`
+            ? `HTTP ${statusCode} redirect to ${storableText(location, 2_048)} not followed`
             : `HTTP ${statusCode} redirect without a Location header, not followed`,
         };
       } else if (!ok) {
@@ -170,6 +178,8 @@ export function createSender(options: SenderOptions = {}): Sender {
         statusCode,
         durationMs: elapsed(),
         responseBody: body.text,
+        responseBodyEncoding: body.encoding,
+        responseContentType: contentType(headers['content-type']),
         responseTruncated: body.truncated,
         retryAfterSeconds,
         error,

@@ -1,50 +1,73 @@
 import type { Queryable } from '../../db/db.ts';
 
+export interface Completion {
+  id: string;
+  workerId: string;
+  statusCode: number | null;
+  error: string | null;
+}
+
+/**
+ * Where a recorded failure left the delivery: its new status, and for 'dead' the reason. Null
+ * when the lease had been lost (nothing was updated). An endpoint deleted while the attempt was
+ * in flight ends the delivery as dead with reason 'endpoint_deleted', whatever the retry policy
+ * said: nothing will ever claim it again, and leaving it pending or held would strand it.
+ */
+export type Completed = { status: 'pending' | 'held' | 'dead'; dead_reason: string | null } | null;
+
 /**
  * Schedules the next attempt `delayMs` after now, computed by the database so every worker agrees
  * on the clock. If the endpoint was disabled while this attempt was in flight (410, the failure
  * threshold, or its owner), the delivery is held with the others, to be released in order.
  */
-export async function markRetry(
-  tx: Queryable,
-  input: { id: string; workerId: string; statusCode: number | null; error: string | null; delayMs: number },
-): Promise<boolean> {
-  const { rowCount } = await tx.query(
+export async function markRetry(tx: Queryable, input: Completion & { delayMs: number }): Promise<Completed> {
+  const { rows } = await tx.query<NonNullable<Completed>>(
     `update deliveries d
-        set status = case when ep.status = 'enabled' then 'pending' else 'held' end,
+        set status = case when ep.deleted_at is not null then 'dead' when ep.status = 'enabled' then 'pending'
+                          else 'held' end,
+            dead_at = case when ep.deleted_at is not null then now() end,
+            dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end,
             attempt_count = d.attempt_count + 1,
             next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
             last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
        from endpoints ep
-      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id`,
+      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
+      returning d.status, d.dead_reason`,
     [input.id, input.workerId, input.statusCode, input.error, input.delayMs],
   );
-  return rowCount > 0;
+  return rows[0] ?? null;
 }
 
-export async function markDead(
-  tx: Queryable,
-  input: { id: string; workerId: string; statusCode: number | null; error: string | null },
-): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `update deliveries set status = 'dead', attempt_count = attempt_count + 1, dead_at = now(),
+/** The last attempt of the series failed: the dead letter. */
+export async function markDead(tx: Queryable, input: Completion): Promise<Completed> {
+  const { rows } = await tx.query<NonNullable<Completed>>(
+    `update deliveries d set status = 'dead', attempt_count = d.attempt_count + 1, dead_at = now(),
+            dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' else 'attempts_exhausted' end,
             last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
-      where id = $1 and status = 'delivering' and leased_by = $2`,
+       from endpoints ep
+      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
+      returning d.status, d.dead_reason`,
     [input.id, input.workerId, input.statusCode, input.error],
   );
-  return rowCount > 0;
+  return rows[0] ?? null;
 }
 
-/** The endpoint is being disabled (410 Gone, or failing too long): this delivery waits as held with its other ones. */
-export async function markHeld(
-  tx: Queryable,
-  input: { id: string; workerId: string; statusCode: number | null; error: string | null },
-): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `update deliveries set status = 'held', attempt_count = attempt_count + 1,
+/**
+ * The endpoint is being disabled (410 Gone, or failing too long): this delivery waits as held with
+ * its other ones; or ends dead if the endpoint was deleted meanwhile.
+ */
+export async function markHeld(tx: Queryable, input: Completion): Promise<Completed> {
+  const { rows } = await tx.query<NonNullable<Completed>>(
+    `update deliveries d
+        set status = case when ep.deleted_at is not null then 'dead' else 'held' end,
+            dead_at = case when ep.deleted_at is not null then now() end,
+            dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end,
+            attempt_count = d.attempt_count + 1,
             last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
-      where id = $1 and status = 'delivering' and leased_by = $2`,
+       from endpoints ep
+      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
+      returning d.status, d.dead_reason`,
     [input.id, input.workerId, input.statusCode, input.error],
   );
-  return rowCount > 0;
+  return rows[0] ?? null;
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/db.ts';
 import type { AttemptResult } from '../http/index.ts';
+import { attemptRowValues } from './attempt-row.ts';
 import type { ClaimedDelivery } from './claim.ts';
 
 /** Keeps one attempt, whatever its outcome. */
@@ -9,10 +10,12 @@ export async function insertAttempt(
   startedAt: Date,
   result: AttemptResult,
 ): Promise<void> {
+  const row = attemptRowValues(result);
   await tx.query(
     `insert into delivery_attempts (delivery_id, series, attempt_number, trigger, scheduled_at, started_at,
-       duration_ms, outcome, status_code, error_kind, error, response_body, response_truncated)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+       duration_ms, outcome, status_code, error_kind, error, response_body, response_body_encoding,
+       response_content_type, response_truncated)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
     [
       job.id,
       job.series,
@@ -20,13 +23,15 @@ export async function insertAttempt(
       job.trigger,
       job.scheduled_at,
       startedAt,
-      Math.round(result.durationMs),
-      result.ok ? 'succeeded' : 'failed',
-      result.statusCode,
-      result.error?.kind ?? null,
-      result.error?.message ?? null,
-      result.responseBody,
-      result.responseTruncated,
+      row.durationMs,
+      row.outcome,
+      row.statusCode,
+      row.errorKind,
+      row.error,
+      row.responseBody,
+      row.responseBodyEncoding,
+      row.responseContentType,
+      row.responseTruncated,
     ],
   );
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/db.ts';
 import type { AttemptResult } from '../http/index.ts';
+import { attemptRowValues } from './attempt-row.ts';
 import type { ClaimedDelivery } from './claimed-delivery.ts';
 
 export interface Success {
@@ -15,27 +16,30 @@ export interface Success {
  * answer lost its lease (reaped and claimed elsewhere) and its attempt is not kept.
  *
  * Successes are the common case, so they are the batch path; failures keep the per-delivery
- * transaction of attempt.ts, which needs the endpoint-health decision row by row.
+ * transaction of attempt.ts, which needs the endpoint-health decision row by row. The statement
+ * is all or nothing: a row the database refuses fails the whole call, and the SuccessBatcher
+ * then sets that row apart (worker/success-batcher.ts).
  */
 export async function recordSuccesses(
   db: Queryable,
   workerId: string,
   items: Success[],
 ): Promise<Set<string>> {
-  const column = <T>(pick: (s: Success) => T) => items.map(pick);
-  const { rows } = await db.query<{ id: string }>(
+  const rows = items.map((s) => ({ ...s, row: attemptRowValues(s.result) }));
+  const column = <T>(pick: (s: (typeof rows)[number]) => T) => rows.map(pick);
+  const done = await db.query<{ id: string }>(
     `with input as (
        select * from unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                            $7::int[], $8::int[], $9::text[], $10::boolean[])
+                            $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::boolean[])
          as u (id, series, attempt_number, trigger, scheduled_at, started_at, duration_ms, status_code,
-               response_body, response_truncated)
+               response_body, response_body_encoding, response_content_type, response_truncated)
      ), done as (
        update deliveries d
           set status = 'succeeded', attempt_count = d.attempt_count + 1, succeeded_at = now(),
               last_status_code = input.status_code, last_error = null, lease_expires_at = null, leased_by = null,
               updated_at = now()
          from input
-        where d.id = input.id and d.status = 'delivering' and d.leased_by = $11
+        where d.id = input.id and d.status = 'delivering' and d.leased_by = $13
        returning d.id, d.endpoint_id
      ), recovered as (
        update endpoints ep set failing_since = null
@@ -43,9 +47,11 @@ export async function recordSuccesses(
         where ep.id = x.endpoint_id and ep.failing_since is not null
      ), kept as (
        insert into delivery_attempts (delivery_id, series, attempt_number, trigger, scheduled_at, started_at,
-              duration_ms, outcome, status_code, response_body, response_truncated)
+              duration_ms, outcome, status_code, response_body, response_body_encoding, response_content_type,
+              response_truncated)
        select input.id, input.series, input.attempt_number, input.trigger, input.scheduled_at, input.started_at,
-              input.duration_ms, 'succeeded', input.status_code, input.response_body, input.response_truncated
+              input.duration_ms, 'succeeded', input.status_code, input.response_body, input.response_body_encoding,
+              input.response_content_type, input.response_truncated
          from input join done on done.id = input.id
      )
      select id from done`,
@@ -56,12 +62,14 @@ export async function recordSuccesses(
       column((s) => s.job.trigger),
       column((s) => s.job.scheduled_at),
       column((s) => s.startedAt),
-      column((s) => Math.round(s.result.durationMs)),
-      column((s) => s.result.statusCode),
-      column((s) => s.result.responseBody),
-      column((s) => s.result.responseTruncated),
+      column((s) => s.row.durationMs),
+      column((s) => s.row.statusCode),
+      column((s) => s.row.responseBody),
+      column((s) => s.row.responseBodyEncoding),
+      column((s) => s.row.responseContentType),
+      column((s) => s.row.responseTruncated),
       workerId,
     ],
   );
-  return new Set(rows.map((r) => r.id));
+  return new Set(done.rows.map((r) => r.id));
 }

@@ -2,6 +2,7 @@ import { deliveryHeaders } from '@bookflow/events';
 import type { Logger } from 'pino';
 import { getAccount } from '../../accounts/accounts.ts';
 import type { Db } from '../../db/db.ts';
+import { isRowRefusal, refusalText } from '../../db/refusal.ts';
 import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';
 import type { Notifier } from '../../notifications/index.ts';
@@ -14,8 +15,10 @@ import {
   markFailingSince,
 } from '../endpoint-health/index.ts';
 import type { AttemptResult, Sender } from '../http/index.ts';
+import { lastErrorText } from '../queue/attempt-row.ts';
 import type { ClaimedDelivery } from '../queue/claim.ts';
-import { markDead, markHeld, markRetry } from '../queue/complete.ts';
+import { type Completed, markDead, markHeld, markRetry } from '../queue/complete.ts';
+import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
 import type { SuccessBatcher } from './success-batcher.ts';
@@ -37,12 +40,13 @@ export interface AttemptDeps {
 
 /** What recording the attempt did; null when the lease was lost and the attempt was not kept. */
 type Recorded =
-  | { next: 'delivered' | 'retry' | 'dead_letter' | 'held_gone' }
+  | { next: 'delivered' | 'retry' | 'dead_letter' | 'held_gone' | 'endpoint_deleted' }
   /** The endpoint has failed every attempt for too long: disabled, this delivery held with the rest. */
   | { next: 'held_failing'; failingForMs: number };
 
 /** Makes one attempt of a claimed delivery and records its outcome and the next step atomically. */
 export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): Promise<void> {
+  if (job.send_in_ms > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return;
   const startedAt = new Date();
   const headers = deliveryHeaders({
     eventId: job.event_id,
@@ -53,22 +57,8 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
     body: job.body,
     secrets: job.secrets.map((sealed) => deps.secretBox.signingKey(sealed, job.endpoint_id)),
   });
-  const result = await deps.sender.send({ url: job.url, body: job.body, headers });
-  const decision = result.ok
-    ? null
-    : decideAfterFailure({
-        attempt: job.attempt,
-        schedule: deps.retryScheduleMs,
-        statusCode: result.statusCode,
-        retryAfterSeconds: result.retryAfterSeconds,
-        now: new Date(),
-      });
-  const recorded =
-    decision === null
-      ? (await deps.successes.record({ job, startedAt, result }))
-        ? ({ next: 'delivered' } as const)
-        : null
-      : await record(deps, job, startedAt, result, decision);
+  const sent = await deps.sender.send({ url: job.url, body: job.body, headers });
+  const { result, recorded } = await recordOutcome(deps, job, startedAt, sent);
   observe(deps, job, result, recorded !== null);
   if (!recorded) return;
   const log = deps.logger.child({
@@ -104,8 +94,50 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
   }
 }
 
-function errorText(result: AttemptResult): string | null {
-  return result.error ? `${result.error.kind}: ${result.error.message}` : null;
+/**
+ * Records the attempt, and returns the result as it was recorded. Whatever the database refuses
+ * to store (db/refusal.ts), the attempt is still recorded, as a failure without the receiver's
+ * body, and it consumes its attempt number: a delivery whose record failed would otherwise be
+ * reaped and sent again under the same number, for ever.
+ */
+async function recordOutcome(
+  deps: AttemptDeps,
+  job: ClaimedDelivery,
+  startedAt: Date,
+  sent: AttemptResult,
+): Promise<{ result: AttemptResult; recorded: Recorded | null }> {
+  let result = sent;
+  if (result.ok) {
+    const outcome = await deps.successes.record({ job, startedAt, result });
+    if (outcome.kind === 'recorded') return { result, recorded: { next: 'delivered' } };
+    if (outcome.kind === 'lease_lost') return { result, recorded: null };
+    result = unrecordable(result, outcome.reason);
+  }
+  try {
+    return { result, recorded: await record(deps, job, startedAt, result) };
+  } catch (err) {
+    if (!isRowRefusal(err) || result.error?.kind === 'unrecordable_response') throw err;
+    result = unrecordable(result, refusalText(err));
+    return { result, recorded: await record(deps, job, startedAt, result) };
+  }
+}
+
+/** The attempt as it can be stored when the database refused it as received: a failure, body dropped. */
+function unrecordable(result: AttemptResult, reason: string): AttemptResult {
+  const answer = result.statusCode === null ? 'no answer' : `HTTP ${result.statusCode}`;
+  const before = result.error ? ` (${result.error.kind})` : '';
+  return {
+    ...result,
+    ok: false,
+    responseBody: null,
+    responseBodyEncoding: null,
+    responseContentType: null,
+    responseTruncated: false,
+    error: {
+      kind: 'unrecordable_response',
+      message: `${answer}${before}, but the database refused to store the attempt as received, so it counts as failed: ${reason}`,
+    },
+  };
 }
 
 /**
@@ -114,44 +146,54 @@ function errorText(result: AttemptResult): string | null {
  * re-claimed elsewhere): the attempt is then not kept. A failure may start a failure run, or,
  * when every attempt has failed for `endpointDisableAfterMs`, disable the endpoint: this delivery
  * is then held rather than retried or dead-lettered, so it goes out in order with the others when
- * the endpoint is enabled again.
+ * the endpoint is enabled again. If the endpoint was deleted while the attempt was in flight, the
+ * delivery ends dead ('endpoint_deleted') whatever the decision (queue/complete.ts).
  */
 async function record(
   deps: AttemptDeps,
   job: ClaimedDelivery,
   startedAt: Date,
   result: AttemptResult,
-  decision: RetryDecision,
 ): Promise<Recorded | null> {
+  const decision: RetryDecision = decideAfterFailure({
+    attempt: job.attempt,
+    schedule: deps.retryScheduleMs,
+    statusCode: result.statusCode,
+    retryAfterSeconds: result.retryAfterSeconds,
+    now: new Date(),
+  });
   const base = {
     id: job.id,
     workerId: deps.workerId,
     statusCode: result.statusCode,
-    error: errorText(result),
+    error: lastErrorText(result),
   };
+  const deleted = (done: Completed) => done?.dead_reason === 'endpoint_deleted';
   return deps.db.transaction(async (tx) => {
     const health: EndpointHealthDecision | null =
       decision.action === 'disable_endpoint'
         ? null
         : await assessFailure(tx, job.endpoint_id, deps.endpointDisableAfterMs);
     let recorded: Recorded | null = null;
+    let done: Completed = null;
     if (decision.action === 'disable_endpoint') {
-      if (await markHeld(tx, base)) {
-        await disableEndpoint(tx, job.endpoint_id, 'gone_410');
-        recorded = { next: 'held_gone' };
-      }
+      done = await markHeld(tx, base);
+      if (done?.status === 'held') await disableEndpoint(tx, job.endpoint_id, 'gone_410');
+      if (done) recorded = { next: 'held_gone' };
     } else if (health?.action === 'disable' && (await lockIfEnabled(tx, job.endpoint_id))) {
-      if (await markHeld(tx, base)) {
-        await disableEndpoint(tx, job.endpoint_id, 'failing');
-        recorded = { next: 'held_failing', failingForMs: health.failingForMs };
-      }
+      done = await markHeld(tx, base);
+      if (done?.status === 'held') await disableEndpoint(tx, job.endpoint_id, 'failing');
+      if (done) recorded = { next: 'held_failing', failingForMs: health.failingForMs };
     } else if (decision.action === 'retry') {
-      if (await markRetry(tx, { ...base, delayMs: decision.delayMs })) recorded = { next: 'retry' };
-    } else if (await markDead(tx, base)) {
-      recorded = { next: 'dead_letter' };
+      done = await markRetry(tx, { ...base, delayMs: decision.delayMs });
+      if (done) recorded = { next: 'retry' };
+    } else {
+      done = await markDead(tx, base);
+      if (done) recorded = { next: 'dead_letter' };
     }
     if (!recorded) return null;
-    if (health?.action === 'start_failing') await markFailingSince(tx, job.endpoint_id);
+    if (deleted(done)) recorded = { next: 'endpoint_deleted' };
+    else if (health?.action === 'start_failing') await markFailingSince(tx, job.endpoint_id);
     await insertAttempt(tx, job, startedAt, result);
     return recorded;
   });
@@ -183,7 +225,7 @@ async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: 
     eventId: job.event_id,
     eventType: job.event_type,
     attempts: job.attempt,
-    lastError: errorText(result),
+    lastError: lastErrorText(result),
     lastStatusCode: result.statusCode,
     deadLetteredAt: new Date(),
   });
