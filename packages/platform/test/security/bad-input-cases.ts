@@ -1,6 +1,8 @@
 // The table of bad requests for bad-input.test.ts: one row per route and kind of bad input,
 // with the status and catalogue code each must get.
 
+import { textProblem } from '../../src/db/storable-text.ts';
+
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface Case {
   name: string;
@@ -154,6 +156,8 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
   }
   for (const value of INJECTIONS) {
     const e = encodeURIComponent(value);
+    // Text that cannot be stored as sent (a NUL here) is refused as such before any other check.
+    const unstorable = textProblem(value) !== null;
     all.push(
       {
         name: `injection in event type ${JSON.stringify(value)}`,
@@ -162,8 +166,8 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
         key: 'account',
         body: JSON.stringify({ type: value, data: {} }),
         contentType: json,
-        status: 422,
-        code: 'unknown_event_type',
+        status: unstorable ? 400 : 422,
+        code: unstorable ? 'invalid_text' : 'unknown_event_type',
       },
       {
         name: `injection in endpoint URL ${JSON.stringify(value)}`,
@@ -172,8 +176,8 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
         key: 'account',
         body: JSON.stringify({ url: value, event_types: ['meeting.booked'] }),
         contentType: json,
-        status: 422,
-        code: 'invalid_url',
+        status: unstorable ? 400 : 422,
+        code: unstorable ? 'invalid_text' : 'invalid_url',
       },
       {
         name: `injection in an id ${JSON.stringify(value)}`,
