@@ -21,14 +21,14 @@ export function canonicalJson(value: unknown): string {
       continue;
     } else if (Array.isArray(node)) {
       parts = [new Text('[')];
-      node.forEach((v, i) => parts.push(...(i > 0 ? [new Text(','), v] : [v])));
+      for (const [i, v] of node.entries()) parts.push(...(i > 0 ? [new Text(','), v] : [v]));
       parts.push(new Text(']'));
     } else if (node !== null && typeof node === 'object') {
       const object = node as Record<string, unknown>;
       parts = [new Text('{')];
-      Object.keys(object)
-        .sort()
-        .forEach((k, i) => parts.push(new Text(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`), object[k]));
+      for (const [i, k] of Object.keys(object).sort().entries()) {
+        parts.push(new Text(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`), object[k]);
+      }
       parts.push(new Text('}'));
     } else {
       out.push(JSON.stringify(node) ?? 'null');
