@@ -36,6 +36,7 @@ export const ERROR_CATALOGUE = {
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },
   empty_event_types: { status: 422, title: 'An endpoint must subscribe to at least one event type' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  event_refused: { status: 422, title: 'The database refused to store this event' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; title: string }>;
