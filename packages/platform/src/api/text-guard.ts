@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { findTextProblems, type TextProblem, textProblem } from '../db/storable-text.ts';
+import { fieldTextProblem, findTextProblems, type TextProblem } from '../db/storable-text.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { assertStorableEventData } from '../events/validation.ts';
 
@@ -32,24 +32,24 @@ function textProblems(request: FastifyRequest): TextProblem[] {
   const problems: TextProblem[] = [];
   for (const name of SINGLE_HEADERS) {
     const value = request.headers[name];
-    const message = typeof value === 'string' ? textProblem(value) : null;
+    const message = typeof value === 'string' ? fieldTextProblem(value) : null;
     if (message) problems.push({ path: `headers.${name}`, message });
   }
-  problems.push(...findTextProblems(request.query, 'query'));
+  problems.push(...findTextProblems(request.query, 'query', fieldTextProblem));
   const body = request.body;
   const dataProperty = request.routeOptions.config.eventDataProperty;
   if (dataProperty && body && typeof body === 'object' && dataProperty in body) {
     const { [dataProperty]: data, ...rest } = body as Record<string, unknown>;
-    problems.push(...findTextProblems(rest, 'body'));
+    problems.push(...findTextProblems(rest, 'body', fieldTextProblem));
     if (problems.length === 0) assertStorableEventData(data);
   } else {
-    problems.push(...findTextProblems(body, 'body'));
+    problems.push(...findTextProblems(body, 'body', fieldTextProblem));
   }
   return problems;
 }
 
 /**
- * One rule for every route: a NUL or a lone surrogate in a body field, a query parameter or a
+ * One rule for every route: a NUL, a lone surrogate or a leading byte-order mark in a body field, a query parameter or a
  * stored header is refused before any statement runs (PostgreSQL cannot keep either as sent, see
  * db/storable-text.ts), instead of failing inside a query as a 500 or being silently altered.
  * It runs after schema validation, so a wrong type or unknown field is still `validation_failed`.

@@ -9,6 +9,10 @@
  *   `text` silently keeps something other than what was sent; `jsonb` refuses the `\ud800` escape
  *   (22P02), with the same effect on receivers as NUL.
  *
+ * - For fields read back as single values, a leading U+FEFF (byte-order mark): PGlite decodes each
+ *   value with a TextDecoder that drops it, so the embedded database gives back something other
+ *   than what was sent. Event data is unaffected (its JSON text starts with `{`).
+ *
  * test/security/storable-text.test.ts shows each of these on both backends.
  */
 
@@ -19,6 +23,14 @@ export function textProblem(value: string): string | null {
   if (value.includes('\u0000')) return 'contains U+0000 (NUL), which cannot be stored';
   if (LONE_SURROGATE.test(value)) return 'contains a lone UTF-16 surrogate, which is not valid Unicode';
   return null;
+}
+
+/** textProblem, plus a leading byte-order mark: for fields stored and read back on their own. */
+export function fieldTextProblem(value: string): string | null {
+  if (value.charCodeAt(0) === 0xfeff) {
+    return 'starts with U+FEFF (a byte-order mark), which the embedded database does not give back';
+  }
+  return textProblem(value);
 }
 
 export interface TextProblem {
@@ -43,7 +55,12 @@ type Item = { value: unknown; path: string } | { keyProblem: string; path: strin
  * `max` of them, in document order. Iterative, like the depth check, so a hostile shape cannot
  * overflow the stack.
  */
-export function findTextProblems(value: unknown, root: string, max = 20): TextProblem[] {
+export function findTextProblems(
+  value: unknown,
+  root: string,
+  check: (text: string) => string | null = textProblem,
+  max = 20,
+): TextProblem[] {
   const found: TextProblem[] = [];
   const stack: Item[] = [{ value, path: root }];
   while (stack.length > 0 && found.length < max) {
@@ -54,7 +71,7 @@ export function findTextProblems(value: unknown, root: string, max = 20): TextPr
     }
     const { value: node, path } = item;
     if (typeof node === 'string') {
-      const message = textProblem(node);
+      const message = check(node);
       if (message) found.push({ path, message });
       continue;
     }
@@ -62,7 +79,7 @@ export function findTextProblems(value: unknown, root: string, max = 20): TextPr
     const children: Item[] = Array.isArray(node)
       ? node.map((v, i) => ({ value: v, path: `${path}[${i}]` }))
       : Object.entries(node).map(([k, v]) => {
-          const keyProblem = textProblem(k);
+          const keyProblem = check(k);
           return keyProblem ? { keyProblem, path: child(path, k) } : { value: v, path: child(path, k) };
         });
     // Pushed in reverse so that problems come out in document order.

@@ -1,7 +1,7 @@
 // The table of bad requests for bad-input.test.ts: one row per route and kind of bad input,
 // with the status and catalogue code each must get.
 
-import { textProblem } from '../../src/db/storable-text.ts';
+import { fieldTextProblem } from '../../src/db/storable-text.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface Case {
@@ -157,7 +157,7 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
   for (const value of INJECTIONS) {
     const e = encodeURIComponent(value);
     // Text that cannot be stored as sent (a NUL here) is refused as such before any other check.
-    const unstorable = textProblem(value) !== null;
+    const unstorable = fieldTextProblem(value) !== null;
     all.push(
       {
         name: `injection in event type ${JSON.stringify(value)}`,

@@ -47,6 +47,15 @@ describe.each(BACKENDS)('what the database cannot store as sent (%s)', (backend)
     expect(rows[0]!.v).toBe('a\ufffdb');
   });
 
+  it('a leading byte-order mark is stored, but PGlite gives it back without it', async () => {
+    const { rows } = await database.db.query<{ v: string; n: number }>(
+      'select $1::text as v, length($1::text) as n',
+      ['\ufeffAcme'],
+    );
+    expect(rows[0]!.n).toBe(5);
+    expect(rows[0]!.v).toBe(backend === 'pglite' ? 'Acme' : '\ufeffAcme');
+  });
+
   it('jsonb (what a receiver keeps payloads in) refuses both escapes, so neither can be delivered', async () => {
     await expect(database.db.query('select $1::jsonb', ['{"a":"\\u0000"}'])).rejects.toMatchObject({
       code: '22P05',
@@ -115,6 +124,11 @@ describe.each(BACKENDS)('NUL and lone surrogates on the API (%s)', (backend) => 
       ],
       ['an API key name', 'body.name', () => ['POST', '/v1/api-keys', key, { name: `k${LONE_HIGH}` }]],
       [
+        'a name starting with a byte-order mark',
+        'body.name',
+        () => ['POST', '/v1/api-keys', key, { name: '\ufeffci' }],
+      ],
+      [
         'a PagerDuty routing key',
         'body.pagerduty_routing_key',
         () => ['PATCH', '/v1/account', key, { pagerduty_routing_key: 'r\u0000' }],
@@ -182,7 +196,7 @@ describe.each(BACKENDS)('NUL and lone surrogates on the API (%s)', (backend) => 
     const read = await t.call('GET', '/v1/account', (created.body as { api_key: string }).api_key);
     expect((read.body as { name: string }).name).toBe(name);
 
-    const data = { ...(sampleData('meeting.booked') as object), summary: name, [name]: name };
+    const data = { ...(sampleData('meeting.booked') as object), summary: name, [name]: name, bom: '\ufeffx' };
     const published = await t.publish(key, 'meeting.booked', data);
     expect(published.status).toBe(202);
     const event = await t.call('GET', `/v1/events/${(published.body as { id: string }).id}`, key);
