@@ -9,7 +9,8 @@ export const ERROR_CATALOGUE = {
   validation_failed: { status: 400, title: 'The request does not match the schema of this route' },
   invalid_text: {
     status: 400,
-    title: 'A text field holds a NUL character or a lone surrogate, which cannot be stored',
+    title:
+      'A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM)',
   },
   duplicate_header: { status: 400, title: 'A header that must appear once was sent more than once' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
