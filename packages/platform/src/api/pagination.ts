@@ -5,11 +5,19 @@ export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+/**
+ * The cursor's parts, checked before they reach a query: a forged cursor is a 400, never a failed
+ * statement (an id of the wrong shape, or a time the database cannot represent, such as year 0).
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  isId: (id: string) => boolean = isUuid,
+): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
   const [time, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(time ?? '');
-  if (!id || Number.isNaN(createdAt.getTime())) {
+  const year = createdAt.getUTCFullYear();
+  if (!id || !isId(id) || Number.isNaN(createdAt.getTime()) || year < 1000 || year > 9999) {
     throw new ApiError('validation_failed', 'cursor is not one this API returned');
   }
   return { createdAt, id };

@@ -15,6 +15,7 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -54,6 +55,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   installErrorHandling(app);
   installJsonOnly(app);
+  installTextGuard(app);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });

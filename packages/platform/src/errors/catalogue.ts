@@ -7,6 +7,12 @@ export const ERROR_CATALOGUE = {
   json_too_deep: { status: 400, title: 'The JSON body is nested too deeply' },
   malformed_request: { status: 400, title: 'The HTTP request could not be parsed' },
   validation_failed: { status: 400, title: 'The request does not match the schema of this route' },
+  invalid_text: {
+    status: 400,
+    title:
+      'A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM)',
+  },
+  duplicate_header: { status: 400, title: 'A header that must appear once was sent more than once' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
   admin_token_required: { status: 403, title: 'This route needs the admin token' },
   not_found: { status: 404, title: 'No such resource' },
@@ -29,10 +35,14 @@ export const ERROR_CATALOGUE = {
   },
   headers_too_large: { status: 431, title: 'The request headers or URL are too large' },
   unknown_event_type: { status: 422, title: 'Unknown event type' },
-  invalid_event_data: { status: 422, title: 'The event data does not match the schema of its type' },
+  invalid_event_data: {
+    status: 422,
+    title: 'The event data does not match the schema of its type, or holds text no receiver can store',
+  },
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },
   empty_event_types: { status: 422, title: 'An endpoint must subscribe to at least one event type' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  event_refused: { status: 422, title: 'The database refused to store this event' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.ts';
 import { type PublishInput, type PublishResult, publishEvents } from './publish.ts';
+import { refusalOf } from './refusal.ts';
 
 const MAX_BATCH = 500;
 
@@ -10,11 +11,10 @@ interface Waiting {
 }
 
 /**
- * Group commit for publishes. Each commit waits for the WAL to reach disk, and on this kind of
- * machine that wait, not CPU, bounds one-statement-per-request publishing (~1,200/s at
- * concurrency 64, the API process ~45% idle). While one batch is being committed, the requests
- * arriving meanwhile wait and go together in the next statement. A request is still answered
- * only after its own event is committed; a lone request is written at once.
+ * Group commit for publishes. Each commit waits for the WAL to reach disk, and that wait, not CPU,
+ * bounds one-statement-per-request publishing (bench/RESULTS.md). While one batch is being
+ * committed, the requests arriving meanwhile wait and go together in the next statement. A request
+ * is still answered only after its own event is committed; a lone request is written at once.
  */
 export class PublishBatcher {
   private pending: Waiting[] = [];
@@ -31,11 +31,22 @@ export class PublishBatcher {
 
   private async flush(): Promise<void> {
     this.writing = true;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      await this.write(batch);
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          await this.write(batch);
+        } catch (err) {
+          // write settles every request itself; should it ever throw, its requests get that error
+          // rather than waiting for ever (settling an already settled one changes nothing).
+          for (const w of batch) w.reject(err);
+        }
+      }
+    } finally {
+      // Whatever happened, the next publish starts a flush again: a batcher left "writing" with
+      // no loop running would queue every later request for ever.
+      this.writing = false;
     }
-    this.writing = false;
   }
 
   private async write(batch: Waiting[]): Promise<void> {
@@ -46,9 +57,9 @@ export class PublishBatcher {
         batch.map((w) => w.input),
       );
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(err);
-      // The statement failed as a whole, so nothing of it was committed: retry the requests one by
-      // one, so that one request's problem does not become the others' error.
+      if (batch.length === 1) return batch[0]!.reject(refusalOf(err));
+      // The statement failed as a whole, so nothing of it was committed: write the requests one by
+      // one, so that the one the database refuses fails alone and the others commit.
       await Promise.all(batch.map((w) => this.writeOne(w)));
       return;
     }
@@ -59,7 +70,7 @@ export class PublishBatcher {
     try {
       settle(w, (await publishEvents(this.db, [w.input]))[0]!);
     } catch (err) {
-      w.reject(err);
+      w.reject(refusalOf(err));
     }
   }
 }

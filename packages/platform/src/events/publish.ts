@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { type Envelope, type EventType, SCHEMA_VERSION } from '@bookflow/events';
 import type { Queryable } from '../db/db.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { uuid } from '../ids/ids.ts';
+import { legacyRequestHash, requestHash } from './request-hash.ts';
 
 export const DELIVERIES_CHANNEL = 'bookflow_deliveries';
 
@@ -40,9 +40,7 @@ function prepare(input: PublishInput): PreparedEvent {
     schema_version: SCHEMA_VERSION,
     data: input.data as Envelope['data'],
   };
-  const hash = input.idempotencyKey
-    ? createHash('sha256').update(input.type).update('\n').update(JSON.stringify(input.data)).digest('hex')
-    : null;
+  const hash = input.idempotencyKey ? requestHash(input.type, input.data) : null;
   return { input, id, body: JSON.stringify(envelope), createdAt, hash };
 }
 
@@ -115,7 +113,7 @@ async function firstAnswer(db: Queryable, input: PublishInput, hash: string): Pr
     [input.accountId, input.idempotencyKey],
   );
   const first = rows[0]!;
-  if (first.request_hash !== hash) {
+  if (first.request_hash !== hash && first.request_hash !== legacyRequestHash(input.type, input.data)) {
     throw new ApiError(
       'idempotency_key_reused',
       'this Idempotency-Key was first used with a different type or data; use a new key for a new event',

@@ -1,6 +1,7 @@
 import { catalogue, type EventType, isEventType } from '@bookflow/events';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
+import { findTextProblems } from '../db/storable-text.ts';
 import { ApiError } from '../errors/catalogue.ts';
 
 // ajv-formats is CommonJS: at run time the default import is the plugin itself, while its types
@@ -29,6 +30,7 @@ export function assertValidEvent(type: string, data: unknown): asserts type is E
       `"${type}" is not an event type; GET /v1/event-types lists them`,
     );
   }
+  assertStorableEventData(data);
   const validate = validatorFor(type);
   if (!validate(data)) {
     const errors = (validate.errors ?? []).slice(0, 20).map((e) => ({
@@ -41,4 +43,20 @@ export function assertValidEvent(type: string, data: unknown): asserts type is E
       { errors },
     );
   }
+}
+
+/**
+ * Refuses data a receiver could not store as sent: a NUL or a lone surrogate anywhere, keys
+ * included. The platform itself could keep them (the envelope is stored as escaped JSON text), but
+ * a receiver keeping the payload as jsonb cannot, and would fail every attempt until the dead
+ * letter; refusing at publish tells the one who can fix it.
+ */
+export function assertStorableEventData(data: unknown): void {
+  const errors = findTextProblems(data, 'data');
+  if (errors.length === 0) return;
+  throw new ApiError(
+    'invalid_event_data',
+    `data holds text no receiver can store: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
+    { errors },
+  );
 }

@@ -1,6 +1,8 @@
 // The table of bad requests for bad-input.test.ts: one row per route and kind of bad input,
 // with the status and catalogue code each must get.
 
+import { fieldTextProblem } from '../../src/db/storable-text.ts';
+
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface Case {
   name: string;
@@ -154,6 +156,8 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
   }
   for (const value of INJECTIONS) {
     const e = encodeURIComponent(value);
+    // Text that cannot be stored as sent (a NUL here) is refused as such before any other check.
+    const unstorable = fieldTextProblem(value) !== null;
     all.push(
       {
         name: `injection in event type ${JSON.stringify(value)}`,
@@ -162,8 +166,8 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
         key: 'account',
         body: JSON.stringify({ type: value, data: {} }),
         contentType: json,
-        status: 422,
-        code: 'unknown_event_type',
+        status: unstorable ? 400 : 422,
+        code: unstorable ? 'invalid_text' : 'unknown_event_type',
       },
       {
         name: `injection in endpoint URL ${JSON.stringify(value)}`,
@@ -172,8 +176,8 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
         key: 'account',
         body: JSON.stringify({ url: value, event_types: ['meeting.booked'] }),
         contentType: json,
-        status: 422,
-        code: 'invalid_url',
+        status: unstorable ? 400 : 422,
+        code: unstorable ? 'invalid_text' : 'invalid_url',
       },
       {
         name: `injection in an id ${JSON.stringify(value)}`,
@@ -261,6 +265,32 @@ export function badInputCases(ids: { endpointId: string; eventId: string; delive
       method: 'GET',
       url: '/v1/deliveries?cursor=bm9wZQ',
       key: 'account',
+      status: 400,
+      code: 'validation_failed',
+    },
+    {
+      name: 'a cursor whose id is not a delivery id',
+      method: 'GET',
+      url: `/v1/deliveries?cursor=${Buffer.from('2026-01-01T00:00:00.000Z|xyz').toString('base64url')}`,
+      key: 'account',
+      status: 400,
+      code: 'validation_failed',
+    },
+    {
+      name: 'a cursor in year 0',
+      method: 'GET',
+      url: `/v1/deliveries?cursor=${Buffer.from(`0000-01-01T00:00:00.000Z|${deliveryId}`).toString('base64url')}`,
+      key: 'account',
+      status: 400,
+      code: 'validation_failed',
+    },
+    {
+      name: 'a since filter that is year 0 in UTC',
+      method: 'POST',
+      url: '/v1/deliveries/replay',
+      key: 'account',
+      body: JSON.stringify({ since: '0001-01-01T00:30:00+01:00' }),
+      contentType: json,
       status: 400,
       code: 'validation_failed',
     },

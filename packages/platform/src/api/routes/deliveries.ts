@@ -13,8 +13,9 @@ const filterProps = {
   status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
   endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
   event_type: { type: 'string', enum: [...EVENT_TYPES] },
-  since: { type: 'string', format: 'date-time' },
-  until: { type: 'string', format: 'date-time' },
+  // Years from 1000: year 0 (which an offset can also reach from year 1) fails inside PGlite.
+  since: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
+  until: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
 } as const;
 
 export function deliveryRoutes(app: FastifyInstance, deps: { db: Db }): void {

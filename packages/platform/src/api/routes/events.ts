@@ -19,6 +19,7 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
     '/v1/events',
     {
       onRequest,
+      config: { eventDataProperty: 'data' },
       schema: {
         headers: {
           type: 'object',
