@@ -15,6 +15,7 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -56,6 +57,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installJsonOnly(app);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
+  homeRoutes(app);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
   eventTypeRoutes(app);
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
