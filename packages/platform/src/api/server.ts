@@ -64,6 +64,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, { db: deps.db });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
-  deliveryRoutes(app, { db: deps.db });
+  deliveryRoutes(app, { db: deps.db, config: deps.config });
   return app;
 }
