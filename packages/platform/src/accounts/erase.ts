@@ -39,23 +39,31 @@ export async function eraseAccount(db: Db, accountId: string): Promise<EraseAcco
       'select count(*)::int as n from events where account_id = $1 and idempotency_key is not null',
       [accountId],
     );
+    // Children before parents, as the foreign keys require.
+    const delivery_attempts = await deleted(
+      tx,
+      'delete from delivery_attempts where delivery_id in (select id from deliveries where account_id = $1)',
+      accountId,
+    );
+    const deliveries = await deleted(tx, 'delete from deliveries where account_id = $1', accountId);
+    const events = await deleted(tx, 'delete from events where account_id = $1', accountId);
+    const endpoint_secrets = await deleted(
+      tx,
+      'delete from endpoint_secrets where endpoint_id in (select id from endpoints where account_id = $1)',
+      accountId,
+    );
+    const endpoints = await deleted(tx, 'delete from endpoints where account_id = $1', accountId);
+    const api_keys = await deleted(tx, 'delete from api_keys where account_id = $1', accountId);
+    const accounts = await deleted(tx, 'delete from accounts where id = $1', accountId);
     const erased: ErasureCounts = {
-      delivery_attempts: await deleted(
-        tx,
-        'delete from delivery_attempts where delivery_id in (select id from deliveries where account_id = $1)',
-        accountId,
-      ),
-      deliveries: await deleted(tx, 'delete from deliveries where account_id = $1', accountId),
+      accounts,
+      api_keys,
+      endpoints,
+      endpoint_secrets,
+      events,
       idempotency_keys: rows[0]?.n ?? 0,
-      events: await deleted(tx, 'delete from events where account_id = $1', accountId),
-      endpoint_secrets: await deleted(
-        tx,
-        'delete from endpoint_secrets where endpoint_id in (select id from endpoints where account_id = $1)',
-        accountId,
-      ),
-      endpoints: await deleted(tx, 'delete from endpoints where account_id = $1', accountId),
-      api_keys: await deleted(tx, 'delete from api_keys where account_id = $1', accountId),
-      accounts: await deleted(tx, 'delete from accounts where id = $1', accountId),
+      deliveries,
+      delivery_attempts,
     };
     return { ok: true, erased } as const;
   });
