@@ -1,10 +1,11 @@
 import { createPlatform } from './app.ts';
 import { ConfigError, loadConfig, masterKey, type PlatformConfig } from './config/config.ts';
 import { type EmbeddedFile, embeddedAdminToken, embeddedMasterKey } from './config/embedded-files.ts';
+import { quickStartNext, quickStartSteps } from './quick-start.ts';
 
 function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
   const url = config.publicUrl;
-  const token = admin?.generated ? admin.value : admin ? `$(cat ${admin.path})` : '$BOOKFLOW_ADMIN_TOKEN';
+  const token = admin ? `$(cat ${admin.path})` : '$BOOKFLOW_ADMIN_TOKEN';
   const lines = [
     '',
     `BookFlow Webhooks is running at ${url} (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`}; roles: ${config.roles.join(', ')})`,
@@ -15,21 +16,32 @@ function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
   if (config.roles.includes('api')) {
     lines.push(
       '',
-      'Send your first event:',
-      `  1. curl -s -X POST ${url}/v1/accounts -H "Authorization: Bearer ${token}" -H 'content-type: application/json' -d '{"name":"Acme"}'`,
-      '     -> {"id": "...", "api_key": "bfk_..."}; then: export KEY=bfk_...',
-      `  2. curl -s -X POST ${url}/v1/endpoints -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\`,
-      `       -d '{"url":"http://127.0.0.1:3000/webhooks/bookflow","event_types":["meeting.booked"]}'`,
-      '     -> {"id": "ep_...", "secret": "whsec_..."} (run `BOOKFLOW_WEBHOOK_SECRETS=whsec_... npm run receiver` to receive)',
-      `  3. curl -s ${url}/v1/event-types | head -c 600    # the catalogue, with an example payload per type`,
-      `  4. curl -s -X POST ${url}/v1/events -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \\`,
-      `       -d '{"type":"meeting.booked","data":<the example data of meeting.booked>}'`,
-      `     then: curl -s ${url}/v1/events/<id>/deliveries -H "Authorization: Bearer $KEY"`,
-      `  Metrics: ${url}/metrics   Health: ${url}/healthz, ${url}/readyz`,
+      'Send your first event, in a second terminal:',
+      '',
+      ...quickStartSteps(url, token).map((line) => `  ${line}`),
+      '',
+      ...quickStartNext(),
+      '',
+      `API reference: ${url}/docs   Metrics: ${url}/metrics   Health: ${url}/healthz, ${url}/readyz`,
     );
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Errors a person can fix from one line; anything else is a bug and keeps its stack trace. */
+function startFailure(err: unknown, config: PlatformConfig | null): string {
+  if (err instanceof ConfigError) return `Configuration error: ${err.message}`;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE' && config) {
+    return `BookFlow failed to start: port ${config.port} on ${config.host} is already in use; stop the other process or choose another port with PORT (e.g. PORT=${config.port === 65535 ? 8081 : config.port + 1} npm start)`;
+  }
+  if (code === 'EACCES' && config) {
+    return `BookFlow failed to start: not allowed to listen on port ${config.port} on ${config.host}; choose another port with PORT`;
+  }
+  return `BookFlow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+}
+
+let startingConfig: PlatformConfig | null = null;
 
 async function main(): Promise<void> {
   let config = loadConfig();
@@ -48,7 +60,9 @@ async function main(): Promise<void> {
       'BOOKFLOW_MASTER_KEY is required with DATABASE_URL: it seals endpoint secrets at rest (generate one with: openssl rand -hex 32)',
     );
   }
+  startingConfig = config;
   const platform = await createPlatform(config);
+  // A start that fails (the port is taken) exits at once: nothing has been claimed yet.
   await platform.start();
   process.stdout.write(welcome(config, admin));
   if (config.allowPrivateDestinations) {
@@ -73,12 +87,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`Configuration error: ${err.message}\n`);
-  } else {
-    process.stderr.write(
-      `BookFlow failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-  }
+  process.stderr.write(`${startFailure(err, startingConfig)}\n`);
   process.exit(1);
 });

@@ -21,7 +21,10 @@ function fromFastify(error: FastifyError): ApiError | null {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('unsupported_media_type', 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError('malformed_json', 'the body is empty; send a JSON object');
+      return new ApiError(
+        'malformed_json',
+        'the body is empty but Content-Type says JSON; send a JSON object ({} where every field is optional), or leave out both',
+      );
     default:
       if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
         return new ApiError('malformed_json', `the body is not valid JSON: ${error.message}`);

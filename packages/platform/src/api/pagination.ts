@@ -23,6 +23,20 @@ export function decodeCursor(
   return { createdAt, id };
 }
 
+/** Opaque cursor into a delivery's attempts: base64url of "attempt|<id>" of the last attempt shown. */
+export function encodeAttemptCursor(attemptId: string): string {
+  return Buffer.from(`attempt|${attemptId}`).toString('base64url');
+}
+
+export function decodeAttemptCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const [kind, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (kind !== 'attempt' || !id || !/^[0-9]{1,18}$/.test(id)) {
+    throw new ApiError('validation_failed', 'cursor is not one this API returned');
+  }
+  return id;
+}
+
 export function parseLimit(raw: string | undefined, fallback = 50, max = 250): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);

@@ -16,6 +16,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { installTextGuard } from './text-guard.ts';
+import { homeRoutes } from './routes/home.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -58,12 +59,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installTextGuard(app);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
+  homeRoutes(app);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
   eventTypeRoutes(app);
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
   apiKeyRoutes(app, { db: deps.db });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
-  deliveryRoutes(app, { db: deps.db });
+  deliveryRoutes(app, { db: deps.db, config: deps.config });
   return app;
 }

@@ -56,6 +56,12 @@ export interface PlatformConfig {
   /** Default requests per second and concurrent requests per endpoint, when the endpoint sets none (0 = unlimited). */
   endpointDefaultRateLimit: number;
   endpointDefaultMaxConcurrency: number;
+  /** Endpoints (not deleted) one account may have; creating one more answers 409 endpoint_limit_reached. */
+  maxEndpointsPerAccount: number;
+  /** Bulk replays (POST /v1/deliveries/replay) one account may start per minute; beyond, 429 + Retry-After. */
+  bulkReplaysPerMinute: number;
+  /** Deliveries one bulk replay queues at most; the answer says whether more match (call again). */
+  bulkReplayMaxRows: number;
   /** Base URL printed in messages and notifications. */
   publicUrl: string;
   logLevel: string;
@@ -174,6 +180,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     endpointDisableAfterMs: duration(env, 'BOOKFLOW_ENDPOINT_DISABLE_AFTER', 5 * 86_400_000),
     endpointDefaultRateLimit: int(env, 'BOOKFLOW_ENDPOINT_RATE_LIMIT', 0),
     endpointDefaultMaxConcurrency: int(env, 'BOOKFLOW_ENDPOINT_MAX_CONCURRENCY', 0),
+    maxEndpointsPerAccount: int(env, 'BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT', 100, 1),
+    bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
+    bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

@@ -21,6 +21,8 @@ export interface DeliveryRow {
 }
 
 export interface AttemptRow {
+  /** bigserial, as text: it only orders attempts and keys the attempts cursor. */
+  id: string;
   delivery_id: string;
   series: number;
   attempt_number: number;
@@ -73,8 +75,12 @@ export async function listDeliveries(
   const params = [...where.params];
   let cursor = '';
   if (page.before) {
-    params.push(page.before.createdAt, page.before.id);
-    cursor = ` and (d.created_at, d.id) < ($${params.length - 1}, $${params.length})`;
+    // Compared with the row the cursor names, not with the time in the cursor: PostgreSQL keeps
+    // microseconds and a JS Date only milliseconds, so rows created in the same millisecond (one
+    // publish batch shares its transaction time) would otherwise be skipped.
+    params.push(page.before.id);
+    cursor = ` and (d.created_at, d.id) < (select c.created_at, c.id from deliveries c
+                                            where c.id = $${params.length}::uuid and c.account_id = $1)`;
   }
   params.push(page.limit);
   const { rows } = await db.query<DeliveryRow>(
@@ -85,15 +91,50 @@ export async function listDeliveries(
   return rows;
 }
 
-/** Every attempt of the given deliveries (all series), oldest first. */
-export async function attemptsOf(db: Queryable, deliveryIds: string[]): Promise<AttemptRow[]> {
-  if (deliveryIds.length === 0) return [];
+const ATTEMPT_COLUMNS = `id::text as id, delivery_id, series, attempt_number, trigger, scheduled_at, started_at,
+  duration_ms, outcome, status_code, error_kind, error, response_body, response_body_encoding, response_content_type,
+  response_truncated`;
+
+/** The newest `perDelivery` attempts of each given delivery (oldest first), with each delivery's total. */
+export async function recentAttemptsOf(
+  db: Queryable,
+  deliveryIds: string[],
+  perDelivery: number,
+): Promise<RecentAttempts> {
+  if (deliveryIds.length === 0) return { attempts: [], totals: new Map() };
+  const { rows } = await db.query<AttemptRow & { total: number }>(
+    `select * from (
+       select ${ATTEMPT_COLUMNS},
+              row_number() over (partition by delivery_id order by delivery_attempts.id desc) as newest_rank,
+              count(*) over (partition by delivery_id)::int as total
+         from delivery_attempts where delivery_id = any ($1::uuid[])
+     ) ranked
+     where newest_rank <= $2 order by id::bigint`,
+    [deliveryIds, perDelivery],
+  );
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(row.delivery_id, row.total);
+  return { attempts: rows.map(({ total: _total, ...attempt }) => attempt as AttemptRow), totals };
+}
+
+export interface RecentAttempts {
+  /** Oldest first, at most the requested number per delivery. */
+  attempts: AttemptRow[];
+  /** Attempts each delivery has in all (deliveries with none are absent). */
+  totals: Map<string, number>;
+}
+
+/** One page of a delivery's attempts, newest first; `beforeId` is the id of the last one already shown. */
+export async function attemptsPage(
+  db: Queryable,
+  deliveryId: string,
+  page: { limit: number; beforeId?: string },
+): Promise<AttemptRow[]> {
   const { rows } = await db.query<AttemptRow>(
-    `select delivery_id, series, attempt_number, trigger, scheduled_at, started_at, duration_ms, outcome, status_code,
-            error_kind, error, response_body, response_body_encoding, response_content_type,
-            response_truncated
-       from delivery_attempts where delivery_id = any ($1::uuid[]) order by id`,
-    [deliveryIds],
+    `select ${ATTEMPT_COLUMNS} from delivery_attempts
+      where delivery_id = $1 and ($2::bigint is null or delivery_attempts.id < $2::bigint)
+      order by delivery_attempts.id desc limit $3`,
+    [deliveryId, page.beforeId ?? null, page.limit],
   );
   return rows;
 }

@@ -23,14 +23,32 @@ export interface Endpoint {
 const COLUMNS = `id, account_id, url, description, event_types, status, disabled_reason,
   disabled_at, rate_limit, max_concurrency, failing_since, created_at, updated_at`;
 
-/** Creates the endpoint and its first secret together; the secret is returned in clear this once. */
+export type CreateEndpointResult =
+  | { ok: true; endpoint: Endpoint & { secret: string } }
+  /** The account already has `limit` endpoints (deleted ones do not count). */
+  | { ok: false; reason: 'limit_reached'; limit: number };
+
+/**
+ * Creates the endpoint and its first secret together; the secret is returned in clear this once.
+ * The account row is locked first, so concurrent creations of one account are counted one after
+ * the other and can never together pass `maxPerAccount`.
+ */
 export async function createEndpoint(
   db: Db,
   box: SecretBox,
   accountId: string,
   input: { url: string; event_types: string[]; description?: string | null } & Partial<EndpointLimits>,
-): Promise<Endpoint & { secret: string }> {
+  maxPerAccount: number,
+): Promise<CreateEndpointResult> {
   return db.transaction(async (tx) => {
+    await tx.query('select id from accounts where id = $1 for update', [accountId]);
+    const { rows: counted } = await tx.query<{ n: number }>(
+      'select count(*)::int as n from endpoints where account_id = $1 and deleted_at is null',
+      [accountId],
+    );
+    if ((counted[0]?.n ?? 0) >= maxPerAccount) {
+      return { ok: false, reason: 'limit_reached', limit: maxPerAccount } as const;
+    }
     const { rows } = await tx.query<Endpoint>(
       `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency)
        values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
@@ -45,7 +63,7 @@ export async function createEndpoint(
       ],
     );
     const endpoint = rows[0]!;
-    return { ...endpoint, secret: await addSecret(tx, box, endpoint.id) };
+    return { ok: true, endpoint: { ...endpoint, secret: await addSecret(tx, box, endpoint.id) } } as const;
   });
 }
 
@@ -59,10 +77,24 @@ export async function getEndpoint(db: Queryable, accountId: string, id: string):
   return rows[0] ?? null;
 }
 
-export async function listEndpoints(db: Queryable, accountId: string): Promise<Endpoint[]> {
+/** Keyset pagination, oldest first: `after` is the (created_at, id) of the last row of the previous page. */
+export async function listEndpoints(
+  db: Queryable,
+  accountId: string,
+  page: { limit: number; after?: { createdAt: Date; id: string } },
+): Promise<Endpoint[]> {
+  const params: unknown[] = [accountId, page.limit];
+  let cursor = '';
+  if (page.after) {
+    // Compared with the row the cursor names: the cursor's time has milliseconds only, PostgreSQL
+    // microseconds, so comparing with it would repeat or skip rows created within one millisecond.
+    params.push(page.after.id);
+    cursor = ` and (created_at, id) > (select c.created_at, c.id from endpoints c where c.id = $3 and c.account_id = $1)`;
+  }
   const { rows } = await db.query<Endpoint>(
-    `select ${COLUMNS} from endpoints where account_id = $1 and deleted_at is null order by created_at, id`,
-    [accountId],
+    `select ${COLUMNS} from endpoints where account_id = $1 and deleted_at is null${cursor}
+      order by created_at, id limit $2`,
+    params,
   );
   return rows;
 }

@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
     title:
       'The endpoint has as many active secrets as allowed; rotate without overlap or wait for one to expire',
   },
+  endpoint_limit_reached: { status: 409, title: 'The account has as many endpoints as allowed' },
   event_erased: { status: 409, title: 'The event payload was erased; it can no longer be delivered' },
   uri_too_long: { status: 414, title: 'A path parameter is too long' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
@@ -32,6 +33,10 @@ export const ERROR_CATALOGUE = {
   rate_limited: {
     status: 429,
     title: 'Too many requests for this API key; retry after the Retry-After delay',
+  },
+  bulk_replay_rate_limited: {
+    status: 429,
+    title: 'Too many bulk replays for this account; retry after the Retry-After delay',
   },
   headers_too_large: { status: 431, title: 'The request headers or URL are too large' },
   unknown_event_type: { status: 422, title: 'Unknown event type' },
@@ -41,6 +46,7 @@ export const ERROR_CATALOGUE = {
   },
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },
   empty_event_types: { status: 422, title: 'An endpoint must subscribe to at least one event type' },
+  confirmation_mismatch: { status: 422, title: 'The confirmation does not name the account to delete' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   event_refused: { status: 422, title: 'The database refused to store this event' },
   internal_error: { status: 500, title: 'Internal error' },

@@ -53,6 +53,19 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
   const timeoutMs = options.timeoutMs ?? DEFAULT_NOTIFICATION_TIMEOUT_MS;
   const logger = options.logger ?? pino({ enabled: false });
   const { dashboardUrl } = options;
+  // Accounts already warned that nobody hears about their dead letters: once per process is
+  // enough to be seen in the logs without repeating it for every delivery of a failing endpoint.
+  const warnedUnconfigured = new Set<string>();
+
+  function warnNobodyNotified(kind: string, accountId: string): void {
+    if (warnedUnconfigured.has(accountId)) return;
+    warnedUnconfigured.add(accountId);
+    logger.warn(
+      { accountId, notification: kind, missing: ['slack_webhook_url', 'pagerduty_routing_key'] },
+      'nobody was notified: the account has neither slack_webhook_url nor pagerduty_routing_key set ' +
+        '(PATCH /v1/account); this is logged once per account per process',
+    );
+  }
 
   async function attempt(
     channel: NotificationChannel,
@@ -92,6 +105,8 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
         ),
       );
     }
+    if (jobs.length === 0 && message.logContext.accountId)
+      warnNobodyNotified(kind, message.logContext.accountId);
     // Channels are independent: one failing or slow never stops the other.
     return Promise.all(jobs);
   }

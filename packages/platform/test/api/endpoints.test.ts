@@ -150,7 +150,7 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
     expect((await t.call('GET', `/v1/endpoints/${ep.id}`, other)).status).toBe(404);
     expect((await t.call('PATCH', `/v1/endpoints/${ep.id}`, other, { enabled: false })).status).toBe(404);
     expect((await t.call('DELETE', `/v1/endpoints/${ep.id}`, other)).status).toBe(404);
-    expect((await t.call('GET', '/v1/endpoints', other)).body).toEqual({ data: [] });
+    expect((await t.call('GET', '/v1/endpoints', other)).body).toEqual({ data: [], next_cursor: null });
     expect((await t.call('GET', `/v1/endpoints/${ep.id}`, key)).body).toMatchObject({ enabled: true });
   });
 

@@ -143,7 +143,7 @@ describe.each(BACKENDS)('dead letter, notifications and replay (%s)', (backend) 
         until,
       });
       expect(bulk.status).toBe(202);
-      expect(bulk.body).toEqual({ queued: 2 });
+      expect(bulk.body).toEqual({ queued: 2, has_more: false });
       await endpoint.waitFor(before + 2);
       await new Promise((r) => setTimeout(r, 300));
       expect(endpoint.requests.length).toBe(before + 2);

@@ -229,6 +229,24 @@ describe('deadLetter', () => {
     expect(slack.connections() + pd.connections()).toBe(0);
   });
 
+  it('warns once per account, naming the missing settings, when no channel is configured', async () => {
+    const { logger, lines } = captureLogs();
+    const notifier = createNotifier({ logger });
+    for (let i = 0; i < 3; i += 1) expect(await notifier.deadLetter({}, notice)).toEqual([]);
+    await notifier.deadLetter(
+      { slackWebhookUrl: null, pagerdutyRoutingKey: '' },
+      { ...notice, accountId: 'acc_2' },
+    );
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string; accountId: string });
+    expect(warnings.map((w) => w.accountId)).toEqual(['acc_1', 'acc_2']);
+    for (const w of warnings) {
+      expect(w.level).toBe(40);
+      expect(w.msg).toContain('slack_webhook_url');
+      expect(w.msg).toContain('pagerduty_routing_key');
+      expect(w.msg).toContain('PATCH /v1/account');
+    }
+  });
+
   it('logs failures with ids but never the routing key or the Slack URL', async () => {
     const slack = await slackServer(403, 'invalid_token');
     const pd = await pagerdutyServer(400);

@@ -7,8 +7,8 @@ describe('parseSchedule', () => {
     expect(DEFAULT_SCHEDULE_MS).toEqual([30_000, 120_000, 600_000, 3_600_000, 21_600_000, 86_400_000]);
   });
 
-  it('accepts every unit, bare milliseconds, decimals and spaces', () => {
-    expect(parseSchedule('250ms, 1s ,2m,1h,1d,75,1.5s,0s')).toEqual([
+  it('accepts every unit, decimals and spaces', () => {
+    expect(parseSchedule('250ms, 1s ,2m,1h,1d,75ms,1.5s,0s')).toEqual([
       250, 1_000, 120_000, 3_600_000, 86_400_000, 75, 1_500, 0,
     ]);
   });
@@ -26,6 +26,8 @@ describe('parseSchedule', () => {
     ['s', /item 1 is invalid: "s"/],
     ['1e3', /item 1 is invalid: "1e3"/],
     ['99999999999999999d', /item 1 is invalid/],
+    ['5', /item 1 is invalid: "5" has no unit; write 5ms, 5s/],
+    ['30s,75', /item 2 is invalid: "75" has no unit/],
   ])('rejects %j naming the bad item', (text, message) => {
     expect(() => parseSchedule(text)).toThrow(message);
   });

@@ -109,7 +109,7 @@ describe.each(BACKENDS)('retention and erasure (%s)', (backend) => {
     expect(replay.status).toBe(409);
     expect((replay.body as { code: string }).code).toBe('event_erased');
     const bulk = await t.call('POST', '/v1/deliveries/replay', account.api_key, {});
-    expect(bulk.body).toEqual({ queued: 0 });
+    expect(bulk.body).toEqual({ queued: 0, has_more: false });
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.requests).toHaveLength(0);
   });

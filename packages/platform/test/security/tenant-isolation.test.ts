@@ -83,7 +83,7 @@ describe.each(BACKENDS)('tenant isolation (%s)', (backend) => {
 
   it("lists, filters, counts and bulk replay never reach A's rows", async () => {
     const before = await fingerprint(database.db);
-    expect((await t.call('GET', '/v1/endpoints', bob.api_key)).body).toEqual({ data: [] });
+    expect((await t.call('GET', '/v1/endpoints', bob.api_key)).body).toEqual({ data: [], next_cursor: null });
     expect((await t.call('GET', '/v1/deliveries', bob.api_key)).body).toEqual({
       data: [],
       next_cursor: null,
@@ -97,9 +97,9 @@ describe.each(BACKENDS)('tenant isolation (%s)', (backend) => {
       next_cursor: null,
     });
     const bulk = await t.call('POST', '/v1/deliveries/replay', bob.api_key, { endpoint_id: a.endpoint });
-    expect(bulk.body).toEqual({ queued: 0 });
+    expect(bulk.body).toEqual({ queued: 0, has_more: false });
     const bulkAll = await t.call('POST', '/v1/deliveries/replay', bob.api_key, {});
-    expect(bulkAll.body).toEqual({ queued: 0 });
+    expect(bulkAll.body).toEqual({ queued: 0, has_more: false });
     const keys = (await t.call('GET', '/v1/api-keys', bob.api_key)).body as { data: unknown[] };
     expect(keys.data).toHaveLength(1);
     expect((await t.call('GET', '/v1/account', bob.api_key)).body).toMatchObject({

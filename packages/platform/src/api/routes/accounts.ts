@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type Account,
   createAccount,
   getAccount,
   updateNotificationSettings,
 } from '../../accounts/accounts.ts';
+import { eraseAccount } from '../../accounts/erase.ts';
 import type { Db } from '../../db/db.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
@@ -69,5 +70,38 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
       if (!account) throw new ApiError('not_found');
       return present(account);
     },
+  );
+
+  const confirmBody = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['confirm'],
+    properties: { confirm: { type: 'string', minLength: 1, maxLength: 200 } },
+  } as const;
+
+  /** Erases the account after checking the confirmation names it; answers the receipt. */
+  async function erase(request: FastifyRequest<{ Body: { confirm: string } }>, accountId: string) {
+    if (request.body.confirm !== accountId) {
+      throw new ApiError(
+        'confirmation_mismatch',
+        `to erase this account and all its data, send {"confirm": "${accountId}"}`,
+      );
+    }
+    const result = await eraseAccount(deps.db, accountId);
+    if (!result.ok) throw new ApiError('not_found', 'no account with this id');
+    request.log.warn({ account_id: accountId, erased: result.erased }, 'account erased');
+    return { account_id: accountId, erased_at: new Date().toISOString(), erased: result.erased };
+  }
+
+  app.delete<{ Body: { confirm: string } }>(
+    '/v1/account',
+    { onRequest: accountAuth(deps.db), schema: { body: confirmBody } },
+    async (request) => erase(request, request.accountId),
+  );
+
+  app.delete<{ Params: { id: string }; Body: { confirm: string } }>(
+    '/v1/accounts/:id',
+    { onRequest: adminAuth(deps.adminToken), schema: { body: confirmBody } },
+    async (request) => erase(request, request.params.id),
   );
 }

@@ -17,8 +17,10 @@ import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
+import { decodeCursor, encodeCursor, parseLimit } from '../pagination.ts';
 
 const MAX_URL_LENGTH = 2048;
+const ENDPOINTS_PAGE_DEFAULT = 100;
 
 /** Never includes the secret: it is shown once, at creation. */
 function present(endpoint: Endpoint) {
@@ -108,16 +110,56 @@ export function endpointRoutes(
     async (request, reply) => {
       assertValidUrl(request.body.url, policy);
       assertValidEventTypes(request.body.event_types);
-      const endpoint = await createEndpoint(deps.db, deps.secretBox, request.accountId, request.body);
+      const created = await createEndpoint(
+        deps.db,
+        deps.secretBox,
+        request.accountId,
+        request.body,
+        deps.config.maxEndpointsPerAccount,
+      );
+      if (!created.ok) {
+        throw new ApiError(
+          'endpoint_limit_reached',
+          `the account has ${created.limit} endpoints, the most allowed; delete one first (the limit is BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT)`,
+          { limit: created.limit },
+        );
+      }
+      const { endpoint } = created;
       request.log.info({ endpoint_id: endpoint.id }, 'endpoint created');
       return reply.code(201).send({ ...present(endpoint), secret: endpoint.secret });
     },
   );
 
-  app.get('/v1/endpoints', { onRequest }, async (request) => {
-    const endpoints = await listEndpoints(deps.db, request.accountId);
-    return { data: endpoints.map(present) };
-  });
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+    '/v1/endpoints',
+    {
+      onRequest,
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            limit: { type: 'string', pattern: '^[0-9]+$' },
+            cursor: { type: 'string', maxLength: 200 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      // The default page holds every endpoint an account may have by default, so clients written
+      // before pagination still see them all in one answer.
+      const limit = parseLimit(request.query.limit, ENDPOINTS_PAGE_DEFAULT);
+      const rows = await listEndpoints(deps.db, request.accountId, {
+        limit,
+        after: decodeCursor(request.query.cursor),
+      });
+      const last = rows.at(-1);
+      return {
+        data: rows.map(present),
+        next_cursor: rows.length === limit && last ? encodeCursor(last.created_at, last.id) : null,
+      };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest }, async (request) => {
     const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/db.ts';
-import { attemptsOf, deliveriesOfEvent } from '../../deliveries/read.ts';
+import { deliveriesOfEvent, recentAttemptsOf } from '../../deliveries/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
 import { getEvent } from '../../events/read.ts';
@@ -10,6 +10,12 @@ import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
 import { isUuid } from '../pagination.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
+
+/**
+ * Attempts shown per delivery here: an event has one delivery per subscribed endpoint (up to the
+ * endpoint limit), so this keeps the answer bounded; the rest are at /v1/deliveries/{id}/attempts.
+ */
+const ATTEMPTS_PER_DELIVERY_OF_EVENT = 10;
 
 export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metrics }): void {
   const publisher = new PublishBatcher(deps.db);
@@ -86,10 +92,11 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
       : null;
     if (!event) throw new ApiError('not_found', 'no event with this id');
     const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
-    const attempts = await attemptsOf(
+    const recent = await recentAttemptsOf(
       deps.db,
       deliveries.map((d) => d.id),
+      ATTEMPTS_PER_DELIVERY_OF_EVENT,
     );
-    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, attempts)) };
+    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
   });
 }

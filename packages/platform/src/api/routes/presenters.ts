@@ -1,4 +1,5 @@
-import type { AttemptRow, DeliveryRow } from '../../deliveries/read.ts';
+import type { AttemptRow, DeliveryRow, RecentAttempts } from '../../deliveries/read.ts';
+import { encodeAttemptCursor } from '../pagination.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -43,9 +44,19 @@ export function presentAttempt(a: AttemptRow) {
   };
 }
 
-export function presentDeliveryWithAttempts(d: DeliveryRow, attempts: AttemptRow[]) {
+/**
+ * A delivery with its newest attempts, oldest first (the order of the field before it was bounded).
+ * `attempts_total` counts them all; when some are not shown, `attempts_next_cursor` continues at
+ * GET /v1/deliveries/{id}/attempts?cursor=… with the older ones.
+ */
+export function presentDeliveryWithAttempts(d: DeliveryRow, recent: RecentAttempts) {
+  const attempts = recent.attempts.filter((a) => a.delivery_id === d.id);
+  const total = recent.totals.get(d.id) ?? 0;
+  const oldestShown = attempts[0];
   return {
     ...presentDelivery(d),
-    attempts: attempts.filter((a) => a.delivery_id === d.id).map(presentAttempt),
+    attempts: attempts.map(presentAttempt),
+    attempts_total: total,
+    attempts_next_cursor: total > attempts.length && oldestShown ? encodeAttemptCursor(oldestShown.id) : null,
   };
 }

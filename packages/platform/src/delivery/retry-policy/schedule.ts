@@ -1,3 +1,5 @@
+import { parseDuration } from '../../config/durations.ts';
+
 /**
  * The retry schedule: the delay before each retry, in milliseconds. Entry k-1 is the wait after
  * attempt k fails, so a schedule of n entries allows n retries (n + 1 attempts in all).
@@ -19,30 +21,21 @@ export const DEFAULT_SCHEDULE_MS: readonly number[] = Object.freeze([
   DAY,
 ]);
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: HOUR, d: DAY };
-
-// A bare number is milliseconds, so `100,250` works for fast tests without a unit.
-const ITEM = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
-
 /**
- * Parses `30s,2m,10m,1h,6h,24h` into milliseconds. Units: ms, s, m, h, d; a bare number is ms.
- * Whitespace around items is ignored. Throws an Error naming the first bad item, because a typo in
- * this variable would otherwise silently change how long customers' deliveries are retried.
+ * Parses `30s,2m,10m,1h,6h,24h` into milliseconds with the one duration parser of the platform
+ * (units ms, s, m, h, d; a number without a unit is refused). Whitespace around items is ignored.
+ * Throws an Error naming the first bad item, because a typo in this variable would otherwise
+ * silently change how long customers' deliveries are retried.
  */
 export function parseSchedule(text: string): number[] {
   if (text.trim() === '') {
     throw new Error('retry schedule is empty: expected a comma-separated list such as 30s,2m,10m,1h,6h,24h');
   }
   return text.split(',').map((raw, index) => {
-    const item = raw.trim();
-    const match = ITEM.exec(item);
-    const ms = match ? Math.round(Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!) : Number.NaN;
-    if (!Number.isSafeInteger(ms)) {
-      throw new Error(
-        `retry schedule item ${index + 1} is invalid: ${JSON.stringify(item)}; ` +
-          'expected a non-negative number with a unit ms, s, m, h or d (e.g. 30s, 2m, 1h), or plain milliseconds',
-      );
+    try {
+      return parseDuration(raw);
+    } catch (err) {
+      throw new Error(`retry schedule item ${index + 1} is invalid: ${(err as Error).message}`);
     }
-    return ms;
   });
 }
