@@ -56,10 +56,11 @@ async function send(url: string, { body = BODY, secrets, at = new Date(), header
 let database: TestDatabase;
 let t: Awaited<ReturnType<typeof testPlatform>>;
 
+// One platform for the whole file, so its start-up budget is a generous one.
 beforeAll(async () => {
   database = await openTestDatabase('pglite');
   t = await testPlatform(database.db);
-});
+}, 180_000);
 
 afterAll(async () => {
   await t?.platform.stop();
