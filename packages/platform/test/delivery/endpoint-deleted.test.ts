@@ -6,15 +6,25 @@ import { claimDue } from '../../src/delivery/queue/claim.ts';
 import { BACKENDS, countByStatus, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
 
-/** An endpoint that keeps every request open until the test answers it: attempts in flight, on demand. */
+/**
+ * An endpoint that keeps every request open until the test releases them: attempts in flight, on
+ * demand. After a release, later requests are answered at once with the same statuses.
+ */
 async function startGatedReceiver() {
   const open: ServerResponse[] = [];
   let arrived = 0;
+  let answered = 0;
+  let statuses: number[] | null = null;
+  const answer = (res: ServerResponse, list: number[]) => {
+    res.writeHead(list[answered++ % list.length]!);
+    res.end();
+  };
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       arrived += 1;
-      open.push(res);
+      if (statuses) answer(res, statuses);
+      else open.push(res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -23,12 +33,10 @@ async function startGatedReceiver() {
     get arrived() {
       return arrived;
     },
-    /** Answers every open request, the i-th with statuses[i % statuses.length]. */
-    release(statuses: number[]) {
-      open.splice(0).forEach((res, i) => {
-        res.writeHead(statuses[i % statuses.length]!);
-        res.end();
-      });
+    /** Answers every open request and every later one, in turn with statuses[i % statuses.length]. */
+    release(list: number[]) {
+      statuses = list;
+      for (const res of open.splice(0)) answer(res, list);
     },
     close(): Promise<void> {
       server.closeAllConnections();
@@ -124,9 +132,7 @@ describe.each(BACKENDS)('deleting an endpoint ends all its deliveries (%s)', (ba
     const ep = await endpointWithEvents(4, { rate_limit: 2 });
     await eventually(async () => receiver.arrived >= 1, 50_000);
     expect((await t.call('DELETE', `/v1/endpoints/${ep.id}`, ep.key)).status).toBe(204);
-    receiver.release([200]);
-    await eventually(async () => (await countByStatus(database.db)).delivering === undefined, 50_000);
-    // Requests already on the wire at the delete may still arrive: answer them too.
+    // Requests already on the wire at the delete may still arrive: they are answered too.
     receiver.release([200]);
     await eventually(async () => (await countByStatus(database.db)).delivering === undefined, 50_000);
     const sent = receiver.arrived;
