@@ -23,7 +23,7 @@ function duplicateHeaders(request: FastifyRequest): void {
     for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) seen += 1;
     // Node joins repeated unknown headers with ", ", which would silently make a third key out of two.
     if (seen > 1 || Array.isArray(request.headers[name])) {
-      throw new ApiError('duplicate_header', `send the ${name} header once; it was sent ${seen} times`);
+      throw new ApiError('duplicate_header', `send the ${name} header once; it was sent more than once`);
     }
   }
 }
@@ -37,7 +37,7 @@ function textProblems(request: FastifyRequest): TextProblem[] {
   }
   problems.push(...findTextProblems(request.query, 'query', fieldTextProblem));
   const body = request.body;
-  const dataProperty = request.routeOptions.config.eventDataProperty;
+  const dataProperty = request.routeOptions.config?.eventDataProperty;
   if (dataProperty && body && typeof body === 'object' && dataProperty in body) {
     const { [dataProperty]: data, ...rest } = body as Record<string, unknown>;
     problems.push(...findTextProblems(rest, 'body', fieldTextProblem));
@@ -49,9 +49,10 @@ function textProblems(request: FastifyRequest): TextProblem[] {
 }
 
 /**
- * One rule for every route: a NUL, a lone surrogate or a leading byte-order mark in a body field, a query parameter or a
- * stored header is refused before any statement runs (PostgreSQL cannot keep either as sent, see
- * db/storable-text.ts), instead of failing inside a query as a 500 or being silently altered.
+ * One rule for every route: a NUL, a lone surrogate or a leading byte-order mark in a body field, a
+ * query parameter or a stored header is refused before any statement runs (the database cannot
+ * keep them as sent, see db/storable-text.ts), instead of failing inside a query as a 500 or being
+ * silently altered.
  * It runs after schema validation, so a wrong type or unknown field is still `validation_failed`.
  * Path parameters are not checked here: they are ids, shape-checked before any query, so anything
  * odd in one answers 404 like any id that does not exist.
