@@ -43,7 +43,12 @@ function compiledGo(): SampleLanguage {
       // CGO off: the sample is pure Go, and the build then needs no C compiler on the machine.
       await promisify(execFile)('go', ['build', '-o', binary, './examples/verify/go'], {
         cwd: ROOT,
-        env: { ...process.env, CGO_ENABLED: '0' },
+        // Go needs a build cache; CI may run without HOME, so give it one of its own when unset.
+        env: {
+          ...process.env,
+          CGO_ENABLED: '0',
+          GOCACHE: process.env.GOCACHE ?? join(tmpdir(), 'bookflow-go-cache'),
+        },
       });
       return [binary];
     },
