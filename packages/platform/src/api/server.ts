@@ -15,8 +15,8 @@ import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
-import { installTextGuard } from './text-guard.ts';
 import { homeRoutes } from './routes/home.ts';
+import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
   db: Db;

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { fieldTextProblem, findTextProblems, type TextProblem } from '../db/storable-text.ts';
+import { fieldTextProblem, findTextProblems, type TextProblem } from '../db/text-checks.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { assertStorableEventData } from '../events/validation.ts';
 
@@ -51,7 +51,7 @@ function textProblems(request: FastifyRequest): TextProblem[] {
 /**
  * One rule for every route: a NUL, a lone surrogate or a leading byte-order mark in a body field, a
  * query parameter or a stored header is refused before any statement runs (the database cannot
- * keep them as sent, see db/storable-text.ts), instead of failing inside a query as a 500 or being
+ * keep them as sent, see db/text-checks.ts), instead of failing inside a query as a 500 or being
  * silently altered.
  * It runs after schema validation, so a wrong type or unknown field is still `validation_failed`.
  * Path parameters are not checked here: they are ids, shape-checked before any query, so anything

@@ -1,7 +1,7 @@
 import { catalogue, type EventType, isEventType } from '@bookflow/events';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { findTextProblems } from '../db/storable-text.ts';
+import { findTextProblems } from '../db/text-checks.ts';
 import { ApiError } from '../errors/catalogue.ts';
 
 // ajv-formats is CommonJS: at run time the default import is the plugin itself, while its types

@@ -1,7 +1,7 @@
 // The table of bad requests for bad-input.test.ts: one row per route and kind of bad input,
 // with the status and catalogue code each must get.
 
-import { fieldTextProblem } from '../../src/db/storable-text.ts';
+import { fieldTextProblem } from '../../src/db/text-checks.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export interface Case {

@@ -13,7 +13,7 @@
  *   value with a TextDecoder that drops it, so the embedded database gives back something other
  *   than what was sent. Event data is unaffected (its JSON text starts with `{`).
  *
- * test/security/storable-text.test.ts shows each of these on both backends.
+ * test/security/text-checks.test.ts shows each of these on both backends.
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,6 +1,6 @@
 import { sampleData } from '@bookflow/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findTextProblems } from '../../src/db/storable-text.ts';
+import { findTextProblems } from '../../src/db/text-checks.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { fingerprint } from '../support/fingerprint.ts';
 import { ADMIN_TOKEN, testPlatform } from '../support/platform.ts';
