@@ -5,14 +5,10 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  bookflowExpress,
-  bookflowFastify,
-  createFetchHandler,
-  createReceiver,
-  MemoryStore,
-  type Receiver,
-} from '../src/index.ts';
+import { bookflowExpress } from '../src/express.ts';
+import { bookflowFastify } from '../src/fastify.ts';
+import { createFetchHandler } from '../src/fetch.ts';
+import { createReceiver, MemoryStore, type Receiver } from '../src/index.ts';
 import { envelopeBody, nestedBody, SECRET, signBody } from './helpers/deliveries.ts';
 
 // Every adapter hands the exact bytes to the same request path: a NUL-bearing body is stored, a

@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromPGlite, fromPgPool, migrate } from '../src/index.ts';
+import { fromPGlite } from '../src/pglite.ts';
+import { fromPgPool, migrate } from '../src/postgres.ts';
 import { loadMigrations } from '../src/stores/postgres/migrate.ts';
 import { createTestDatabase, DATABASE_URL } from './helpers/postgres.ts';
 

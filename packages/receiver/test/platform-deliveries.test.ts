@@ -9,7 +9,8 @@ import {
 } from '@bookflow/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bookflowFastify, createReceiver, type Receiver } from '../src/index.ts';
+import { bookflowFastify } from '../src/fastify.ts';
+import { createReceiver, type Receiver } from '../src/index.ts';
 import { reportSkipped, storeHarnesses } from './helpers/stores.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -71,7 +72,8 @@ for (const harness of harnesses) {
       await harness.reset();
     });
 
-    it('verify and are processed once, through a retry and a replay', async () => {
+    // A platform, a receiver and a retry schedule in one test: slow on a loaded machine, so a longer limit.
+    it('verify and are processed once, through a retry and a replay', { timeout: 90_000 }, async () => {
       platform = await startPlatform();
       const account = await call(platform, 'POST', '/v1/accounts', ADMIN, { name: 'Acme' });
       const key = account.api_key as string;

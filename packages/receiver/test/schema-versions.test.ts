@@ -1,13 +1,9 @@
 import { sampleEnvelope } from '@bookflow/events';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createReceiver,
-  fromPGlite,
-  PostgresStore,
-  type ReceivedEvent,
-  type UnknownEvent,
-} from '../src/index.ts';
+import { createReceiver, type ReceivedEvent, type UnknownEvent } from '../src/index.ts';
+import { fromPGlite } from '../src/pglite.ts';
+import { PostgresStore } from '../src/postgres.ts';
 import { SECRET, sign } from './helpers/deliveries.ts';
 import { waitFor } from './helpers/wait.ts';
 

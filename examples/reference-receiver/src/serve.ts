@@ -1,7 +1,7 @@
 import { pino } from 'pino';
-import type { ReceiverConfig } from '../config/config.ts';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { buildReferenceApp } from './app.ts';
+import type { ReceiverConfig } from './config/config.ts';
 import { openStore } from './open-store.ts';
 import { findRunningReceiver, newAdminToken, removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
 

@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fromPGlite } from '@bookflow/receiver/pglite';
+import { PostgresStore } from '@bookflow/receiver/postgres';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fromPGlite, PostgresStore } from '../src/index.ts';
-import { delivery, SECRET } from './helpers/deliveries.ts';
+import { delivery, SECRET } from '../../../packages/receiver/test/helpers/deliveries.ts';
 import { runReference, startReference, until } from './helpers/reference-process.ts';
 
 // The reference consumer's command line as a user meets it, in child processes: the dead-letter

@@ -1,9 +1,10 @@
-// `npm run receiver`: the runnable reference consumer (see packages/receiver/README.md).
+// `npm run receiver`: the runnable reference consumer (see examples/reference-receiver/README.md).
 //   npm run receiver                    serve /webhooks/bookflow, /metrics, /healthz
 //   npm run receiver -- dead-letters    list the local dead letter (no secrets needed)
 //   npm run receiver -- replay <id>     replay one dead-lettered event (--all for every one)
-import { ConfigError, loadConfig, type ReceiverConfig } from '../config/config.ts';
+
 import { CommandError, deadLetterCommand } from './commands.ts';
+import { ConfigError, loadConfig, type ReceiverConfig } from './config/config.ts';
 import { serve } from './serve.ts';
 
 function readConfig(secretsOptional: boolean): ReceiverConfig {

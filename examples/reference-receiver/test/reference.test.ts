@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { delivery, SECRET } from './helpers/deliveries.ts';
+import { delivery, SECRET } from '../../../packages/receiver/test/helpers/deliveries.ts';
 import { startReference as start, until } from './helpers/reference-process.ts';
 
 // `npm run receiver` as a user runs it: a real process, embedded PGlite, real HTTP.

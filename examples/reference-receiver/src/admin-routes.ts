@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Receiver } from '@bookflow/receiver';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Receiver } from '../receiver.ts';
 
 /** Where `npm run receiver -- dead-letters` and `-- replay` reach a running receiver. */
 export const ADMIN_PREFIX = '/admin/dead-letters';

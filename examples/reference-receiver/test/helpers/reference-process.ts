@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The reference consumer's entry point, run as `npm run receiver` runs it. */
-export const REFERENCE_MAIN = fileURLToPath(new URL('../../src/reference/main.ts', import.meta.url));
+export const REFERENCE_MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** Starts `npm run receiver [args]` as a child process with only the given environment (and PATH). */
 export function startReference(env: Record<string, string>, args: string[] = []) {

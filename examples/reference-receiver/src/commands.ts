@@ -1,9 +1,7 @@
+import { DeadLetters, ReceiverMetrics, silentLogger } from '@bookflow/receiver';
 import { request } from 'undici';
-import type { ReceiverConfig } from '../config/config.ts';
-import { DeadLetters } from '../dead-letter/dead-letters.ts';
-import { silentLogger } from '../logging/logger.ts';
-import { ReceiverMetrics } from '../metrics/metrics.ts';
 import { ADMIN_PREFIX } from './admin-routes.ts';
+import type { ReceiverConfig } from './config/config.ts';
 import { openStore } from './open-store.ts';
 import { findRunningReceiver, type RunningReceiver, runtimeFilePath } from './runtime-file.ts';
 
