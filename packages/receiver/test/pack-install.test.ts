@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { sampleData } from '@bookflow/events';
+import type { Platform } from '@bookflow/platform';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delivery, SECRET } from './helpers/deliveries.ts';
+import { ADMIN, call, startPlatform } from './helpers/platform.ts';
 import { createTestDatabase, DATABASE_URL } from './helpers/postgres.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -21,6 +24,7 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/consumer/', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'bookflow-consumer-'));
 const children: ChildProcess[] = [];
 let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+let platform: Platform | undefined;
 
 /** The version the repository already installed, so the consumer's install comes from the cache. */
 function installed(name: string): string {
@@ -57,6 +61,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  await platform?.stop();
+  await platform?.db.close();
   await database?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -64,7 +70,7 @@ afterAll(async () => {
 function start(file: string, env: Record<string, string>) {
   const child = spawn(process.execPath, [file], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', SECRET, ...env },
+    env: { PATH: process.env.PATH ?? '', SECRETS: SECRET, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -93,6 +99,12 @@ function start(file: string, env: Record<string, string>) {
 /** Two deliveries of one signed event and a tampered one: accepted, duplicate, refused; handled once. */
 async function verifiesAndDedupes(app: ReturnType<typeof start>) {
   const { port } = (await app.ready) as { port: number };
+  await postSigned(app, port);
+  app.child.kill('SIGTERM');
+  await new Promise((resolve) => app.child.once('exit', resolve));
+}
+
+async function postSigned(app: ReturnType<typeof start>, port: number) {
   const url = `http://127.0.0.1:${port}/webhooks/bookflow`;
   const d = delivery('meeting.booked');
   const post = async (body: string) => {
@@ -106,8 +118,6 @@ async function verifiesAndDedupes(app: ReturnType<typeof start>) {
     body: { code: 'no_matching_signature' },
   });
   await waitFor(() => app.lines.find((l) => l.handled === d.id), { timeoutMs: 30_000, what: 'the handler' });
-  app.child.kill('SIGTERM');
-  await new Promise((resolve) => app.child.once('exit', resolve));
   expect(app.lines.filter((l) => l.handled === d.id)).toHaveLength(1);
 }
 
@@ -128,10 +138,46 @@ describe('the packed packages, installed and run with plain node', { timeout: 12
     expect(readdirSync(join(dir, 'node_modules'))).not.toContain('ioredis');
   });
 
-  it('CommonJS + Express (+ PostgreSQL through the optional pg): verifies and dedupes real signed deliveries', async () => {
-    const app = start('express-app.cjs', database ? { DATABASE_URL: database.url } : {});
+  it('CommonJS + Express (+ PostgreSQL through the optional pg): verifies and dedupes deliveries from the real platform', async () => {
+    platform = await startPlatform();
+    const key = (await call(platform, 'POST', '/v1/accounts', ADMIN, { name: 'Acme' })).api_key as string;
+    const endpoint = await call(platform, 'POST', '/v1/endpoints', key, {
+      url: 'http://127.0.0.1:9/placeholder',
+      event_types: ['meeting.booked'],
+    });
+    const app = start('express-app.cjs', {
+      SECRETS: `${endpoint.secret},${SECRET}`,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
+    const { port } = (await app.ready) as { port: number };
     expect(await app.ready).toMatchObject({ store: database ? 'postgres' : 'memory', unused: [] });
-    await verifiesAndDedupes(app);
+    await call(platform, 'PATCH', `/v1/endpoints/${endpoint.id}`, key, {
+      url: `http://127.0.0.1:${port}/webhooks/bookflow`,
+    });
+
+    const event = await call(platform, 'POST', '/v1/events', key, {
+      type: 'meeting.booked',
+      data: sampleData('meeting.booked', { seed: 5 }),
+    });
+    const deliveryOf = async () =>
+      (await call(platform!, 'GET', `/v1/events/${event.id}/deliveries`, key)).data![0]!;
+    await waitFor(async () => (await deliveryOf()).status === 'succeeded', {
+      timeoutMs: 30_000,
+      what: 'delivery',
+    });
+    // A replay sends the same event again: answered 200, deduped, not handled a second time.
+    await call(platform, 'POST', `/v1/deliveries/${(await deliveryOf()).id}/replay`, key);
+    await waitFor(
+      async () => (await deliveryOf()).series === 2 && (await deliveryOf()).status === 'succeeded',
+      {
+        timeoutMs: 30_000,
+        what: 'the replay',
+      },
+    );
+    await postSigned(app, port);
+    expect(app.lines.filter((l) => l.handled === event.id)).toHaveLength(1);
+    app.child.kill('SIGTERM');
+    await new Promise((resolve) => app.child.once('exit', resolve));
   });
 
   it('ESM + Fastify: verifies and dedupes, and a missing driver names its package', async () => {
