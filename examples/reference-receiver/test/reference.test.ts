@@ -12,7 +12,7 @@ import { startReference as start, until } from './helpers/reference-process.ts';
 const dataDir = mkdtempSync(join(tmpdir(), 'bookflow-recv-ref-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe('reference consumer (npm run receiver)', { timeout: 90_000 }, () => {
+describe('reference consumer (npm run receiver)', { timeout: 240_000 }, () => {
   let running: ChildProcess | undefined;
   afterAll(() => {
     if (running && running.exitCode === null) running.kill('SIGKILL');

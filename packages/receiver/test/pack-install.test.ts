@@ -57,7 +57,7 @@ beforeAll(async () => {
     cwd: dir,
   });
   if (DATABASE_URL) database = await createTestDatabase();
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -121,7 +121,7 @@ async function postSigned(app: ReturnType<typeof start>, port: number) {
   expect(app.lines.filter((l) => l.handled === d.id)).toHaveLength(1);
 }
 
-describe('the packed packages, installed and run with plain node', { timeout: 120_000 }, () => {
+describe('the packed packages, installed and run with plain node', { timeout: 300_000 }, () => {
   it('ship dist/ only, with both module formats, declarations, source maps and the migrations', () => {
     const files = readdirSync(join(dir, 'node_modules/@bookflow/receiver/dist'));
     for (const entry of ['index', 'express', 'fastify', 'fetch', 'postgres', 'pglite', 'redis']) {

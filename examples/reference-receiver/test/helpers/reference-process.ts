@@ -36,7 +36,7 @@ export async function runReference(env: Record<string, string>, args: string[]) 
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-export async function until<T>(check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(check: () => T | undefined, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();
