@@ -105,7 +105,7 @@ export function envelopeBody(data: unknown, id: string = randomUUID()): string {
   return JSON.stringify({ ...sampleEnvelope('meeting.booked'), id, data });
 }
 
-/** `data` holding arrays nested `depth` levels; the body then nests depth + 2 levels. */
+/** `data` holding arrays nested `depth` (at least 1) levels; the body then nests depth + 2 levels. */
 export function nestedBody(depth: number, id: string = randomUUID()): string {
   const { data: _data, ...rest } = sampleEnvelope('meeting.booked');
   const head = JSON.stringify({ ...rest, id }).slice(0, -1);
