@@ -7,14 +7,10 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import {
-  bookflowFastify,
-  createReceiver,
-  fromPgPool,
-  PostgresStore,
-  type ReceiverStore,
-  RedisStore,
-} from '../../packages/receiver/src/index.ts';
+import { bookflowFastify } from '../../packages/receiver/src/fastify.ts';
+import { createReceiver, type ReceiverStore } from '../../packages/receiver/src/index.ts';
+import { fromPgPool, PostgresStore } from '../../packages/receiver/src/postgres.ts';
+import { RedisStore } from '../../packages/receiver/src/redis.ts';
 import { serveChild } from '../support/child-process.ts';
 
 export interface ReceiverKitSpec {

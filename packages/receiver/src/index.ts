@@ -1,11 +1,8 @@
-// The receiver kit's public API. Everything a consumer needs is exported from here.
+// The receiver kit's public API, free of any framework and database driver. Adapters and stores
+// that need one are subpaths: @bookflow/receiver/express, /fastify, /fetch (Hono, Next.js),
+// /postgres, /pglite, /redis, so an application loads only what it uses.
 
 export { WebhookVerificationError } from '@bookflow/events';
-export { DEFAULT_BODY_LIMIT } from './adapters/body-limit.ts';
-export { bookflowExpress, captureRawBody, type ExpressWebhookOptions } from './adapters/express.ts';
-// Framework adapters
-export { bookflowFastify, type FastifyWebhookOptions } from './adapters/fastify.ts';
-export { createFetchHandler, type FetchHandler, type FetchHandlerOptions } from './adapters/fetch.ts';
 export type { Alerter, DeadLetterAlert } from './alerts/alert.ts';
 export {
   AlertDeliveryError,
@@ -17,6 +14,7 @@ export { SlackAlerter, type SlackAlerterOptions } from './alerts/slack.ts';
 export { DeadLetters } from './dead-letter/dead-letters.ts';
 // Request path
 export type { DeliveryRequest } from './intake/accept-delivery.ts';
+export { MAX_NESTING_DEPTH } from './intake/json-depth.ts';
 export { HEADERS_OF_INTEREST } from './intake/parse-envelope.ts';
 export { type AckResponse, PROBLEMS, type ProblemCode } from './intake/problems.ts';
 export type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from './jobs/job.ts';
@@ -25,14 +23,9 @@ export type { Ledger, LedgerEntry } from './ledger/ledger.ts';
 export { type ReceiverLogger, silentLogger } from './logging/logger.ts';
 export { ReceiverMetrics } from './metrics/metrics.ts';
 export { createReceiver, Receiver, type ReceiverOptions } from './receiver.ts';
-export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.ts';
-export type { Db, Queryable, QueryResult } from './stores/postgres/db.ts';
-export { migrate } from './stores/postgres/migrate.ts';
-export { fromPgPool, type PgAdapterOptions } from './stores/postgres/pg-adapter.ts';
-export { fromPGlite, type PGliteAdapterOptions } from './stores/postgres/pglite-adapter.ts';
-export { PostgresStore, type PostgresStoreOptions } from './stores/postgres/postgres-store.ts';
-export { RedisStore, type RedisStoreOptions } from './stores/redis/redis-store.ts';
 // Stores
+export { MissingDriverError } from './stores/drivers.ts';
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.ts';
 export { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from './stores/store.ts';
 export {
   type SignatureScheme,

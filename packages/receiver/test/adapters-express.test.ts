@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bookflowExpress, captureRawBody, createReceiver, MemoryStore } from '../src/index.ts';
+import { bookflowExpress, captureRawBody } from '../src/express.ts';
+import { createReceiver, MemoryStore } from '../src/index.ts';
 import { delivery, oddlyFormatted, SECRET } from './helpers/deliveries.ts';
 
 describe('Express middleware', () => {

@@ -1,7 +1,8 @@
 import Fastify from 'fastify';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bookflowFastify, createReceiver, MemoryStore } from '../src/index.ts';
+import { bookflowFastify } from '../src/fastify.ts';
+import { createReceiver, MemoryStore } from '../src/index.ts';
 import { delivery, oddlyFormatted, SECRET } from './helpers/deliveries.ts';
 
 describe('Fastify plugin', () => {

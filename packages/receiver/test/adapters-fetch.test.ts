@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createFetchHandler, createReceiver, MemoryStore } from '../src/index.ts';
+import { createFetchHandler } from '../src/fetch.ts';
+import { createReceiver, MemoryStore } from '../src/index.ts';
 import { delivery, oddlyFormatted, SECRET } from './helpers/deliveries.ts';
 
 function setup() {

@@ -1,7 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bookflowFastify, createReceiver, type Receiver } from '../src/index.ts';
+import { bookflowFastify } from '../src/fastify.ts';
+import { createReceiver, type Receiver } from '../src/index.ts';
 import { delivery, SECRET } from './helpers/deliveries.ts';
 import { reportSkipped, storeHarnesses } from './helpers/stores.ts';
 import { waitFor } from './helpers/wait.ts';

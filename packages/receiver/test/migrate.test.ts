@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromPGlite, fromPgPool, migrate } from '../src/index.ts';
+import { fromPGlite } from '../src/pglite.ts';
+import { fromPgPool, migrate } from '../src/postgres.ts';
 import { loadMigrations } from '../src/stores/postgres/migrate.ts';
 import { createTestDatabase, DATABASE_URL } from './helpers/postgres.ts';
 
@@ -21,6 +22,30 @@ describe('migrations', () => {
       const all = (await loadMigrations()).map((m) => m.version);
       expect(await migrate(db)).toEqual(all);
       expect(await migrate(db)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('0002 moves jobs queued as jsonb to the body text column', { timeout: 60_000 }, async () => {
+    const db = fromPGlite(await PGlite.create());
+    try {
+      const [first] = await loadMigrations();
+      await db.exec(first!.sql);
+      await db.exec(`CREATE TABLE bookflow_receiver_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await db.query(
+        "INSERT INTO bookflow_receiver_migrations (version, name) VALUES (1, '0001_receiver_tables')",
+      );
+      const payload = { id: 'e1', type: 'meeting.booked', data: { n: 1 } };
+      await db.query(
+        `INSERT INTO bookflow_receiver_jobs (event_id, event_type, schema_version, payload, received_at, run_at)
+         VALUES ('e1', 'meeting.booked', '2026-04-10', $1::jsonb, now(), now())`,
+        [JSON.stringify(payload)],
+      );
+      expect(await migrate(db)).toContain(2);
+      const { rows } = await db.query<{ body: string }>('SELECT body FROM bookflow_receiver_jobs');
+      expect(JSON.parse(rows[0]!.body)).toEqual(payload);
     } finally {
       await db.close();
     }

@@ -1,15 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { sampleData } from '@bookflow/events';
-import {
-  createPlatform,
-  migrate as migratePlatform,
-  openPglite,
-  type Platform,
-  testConfig,
-} from '@bookflow/platform';
+import type { Platform } from '@bookflow/platform';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bookflowFastify, createReceiver, type Receiver } from '../src/index.ts';
+import { bookflowFastify } from '../src/fastify.ts';
+import { createReceiver, type Receiver } from '../src/index.ts';
+import { ADMIN, call, startPlatform } from './helpers/platform.ts';
 import { reportSkipped, storeHarnesses } from './helpers/stores.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -18,42 +13,6 @@ import { waitFor } from './helpers/wait.ts';
 
 const harnesses = storeHarnesses();
 reportSkipped('platform-deliveries.test.ts', harnesses);
-
-const ADMIN = 'admin-token-for-this-test';
-
-async function startPlatform(): Promise<Platform> {
-  const db = await openPglite(null);
-  await migratePlatform(db);
-  const platform = await createPlatform(
-    testConfig({
-      adminToken: ADMIN,
-      masterKey: randomBytes(32),
-      allowPrivateDestinations: true,
-      retryScheduleMs: [50, 50, 50],
-      pollIntervalMs: 50,
-      logLevel: 'silent',
-    }),
-    { db },
-  );
-  await platform.worker!.start();
-  return platform;
-}
-
-async function call(
-  platform: Platform,
-  method: 'POST' | 'PATCH' | 'GET',
-  url: string,
-  token: string,
-  body?: object,
-) {
-  const res = await platform.api!.inject({
-    method,
-    url,
-    headers: { authorization: `Bearer ${token}` },
-    ...(body ? { payload: body } : {}),
-  });
-  return res.json() as Record<string, unknown> & { data?: Array<Record<string, unknown>> };
-}
 
 for (const harness of harnesses) {
   describe.skipIf(harness.skip)(`deliveries from the real platform (${harness.name} store)`, () => {
@@ -71,7 +30,8 @@ for (const harness of harnesses) {
       await harness.reset();
     });
 
-    it('verify and are processed once, through a retry and a replay', async () => {
+    // A platform, a receiver and a retry schedule in one test: slow on a loaded machine, so a longer limit.
+    it('verify and are processed once, through a retry and a replay', { timeout: 90_000 }, async () => {
       platform = await startPlatform();
       const account = await call(platform, 'POST', '/v1/accounts', ADMIN, { name: 'Acme' });
       const key = account.api_key as string;

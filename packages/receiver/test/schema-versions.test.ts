@@ -1,13 +1,9 @@
 import { sampleEnvelope } from '@bookflow/events';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createReceiver,
-  fromPGlite,
-  PostgresStore,
-  type ReceivedEvent,
-  type UnknownEvent,
-} from '../src/index.ts';
+import { createReceiver, type ReceivedEvent, type UnknownEvent } from '../src/index.ts';
+import { fromPGlite } from '../src/pglite.ts';
+import { PostgresStore } from '../src/postgres.ts';
 import { SECRET, sign } from './helpers/deliveries.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -52,10 +48,10 @@ describe('newer payloads', () => {
 
     // What the request path stored, before any handler ran.
     const { rows } = await db.query<Record<string, unknown>>(
-      'SELECT schema_version, payload, headers, received_at FROM bookflow_receiver_jobs WHERE event_id = $1',
+      'SELECT schema_version, body, headers, received_at FROM bookflow_receiver_jobs WHERE event_id = $1',
       [base.id],
     );
-    expect(rows[0]).toMatchObject({ schema_version: '2027-01-15', payload: newer });
+    expect(rows[0]).toMatchObject({ schema_version: '2027-01-15', body: JSON.stringify(newer) });
     expect(rows[0]!.headers).toMatchObject({
       'x-bookflow-event-id': base.id,
       'x-bookflow-schema-version': '2027-01-15',

@@ -13,7 +13,7 @@ function incoming(receivedAt = new Date(), id = randomUUID()): IncomingJob {
     eventId: id,
     eventType: 'meeting.booked',
     schemaVersion: '2026-04-10',
-    payload: { id, type: 'meeting.booked', data: { call_id: 'c1' }, future_field: [1, 2] },
+    body: JSON.stringify({ id, type: 'meeting.booked', data: { call_id: 'c1' }, future_field: [1, 2] }),
     headers: { 'x-bookflow-attempt': '1' },
     receivedAt,
   };
@@ -33,7 +33,7 @@ for (const harness of harnesses) {
       return store;
     }
 
-    it('enqueues an event once and answers duplicate afterwards, keeping payload, headers and received_at', async () => {
+    it('enqueues an event once and answers duplicate afterwards, keeping body, headers and received_at', async () => {
       await fresh();
       const job = incoming();
       expect(await store.accept(job)).toBe('enqueued');
@@ -49,11 +49,35 @@ for (const harness of harnesses) {
         eventId: job.eventId,
         eventType: 'meeting.booked',
         schemaVersion: '2026-04-10',
-        payload: job.payload,
+        body: job.body,
         headers: job.headers,
         attempts: 1,
       });
       expect(claimed!.receivedAt.getTime()).toBe(job.receivedAt.getTime());
+    });
+
+    it('keeps any JSON text a sender can sign, exactly: NUL and lone-surrogate escapes, raw Unicode, 1 MiB strings', async () => {
+      await fresh();
+      const now = new Date();
+      // Bodies a database JSON type refuses or rewrites (jsonb: \u0000, lone surrogates, key order,
+      // duplicate keys, number formatting); stores keep the text itself.
+      const bodies = [
+        '{"id":"a","type":"meeting.booked","data":{"note":"ok\\u0000"}}',
+        '{"id":"b","type":"meeting.booked","data":{"\\u0000key":"\\ud800 lone \\udfff"}}',
+        '{"type":"meeting.booked","id":"c","data":{"z":1.0,"a":1e2,"a":2},"rtl":"\u202e\u{1f600}\ufffd"}',
+        `{"id":"d","type":"meeting.booked","data":{"big":"${'\u00e9x'.repeat(300_000)}"}}`,
+      ];
+      const jobs = bodies.map((body) => ({ ...incoming(now), body }));
+      for (const job of jobs) expect(await store.accept(job)).toBe('enqueued');
+      for (const job of jobs) expect(await store.accept(job)).toBe('duplicate');
+      const claimed = await store.claim({ workerId: 'w1', limit: 10, leaseMs: 60_000, now });
+      const byId = new Map(claimed.map((j) => [j.eventId, j.body]));
+      for (const job of jobs) expect(byId.get(job.eventId)).toBe(job.body);
+      expect(JSON.parse(byId.get(jobs[0]!.eventId)!).data.note).toBe('ok\u0000');
+      // A dead letter keeps it too.
+      await store.deadLetter(jobs[1]!.eventId, 'w1', now, 'boom');
+      const [dead] = await store.listDeadLetters();
+      expect(dead!.body).toBe(jobs[1]!.body);
     });
 
     it('enqueues once when 20 deliveries of one id arrive at the same moment', async () => {

@@ -4,7 +4,7 @@ import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
 import type { ReceiverMetrics } from '../metrics/metrics.ts';
 import type { ReceiverStore } from '../stores/store.ts';
 import { type VerificationOptions, verifyDelivery } from '../verification/verify-delivery.ts';
-import { headersOfInterest, InvalidPayloadError, parseEnvelope } from './parse-envelope.ts';
+import { headersOfInterest, parseEnvelope } from './parse-envelope.ts';
 import { type AckResponse, ok, problem } from './problems.ts';
 
 /** A delivery as any framework hands it over: headers and the raw, unparsed body. */
@@ -26,7 +26,7 @@ export interface IntakeDeps {
 /**
  * The whole request path: verify the raw bytes, parse tolerantly, dedupe+enqueue in one store
  * step, answer. Nothing else runs before the answer: handlers, CRMs and alerts all wait for the
- * worker. Never throws; every outcome is an HTTP answer.
+ * worker. Every outcome of the delivery is an HTTP answer; only a bug in the kit throws.
  */
 export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest): Promise<AckResponse> {
   const started = performance.now();
@@ -44,22 +44,22 @@ export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest)
     return finish(problem(error.reason, error.message), 'rejected');
   }
 
-  let envelope: ReturnType<typeof parseEnvelope>;
-  try {
-    envelope = parseEnvelope(request.body, request.headers);
-  } catch (error) {
-    if (!(error instanceof InvalidPayloadError)) throw error;
+  const parsed = parseEnvelope(request.body, request.headers);
+  if (!parsed.ok) {
+    // Permanent: the sender signed these exact bytes, so every retry would be refused the same way.
+    const { code, detail } = parsed.rejection;
     deps.metrics.invalidPayloads.inc();
-    deps.log.warn({ detail: error.message }, 'webhook rejected: not an event envelope');
-    return finish(problem('invalid_payload', error.message), 'rejected');
+    deps.log.warn({ code, detail }, 'webhook rejected: not a storable event envelope');
+    return finish(problem(code, detail), 'rejected');
   }
+  const envelope = parsed.envelope;
 
   try {
     const outcome = await deps.store.accept({
       eventId: envelope.id,
       eventType: envelope.type,
       schemaVersion: envelope.schemaVersion,
-      payload: envelope.payload,
+      body: envelope.body,
       headers: headersOfInterest(request.headers),
       receivedAt: deps.clock(),
     });

@@ -12,6 +12,10 @@ export const PROBLEMS = {
   no_matching_signature: { status: 401, title: 'No signature matches a configured secret' },
   no_secrets: { status: 500, title: 'The receiver has no webhook secret configured' },
   invalid_payload: { status: 400, title: 'The body is not a BookFlow event envelope' },
+  payload_too_deep: {
+    status: 400,
+    title: 'The body nests objects or arrays deeper than the receiver accepts',
+  },
   payload_too_large: { status: 413, title: 'The body is larger than the receiver accepts' },
   method_not_allowed: { status: 405, title: 'Webhooks are delivered with POST' },
   raw_body_unavailable: { status: 500, title: 'The raw request body was consumed before verification' },

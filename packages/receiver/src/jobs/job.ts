@@ -8,8 +8,12 @@ export interface IncomingJob {
   eventType: string;
   /** From the envelope (or the header when the envelope lacks it); kept to debug payload drift. */
   schemaVersion: string;
-  /** The envelope exactly as parsed, unknown fields included, so newer fields reach handlers. */
-  payload: Record<string, unknown>;
+  /**
+   * The envelope's JSON text as received, unknown fields included, so newer fields reach
+   * handlers. Text rather than a parsed value: every store can keep any text a sender can sign.
+   * Checked at intake: valid JSON, an object, nested at most 64 levels.
+   */
+  body: string;
   /** Delivery headers worth keeping for debugging (never the signatures). */
   headers: Record<string, string>;
   /** The receiver's clock at acknowledgement. Decisions use this, never the sender's timestamps. */

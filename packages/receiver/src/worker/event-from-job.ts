@@ -5,9 +5,9 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The handler's view of a job. The payload was checked at intake (id, type, data object) and nothing more. */
+/** The handler's view of a job. The body was checked at intake (JSON, depth, id, type, data object) and nothing more. */
 export function eventFromJob(job: Job): ReceivedEvent | UnknownEvent {
-  const envelope = job.payload;
+  const envelope = JSON.parse(job.body) as Record<string, unknown>;
   return {
     id: job.eventId,
     type: job.eventType,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Alerter } from '../alerts/alert.ts';
 import type { Job } from '../jobs/job.ts';
+import { storableText } from '../jobs/storable-text.ts';
 import { createOnce } from '../ledger/once.ts';
 import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
 import type { ReceiverMetrics } from '../metrics/metrics.ts';
@@ -296,6 +297,6 @@ export class Worker {
 }
 
 function errorMessage(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.slice(0, 2000);
+  // Stored as last_error: a NUL in a handler's message must not make the retry's write fail.
+  return storableText(error instanceof Error ? `${error.name}: ${error.message}` : String(error), 2000);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   deliveryHeaders,
   type EventType,
@@ -79,4 +80,34 @@ export function oddlyFormatted(
     secrets: options.secrets ?? [SECRET],
   });
   return { headers, body, id: envelope.id };
+}
+
+/**
+ * Any bytes, signed with the real signing code as a sender would sign them: the receiver must
+ * answer each with a 200 or a permanent 4xx, never a 5xx the sender would retry for a day.
+ */
+export function signBody(body: string | Uint8Array, options: SignOptions & { eventId?: string } = {}) {
+  const eventId = options.eventId ?? randomUUID();
+  const headers = deliveryHeaders({
+    eventId,
+    eventType: 'meeting.booked',
+    schemaVersion: SCHEMA_VERSION,
+    attempt: options.attempt ?? 1,
+    deliveredAt: options.deliveredAt ?? new Date(),
+    body,
+    secrets: options.secrets ?? [SECRET],
+  });
+  return { headers, body };
+}
+
+/** An envelope whose `data` is given, serialised as the platform serialises it. */
+export function envelopeBody(data: unknown, id: string = randomUUID()): string {
+  return JSON.stringify({ ...sampleEnvelope('meeting.booked'), id, data });
+}
+
+/** `data` holding arrays nested `depth` (at least 1) levels; the body then nests depth + 2 levels. */
+export function nestedBody(depth: number, id: string = randomUUID()): string {
+  const { data: _data, ...rest } = sampleEnvelope('meeting.booked');
+  const head = JSON.stringify({ ...rest, id }).slice(0, -1);
+  return `${head},"data":{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
 }

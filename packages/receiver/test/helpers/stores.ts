@@ -1,14 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
-import {
-  fromPGlite,
-  fromPgPool,
-  MemoryStore,
-  PostgresStore,
-  type ReceiverStore,
-  RedisStore,
-} from '../../src/index.ts';
+import { MemoryStore, type ReceiverStore } from '../../src/index.ts';
+import { fromPGlite } from '../../src/pglite.ts';
+import { fromPgPool, PostgresStore } from '../../src/postgres.ts';
+import { RedisStore } from '../../src/redis.ts';
 import { createTestDatabase, DATABASE_URL } from './postgres.ts';
 import { connectRedis, deletePrefix, REDIS_URL, uniquePrefix } from './redis.ts';
 

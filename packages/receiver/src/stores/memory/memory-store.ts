@@ -168,7 +168,7 @@ function toJob(job: MemoryJob): Job {
     eventId: job.eventId,
     eventType: job.eventType,
     schemaVersion: job.schemaVersion,
-    payload: job.payload,
+    body: job.body,
     headers: job.headers,
     receivedAt: job.receivedAt,
     attempts: job.attempts,

@@ -27,7 +27,7 @@ export interface RedisStoreOptions {
 /**
  * Redis layout (P = key prefix):
  *   P seen:<id>    string, SET NX PX <ttl>: the dedupe key
- *   P job:<id>     hash: the job (payload, headers, attempts, status, lease holder)
+ *   P job:<id>     hash: the job (body, headers, attempts, status, lease holder)
  *   P queued       zset of ids by run-at time (ms)
  *   P running      zset of ids by lease end (ms): the reaper returns the expired ones
  *   P dead         zset of ids by dead-letter time: the local dead letter
@@ -94,7 +94,7 @@ export class RedisStore implements ReceiverStore {
         job.eventId,
         job.eventType,
         job.schemaVersion,
-        JSON.stringify(job.payload),
+        job.body,
         JSON.stringify(job.headers),
       ],
     );
@@ -198,7 +198,8 @@ function toJob(h: Record<string, string>): Job {
     eventId: h.eventId ?? '',
     eventType: h.eventType ?? '',
     schemaVersion: h.schemaVersion ?? '',
-    payload: JSON.parse(h.payload ?? '{}'),
+    // `payload` held the same JSON text before the field was renamed (jobs queued by an older kit).
+    body: h.body ?? h.payload ?? '{}',
     headers: JSON.parse(h.headers ?? '{}'),
     receivedAt: new Date(Number(h.receivedAt)),
     attempts: Number(h.attempts ?? 0),

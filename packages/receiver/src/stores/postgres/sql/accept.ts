@@ -19,8 +19,8 @@ WITH seen AS (
     WHERE bookflow_receiver_dedupe.expires_at <= EXCLUDED.received_at
   RETURNING event_id
 )
-INSERT INTO bookflow_receiver_jobs (event_id, event_type, schema_version, payload, headers, received_at, run_at)
-SELECT event_id, $2, $3, $4::jsonb, $5::jsonb, $6, $6 FROM seen
+INSERT INTO bookflow_receiver_jobs (event_id, event_type, schema_version, body, headers, received_at, run_at)
+SELECT event_id, $2, $3, $4, $5::jsonb, $6, $6 FROM seen
 ON CONFLICT (event_id) DO NOTHING
 RETURNING event_id`;
 
@@ -29,7 +29,7 @@ export async function acceptJob(db: Queryable, job: IncomingJob, ttlMs: number):
     job.eventId,
     job.eventType,
     job.schemaVersion,
-    JSON.stringify(job.payload),
+    job.body,
     JSON.stringify(job.headers),
     job.receivedAt,
     ttlMs,

@@ -5,7 +5,7 @@ export interface JobRow {
   event_id: string;
   event_type: string;
   schema_version: string;
-  payload: Record<string, unknown>;
+  body: string;
   headers: Record<string, string>;
   received_at: Date;
   attempts: number;
@@ -14,14 +14,14 @@ export interface JobRow {
 }
 
 export const JOB_COLUMNS =
-  'event_id, event_type, schema_version, payload, headers, received_at, attempts, last_error, dead_at';
+  'event_id, event_type, schema_version, body, headers, received_at, attempts, last_error, dead_at';
 
 export function toJob(row: JobRow): Job {
   return {
     eventId: row.event_id,
     eventType: row.event_type,
     schemaVersion: row.schema_version,
-    payload: row.payload,
+    body: row.body,
     headers: row.headers,
     receivedAt: new Date(row.received_at),
     attempts: row.attempts,

@@ -1,4 +1,4 @@
-import type { Receiver } from '../receiver.ts';
+import type { Receiver } from '@bookflow/receiver';
 
 /**
  * The reference consumer's handlers: they log. Replace them with your own (a CRM activity, a

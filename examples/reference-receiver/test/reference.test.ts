@@ -1,51 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { delivery, SECRET } from './helpers/deliveries.ts';
+import { delivery, SECRET } from '../../../packages/receiver/test/helpers/deliveries.ts';
+import { startReference as start, until } from './helpers/reference-process.ts';
 
 // `npm run receiver` as a user runs it: a real process, embedded PGlite, real HTTP.
 
-const MAIN = fileURLToPath(new URL('../src/reference/main.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'bookflow-recv-ref-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (c) => {
-    stderr += c;
-  });
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      logs.push(JSON.parse(line));
-    } catch {
-      // not a log line
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, logs, exited, stderr: () => stderr };
-}
-
-async function until<T>(check: () => T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-describe('reference consumer (npm run receiver)', { timeout: 90_000 }, () => {
+describe('reference consumer (npm run receiver)', { timeout: 240_000 }, () => {
   let running: ChildProcess | undefined;
   afterAll(() => {
     if (running && running.exitCode === null) running.kill('SIGKILL');

@@ -1,9 +1,9 @@
 // Measures how fast the reference consumer acknowledges deliveries, per store.
 //
-//   DATABASE_URL=postgres://... REDIS_URL=redis://... npx tsx packages/receiver/scripts/measure-ack.ts
+//   DATABASE_URL=postgres://... REDIS_URL=redis://... npx tsx bench/measure-ack.ts
 //     [--stores postgres,redis,pglite] [--rates 500,2000] [--seconds 5] [--connections 64] [--worker false]
 //
-// For each store it starts `src/reference/main.ts` as its own process (a fresh Postgres database
+// For each store it starts `examples/reference-receiver/src/main.ts` as its own process (a fresh Postgres database
 // or Redis key prefix, dropped afterwards), then:
 //   1. open loop at each fixed rate: requests are scheduled at t0 + i/rate whether or not earlier
 //      ones have answered, and latency counts from the scheduled time, so a server that falls
@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
 });
 const SECONDS = Number(args.seconds);
 const CONNECTIONS = Number(args.connections);
-const MAIN = fileURLToPath(new URL('../src/reference/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../examples/reference-receiver/src/main.ts', import.meta.url));
 const SECRET = generateSecret();
 const TEMPLATE = sampleEnvelope('meeting.booked', { seed: 7 });
 

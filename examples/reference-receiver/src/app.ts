@@ -1,12 +1,15 @@
+import {
+  type Alerter,
+  createReceiver,
+  PagerDutyAlerter,
+  type Receiver,
+  type ReceiverStore,
+  SlackAlerter,
+} from '@bookflow/receiver';
+import { bookflowFastify } from '@bookflow/receiver/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { bookflowFastify } from '../adapters/fastify.ts';
-import type { Alerter } from '../alerts/alert.ts';
-import { PagerDutyAlerter } from '../alerts/pagerduty.ts';
-import { SlackAlerter } from '../alerts/slack.ts';
-import type { ReceiverConfig } from '../config/config.ts';
-import { createReceiver, type Receiver } from '../receiver.ts';
-import type { ReceiverStore } from '../stores/store.ts';
+import type { ReceiverConfig } from './config/config.ts';
 import { registerReferenceHandlers } from './handlers.ts';
 
 export interface ReferenceApp {

@@ -278,11 +278,20 @@ export class ConfigError extends Error {
   }
 }
 
+export interface LoadOptions {
+  /** The dead-letter commands verify nothing: unset secrets are then an empty list, not an error. */
+  secretsOptional?: boolean;
+}
+
 /** Reads every field from the environment and reports all problems at once, not just the first. */
-export function loadConfig(env: Env = process.env): ReceiverConfig {
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): ReceiverConfig {
   const config: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, spec] of Object.entries(CONFIG_FIELDS) as [string, Field<unknown>][]) {
+    if (key === 'secrets' && options.secretsOptional && !optionalString(env[spec.env])) {
+      config[key] = [];
+      continue;
+    }
     try {
       config[key] = spec.parse(env[spec.env], env);
     } catch (error) {

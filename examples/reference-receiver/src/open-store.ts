@@ -1,39 +1,33 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import type { ReceiverConfig } from '../config/config.ts';
-import { MemoryStore } from '../stores/memory/memory-store.ts';
-import { fromPgPool } from '../stores/postgres/pg-adapter.ts';
-import { fromPGlite } from '../stores/postgres/pglite-adapter.ts';
-import { PostgresStore } from '../stores/postgres/postgres-store.ts';
-import { RedisStore } from '../stores/redis/redis-store.ts';
-import type { ReceiverStore } from '../stores/store.ts';
+import { MemoryStore, type ReceiverStore } from '@bookflow/receiver';
+import { openPGlite } from '@bookflow/receiver/pglite';
+import { openPostgres, PostgresStore } from '@bookflow/receiver/postgres';
+import { connectRedis, RedisStore } from '@bookflow/receiver/redis';
+import type { ReceiverConfig } from './config/config.ts';
 
 export type StoreConfig = Pick<
   ReceiverConfig,
   'store' | 'databaseUrl' | 'dataDir' | 'dbPoolSize' | 'redisUrl' | 'redisPrefix' | 'dedupeTtlMs'
 >;
 
-/** Opens the configured store; Postgres migrations run here, before the first request. */
+/**
+ * Opens the configured store; Postgres migrations run here, before the first request. Each
+ * driver is loaded only when its store is chosen.
+ */
 export async function openStore(config: StoreConfig): Promise<{ store: ReceiverStore; description: string }> {
   const dedupeTtlMs = config.dedupeTtlMs;
   switch (config.store) {
     case 'postgres': {
       if (config.databaseUrl) {
-        const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolSize });
-        const store = await PostgresStore.create({ db: fromPgPool(pool), dedupeTtlMs });
+        const db = await openPostgres({ connectionString: config.databaseUrl, max: config.dbPoolSize });
+        const store = await PostgresStore.create({ db, dedupeTtlMs });
         return { store, description: `postgres ${redactUrl(config.databaseUrl)}` };
       }
-      await mkdir(config.dataDir, { recursive: true });
-      const db = await PGlite.create(config.dataDir);
-      const store = await PostgresStore.create({ db: fromPGlite(db), dedupeTtlMs });
+      const store = await PostgresStore.create({ db: await openPGlite(config.dataDir), dedupeTtlMs });
       return { store, description: `embedded PGlite at ${config.dataDir}` };
     }
     case 'redis': {
       if (!config.redisUrl) throw new Error('REDIS_URL is required for the redis store');
-      const redis = new Redis(config.redisUrl, { lazyConnect: true });
-      await redis.connect();
+      const redis = await connectRedis(config.redisUrl);
       const store = new RedisStore({ redis, keyPrefix: config.redisPrefix, dedupeTtlMs });
       return { store, description: `redis ${redactUrl(config.redisUrl)} prefix ${config.redisPrefix}` };
     }

@@ -1,0 +1,71 @@
+import { pino } from 'pino';
+import { registerAdminRoutes } from './admin-routes.ts';
+import { buildReferenceApp } from './app.ts';
+import type { ReceiverConfig } from './config/config.ts';
+import { openStore } from './open-store.ts';
+import { findRunningReceiver, newAdminToken, removeRuntimeFile, writeRuntimeFile } from './runtime-file.ts';
+
+function refuse(message: string): never {
+  process.stderr.write(`bookflow receiver: ${message}\n`);
+  process.exit(1);
+}
+
+/** The admin routes' address as seen from this machine: a wildcard host is reached on loopback. */
+function adminUrl(host: string, port: number): string {
+  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
+}
+
+export async function serve(config: ReceiverConfig): Promise<void> {
+  const embedded = config.store === 'postgres' && !config.databaseUrl;
+  const other = await findRunningReceiver(config.dataDir);
+  if (embedded && other) {
+    refuse(
+      `another receiver (pid ${other.pid}, ${other.url}) is using the embedded database in ${config.dataDir}, which only one process may open: stop it, or set BOOKFLOW_RECEIVER_DATA_DIR to another directory`,
+    );
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'bookflow-receiver' } });
+  const { store, description } = await openStore(config);
+  const reference = await buildReferenceApp(config, store, logger);
+  const token = newAdminToken();
+  registerAdminRoutes(reference.app, reference.receiver, token);
+
+  let address: string;
+  try {
+    address = await reference.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await reference.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      refuse(
+        `port ${config.port} is already in use on ${config.host}: set PORT to a free port, or stop the process using it`,
+      );
+    }
+    if (code === 'EACCES')
+      refuse(`port ${config.port} needs privileges on ${config.host}: set PORT to a port above 1023`);
+    throw error;
+  }
+  const port = (reference.app.server.address() as { port: number }).port;
+  await writeRuntimeFile(config.dataDir, { pid: process.pid, url: adminUrl(config.host, port), token });
+  logger.info(
+    { address, path: config.path, store: description, worker: config.worker },
+    'receiver listening',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing or releasing in-flight jobs');
+    try {
+      await removeRuntimeFile(config.dataDir);
+      await reference.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
