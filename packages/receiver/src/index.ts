@@ -1,6 +1,15 @@
 // The receiver kit's public API. Everything a consumer needs is exported from here.
 
 export { WebhookVerificationError } from '@bookflow/events';
+export {
+  type Db,
+  fromPGlite,
+  fromPgPool,
+  type PGliteAdapterOptions,
+  type PgAdapterOptions,
+  type Queryable,
+  type QueryResult,
+} from '@bookflow/pg';
 export { DEFAULT_BODY_LIMIT } from './adapters/body-limit.ts';
 export { bookflowExpress, captureRawBody, type ExpressWebhookOptions } from './adapters/express.ts';
 // Framework adapters
@@ -26,10 +35,7 @@ export { type ReceiverLogger, silentLogger } from './logging/logger.ts';
 export { ReceiverMetrics } from './metrics/metrics.ts';
 export { createReceiver, Receiver, type ReceiverOptions } from './receiver.ts';
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.ts';
-export type { Db, Queryable, QueryResult } from './stores/postgres/db.ts';
 export { migrate } from './stores/postgres/migrate.ts';
-export { fromPgPool, type PgAdapterOptions } from './stores/postgres/pg-adapter.ts';
-export { fromPGlite, type PGliteAdapterOptions } from './stores/postgres/pglite-adapter.ts';
 export { PostgresStore, type PostgresStoreOptions } from './stores/postgres/postgres-store.ts';
 export { RedisStore, type RedisStoreOptions } from './stores/redis/redis-store.ts';
 // Stores

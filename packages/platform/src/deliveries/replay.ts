@@ -1,4 +1,4 @@
-import type { Db } from '../db/db.ts';
+import type { Db } from '@bookflow/pg';
 import { ApiError } from '../errors/catalogue.ts';
 import { DELIVERIES_CHANNEL } from '../events/publish.ts';
 import { type DeliveryFilter, whereClause } from './filters.ts';

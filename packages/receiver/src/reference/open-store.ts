@@ -1,11 +1,10 @@
 import { mkdir } from 'node:fs/promises';
+import { fromPGlite, fromPgPool } from '@bookflow/pg';
 import { PGlite } from '@electric-sql/pglite';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { ReceiverConfig } from '../config/config.ts';
 import { MemoryStore } from '../stores/memory/memory-store.ts';
-import { fromPgPool } from '../stores/postgres/pg-adapter.ts';
-import { fromPGlite } from '../stores/postgres/pglite-adapter.ts';
 import { PostgresStore } from '../stores/postgres/postgres-store.ts';
 import { RedisStore } from '../stores/redis/redis-store.ts';
 import type { ReceiverStore } from '../stores/store.ts';

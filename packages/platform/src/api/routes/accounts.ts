@@ -1,3 +1,4 @@
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import {
   type Account,
@@ -5,7 +6,6 @@ import {
   getAccount,
   updateNotificationSettings,
 } from '../../accounts/accounts.ts';
-import type { Db } from '../../db/db.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 

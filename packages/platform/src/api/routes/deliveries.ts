@@ -1,6 +1,6 @@
 import { EVENT_TYPES } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../db/db.ts';
 import type { DeliveryFilter } from '../../deliveries/filters.ts';
 import { attemptsOf, getDelivery, listDeliveries } from '../../deliveries/read.ts';
 import { replayDelivery, replayMatching } from '../../deliveries/replay.ts';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /**
  * Schedules the next attempt `delayMs` after now, computed by the database so every worker agrees

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { recordSuccesses, type Success } from '../queue/record-successes.ts';
 
 const MAX_BATCH = 500;

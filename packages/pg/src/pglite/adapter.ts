@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable, QueryResult } from '../db.ts';
+import { loadDriver } from '../load-driver.ts';
+
+/**
+ * node-postgres's rowCount is the count in the command tag: rows returned by a SELECT, rows
+ * changed by an INSERT, UPDATE or DELETE (with or without RETURNING). PGlite reports that tag
+ * count as rowCount; affectedRows (cumulative, 0 for a SELECT) is only the fallback.
+ */
+function rowCountOf(result: Results<unknown>): number {
+  if (result.rowCount !== undefined) return result.rowCount;
+  return result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+}
+
+function queryable(target: PGlite | Transaction): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const result = await target.query<R>(sql, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: rowCountOf(result) };
+    },
+    async exec(sql: string) {
+      await target.exec(sql);
+    },
+  };
+}
+
+export interface PGliteAdapterOptions {
+  /** Close the database in `close()`. Default true. */
+  ownsDb?: boolean;
+}
+
+/**
+ * Adapts an embedded PGlite database: the same SQL as PostgreSQL, in process, one connection
+ * (PGlite serialises statements). LISTEN cannot lose its connection here.
+ */
+export function fromPGlite(pg: PGlite, options: PGliteAdapterOptions = {}): Db {
+  return {
+    ...queryable(pg),
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return pg.transaction((tx) => fn(queryable(tx)));
+    },
+    async listen(channel, onNotify) {
+      const stop = await pg.listen(channel, onNotify);
+      return async () => {
+        if (!pg.closed) await stop();
+      };
+    },
+    async close() {
+      if ((options.ownsDb ?? true) && !pg.closed) await pg.close();
+    },
+  };
+}
+
+/**
+ * Opens an embedded database persisted under dataDir, or in memory when dataDir is null.
+ * `@electric-sql/pglite` is loaded here, so code that never opens one does not need it installed.
+ */
+export async function openPglite(dataDir: string | null): Promise<Db> {
+  const { PGlite } = await loadDriver('@electric-sql/pglite', () => import('@electric-sql/pglite'));
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  return fromPGlite(pg);
+}
