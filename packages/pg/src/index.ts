@@ -2,8 +2,9 @@
 // only by the functions that open a connection (openPostgres, openPglite).
 
 export type { Db, Queryable, QueryResult } from './db.ts';
+export { quoteIdentifier } from './identifier.ts';
 export { loadMigrations, type Migration, type MigrationSet, migrate } from './migrations/migrate.ts';
-export { type ListenConnection, quoteIdentifier } from './pg/listener.ts';
+export type { ListenConnection } from './pg/listener.ts';
 export { openPostgres, type PostgresOptions } from './pg/open.ts';
 export { fromPgPool, type PgAdapterOptions } from './pg/pool-adapter.ts';
 export { fromPGlite, openPglite, type PGliteAdapterOptions } from './pglite/adapter.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../db.ts';
-import { quoteIdentifier } from '../pg/listener.ts';
+import { quoteIdentifier } from '../identifier.ts';
 
 export interface Migration {
   version: number;

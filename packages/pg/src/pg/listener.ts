@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { quoteIdentifier } from '../identifier.ts';
 
 /** A connected client to LISTEN on, and how to give it back (to its pool, or close it). */
 export interface ListenConnection {
@@ -15,11 +16,6 @@ export interface ListenerOptions {
   /** First pause before reconnecting; doubles up to maxBackoffMs while connecting keeps failing. */
   backoffMs?: number;
   maxBackoffMs?: number;
-}
-
-/** Channels are identifiers, which cannot be bound as parameters; quote them instead. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 interface Held {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from '../db.ts';
+import { quoteIdentifier } from '../identifier.ts';
 import { loadDriver } from '../load-driver.ts';
 
 /**
@@ -30,6 +31,15 @@ export interface PGliteAdapterOptions {
   ownsDb?: boolean;
 }
 
+const listening = new WeakMap<PGlite, Map<string, number>>();
+
+/** Listeners per channel on one PGlite database, whichever adapters wrap it. */
+function listenCounts(pg: PGlite): Map<string, number> {
+  const counts = listening.get(pg) ?? new Map<string, number>();
+  listening.set(pg, counts);
+  return counts;
+}
+
 /**
  * Adapts an embedded PGlite database: the same SQL as PostgreSQL, in process, one connection
  * (PGlite serialises statements). LISTEN cannot lose its connection here.
@@ -41,10 +51,31 @@ export function fromPGlite(pg: PGlite, options: PGliteAdapterOptions = {}): Db {
       return pg.transaction((tx) => fn(queryable(tx)));
     },
     async listen(channel, onNotify) {
-      const stop = await pg.listen(channel, onNotify);
-      return async () => {
-        if (!pg.closed) await stop();
+      // PGlite's own listen() takes the channel as SQL text and cannot stop listening on a quoted
+      // name, so LISTEN is issued here, quoted as node-postgres's adapter does, and counted per
+      // channel: the last listener of a channel to stop sends the UNLISTEN.
+      const counts = listenCounts(pg);
+      const off = pg.onNotification((name, payload) => {
+        if (name === channel) onNotify(payload);
+      });
+      counts.set(channel, (counts.get(channel) ?? 0) + 1);
+      let stopped = false;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        off();
+        const left = (counts.get(channel) ?? 1) - 1;
+        if (left > 0) return void counts.set(channel, left);
+        counts.delete(channel);
+        if (!pg.closed) await pg.exec(`UNLISTEN ${quoteIdentifier(channel)}`);
       };
+      try {
+        await pg.exec(`LISTEN ${quoteIdentifier(channel)}`);
+      } catch (error) {
+        await stop().catch(() => undefined);
+        throw error;
+      }
+      return stop;
     },
     async close() {
       if ((options.ownsDb ?? true) && !pg.closed) await pg.close();
