@@ -3,7 +3,13 @@
 
 export type { Db, Queryable, QueryResult } from './db.ts';
 export { quoteIdentifier } from './identifier.ts';
-export { loadMigrations, type Migration, type MigrationSet, migrate } from './migrations/migrate.ts';
+export {
+  defineMigrations,
+  loadMigrations,
+  type Migration,
+  type MigrationSet,
+  migrate,
+} from './migrations/migrate.ts';
 export type { ListenConnection } from './pg/listener.ts';
 export { openPostgres, type PostgresOptions } from './pg/open.ts';
 export { fromPgPool, type PgAdapterOptions } from './pg/pool-adapter.ts';

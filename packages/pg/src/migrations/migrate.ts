@@ -80,3 +80,15 @@ export async function migrate(db: Db, set: MigrationSet): Promise<number[]> {
   }
   return applied;
 }
+
+/** One package's migrations bound to its folder, table and lock key. */
+export function defineMigrations(set: MigrationSet): {
+  /** Applies the missing migrations; returns the versions this call applied. */
+  migrate(db: Db): Promise<number[]>;
+  loadMigrations(): Migration[];
+} {
+  return {
+    migrate: (db) => migrate(db, set),
+    loadMigrations: () => loadMigrations(set.dir),
+  };
+}
