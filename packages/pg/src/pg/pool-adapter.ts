@@ -69,8 +69,14 @@ export function fromPgPool(pool: Pool, options: PgAdapterOptions = {}): Db {
     },
     async listen(channel, onNotify) {
       const listener = new Listener({ connect: connectListener, channel, onNotify, onError });
-      await listener.start();
+      // In the set before it connects, so a close() meanwhile stops it too.
       listeners.add(listener);
+      try {
+        await listener.start();
+      } catch (error) {
+        listeners.delete(listener);
+        throw error;
+      }
       return async () => {
         listeners.delete(listener);
         await listener.stop();
