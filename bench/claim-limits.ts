@@ -9,10 +9,9 @@
 // 4. Ten connections racing for an endpoint with max_concurrency 3: the claim here (endpoint row
 //    locked, then count) beside the window claim, which counts without a lock.
 import { randomBytes } from 'node:crypto';
+import { type Db, openPostgres } from '@bookflow/pg';
 import pg from 'pg';
-import type { Db } from '../packages/platform/src/db/db.ts';
 import { migrate } from '../packages/platform/src/db/migrate.ts';
-import { openPostgres } from '../packages/platform/src/db/postgres.ts';
 import { claimDue, NO_LIMITS } from '../packages/platform/src/delivery/queue/claim.ts';
 import { hasLimitedEndpointsReady } from '../packages/platform/src/delivery/queue/claim-limited.ts';
 import { CLAIMED_COLUMNS } from '../packages/platform/src/delivery/queue/claimed-delivery.ts';
@@ -53,7 +52,7 @@ async function freshDatabase(): Promise<{ db: Db; url: string; drop(): Promise<v
   await admin.end();
   const url = new URL(BASE);
   url.pathname = `/${name}`;
-  const db = openPostgres({ connectionString: url.toString(), max: 4 });
+  const db = await openPostgres({ connectionString: url.toString(), max: 4 });
   await migrate(db);
   return {
     db,
@@ -186,7 +185,9 @@ for (const [name, claim] of [
   ],
 ] as const) {
   const { db, url, drop } = await freshDatabase();
-  const pools = Array.from({ length: 10 }, () => openPostgres({ connectionString: url, max: 1 }));
+  const pools = await Promise.all(
+    Array.from({ length: 10 }, () => openPostgres({ connectionString: url, max: 1 })),
+  );
   try {
     await seed(db, 200);
     await db.query(`update endpoints set max_concurrency = 3 where id = 'ep_limited'`);

@@ -6,14 +6,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { sampleData } from '@bookflow/events';
+import { type Db, openPglite, openPostgres } from '@bookflow/pg';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { createPlatform } from '../packages/platform/src/app.ts';
 import { testConfig } from '../packages/platform/src/config/config.ts';
-import type { Db } from '../packages/platform/src/db/db.ts';
 import { migrate } from '../packages/platform/src/db/migrate.ts';
-import { openPglite } from '../packages/platform/src/db/pglite.ts';
-import { openPostgres } from '../packages/platform/src/db/postgres.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +67,7 @@ async function openBenchDb(): Promise<{ db: Db; label: string; drop: () => Promi
   await admin.query(`create database ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const db = openPostgres({ connectionString: url.toString(), max: 20 });
+  const db = await openPostgres({ connectionString: url.toString(), max: 20 });
   await migrate(db);
   const version = (await admin.query('show server_version')).rows[0].server_version;
   return {

@@ -8,8 +8,8 @@
 // table is ANALYZEd as autovacuum would eventually do.
 
 import { SCHEMA_VERSION } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
 import pg from 'pg';
-import type { Db } from '../../packages/platform/src/db/db.ts';
 import { claimDue } from '../../packages/platform/src/delivery/queue/claim.ts';
 import { startChild } from '../support/child-process.ts';
 import type { BenchContext } from '../support/context.ts';
@@ -57,10 +57,12 @@ async function park(client: pg.Client, account: string, endpoint: string, rows: 
  */
 async function claimAlone(client: pg.Client): Promise<[number, number]> {
   const db: Db = {
-    kind: 'postgres',
     query: async (sql, params) => {
       const res = await client.query(sql, params as unknown[]);
       return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+    },
+    exec: async (sql) => {
+      await client.query(sql);
     },
     transaction: (fn) => fn(db),
     listen: () => Promise.reject(new Error('not used')),

@@ -3,9 +3,10 @@
 // the worker run in this process (as with `npm start`); the receiver and the load generator are
 // child processes as before. Baselines: the bare undici loop, measured here, and benchmark 1's
 // PostgreSQL figure when it ran in the same invocation.
+
+import { openPglite } from '@bookflow/pg';
 import { createPlatform } from '../../packages/platform/src/app.ts';
 import { migrate } from '../../packages/platform/src/db/migrate.ts';
-import { openPglite } from '../../packages/platform/src/db/pglite.ts';
 import { startChild } from '../support/child-process.ts';
 import { onCleanup } from '../support/cleanup.ts';
 import type { BenchContext } from '../support/context.ts';

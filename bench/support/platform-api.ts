@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sampleData } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
 import { request } from 'undici';
 import { createPlatform, type Platform } from '../../packages/platform/src/app.ts';
 import { type PlatformConfig, testConfig } from '../../packages/platform/src/config/config.ts';
-import type { Db } from '../../packages/platform/src/db/db.ts';
 import { onCleanup } from './cleanup.ts';
 
 export const ADMIN_TOKEN = 'bench-admin';

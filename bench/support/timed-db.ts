@@ -1,7 +1,7 @@
 // Wraps the platform's Db to time every statement, so a run can say where the worker's database
 // time goes (claim, attempt record, ...) and what one claim costs at each backlog size. Statements
 // are grouped by their first words; the wrapper adds one performance.now() pair per query.
-import type { Db, Queryable } from '../../packages/platform/src/db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 import { type Summary, summarize } from './stats.ts';
 
 export interface StatementTiming extends Summary {
@@ -38,10 +38,10 @@ export function timeDb(db: Db) {
         record(sql, performance.now() - start);
       }
     },
+    exec: (sql) => target.exec(sql),
   });
   const wrapped: Db = {
-    kind: db.kind,
-    query: timed(db).query,
+    ...timed(db),
     async transaction(fn) {
       const start = performance.now();
       try {

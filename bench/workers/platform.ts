@@ -2,9 +2,10 @@
 // would be, opening its database the way the platform does (openDatabase: its own pool and
 // migrations), with that Db wrapped to time each statement. Its queue is filled by the parent
 // through the API before `start`.
+
+import type { Db } from '@bookflow/pg';
 import { createPlatform, type Platform } from '../../packages/platform/src/app.ts';
 import { testConfig } from '../../packages/platform/src/config/config.ts';
-import type { Db } from '../../packages/platform/src/db/db.ts';
 import { openDatabase } from '../../packages/platform/src/db/open.ts';
 import { timeDb } from '../support/timed-db.ts';
 import type { DeliverySystem, WorkerSpec } from './system.ts';

@@ -16,7 +16,10 @@ export default defineConfig({
   format: ['esm', 'cjs'],
   target: 'node22',
   platform: 'node',
-  dts: true,
+  // The internal Postgres layer (@bookflow/pg, not published) is bundled in, code and types;
+  // the drivers it loads stay external (optional peers).
+  noExternal: ['@bookflow/pg'],
+  dts: { resolve: ['@bookflow/pg'] },
   sourcemap: true,
   clean: true,
   // import.meta.url (the migrations folder) in the CommonJS build too.

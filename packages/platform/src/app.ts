@@ -1,8 +1,8 @@
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApi } from './api/server.ts';
 import { ConfigError, type PlatformConfig } from './config/config.ts';
-import type { Db } from './db/db.ts';
 import { openDatabase } from './db/open.ts';
 import { createSender, type Sender } from './delivery/http/index.ts';
 import { DeliveryWorker } from './delivery/worker/worker.ts';

@@ -3,6 +3,8 @@
 // /postgres, /pglite, /redis, so an application loads only what it uses.
 
 export { WebhookVerificationError } from '@bookflow/events';
+// Stores
+export { MissingDriverError } from '@bookflow/pg';
 export type { Alerter, DeadLetterAlert } from './alerts/alert.ts';
 export {
   AlertDeliveryError,
@@ -23,8 +25,6 @@ export type { Ledger, LedgerEntry } from './ledger/ledger.ts';
 export { type ReceiverLogger, silentLogger } from './logging/logger.ts';
 export { ReceiverMetrics } from './metrics/metrics.ts';
 export { createReceiver, Receiver, type ReceiverOptions } from './receiver.ts';
-// Stores
-export { MissingDriverError } from './stores/drivers.ts';
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.ts';
 export { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from './stores/store.ts';
 export {

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 import { prefixedId } from '../ids/ids.ts';
 import { generateApiKey, hashApiKey } from './api-keys.ts';
 

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 
 /** What an account erasure deleted, per kind of row. */
 export interface ErasureCounts {

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 import { ApiError } from '../errors/catalogue.ts';
 import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import { generateApiKey } from './api-keys.ts';

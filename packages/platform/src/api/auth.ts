@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Queryable } from '@bookflow/pg';
 import type { FastifyRequest } from 'fastify';
 import { accountIdForKey } from '../accounts/accounts.ts';
-import type { Queryable } from '../db/db.ts';
 import { ApiError } from '../errors/catalogue.ts';
 
 declare module 'fastify' {

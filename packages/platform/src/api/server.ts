@@ -1,8 +1,8 @@
+import type { Db } from '@bookflow/pg';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/config.ts';
-import type { Db } from '../db/db.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';

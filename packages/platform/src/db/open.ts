@@ -1,9 +1,7 @@
 import { join } from 'node:path';
+import { type Db, openPglite, openPostgres } from '@bookflow/pg';
 import type { PlatformConfig } from '../config/config.ts';
-import type { Db } from './db.ts';
 import { migrate } from './migrate.ts';
-import { openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
 
 /** Opens PostgreSQL when DATABASE_URL is set, the embedded database otherwise, and brings the schema up to date. */
 export async function openDatabase(
@@ -11,7 +9,7 @@ export async function openDatabase(
   onError?: (err: Error) => void,
 ): Promise<Db> {
   const db = config.databaseUrl
-    ? openPostgres({ connectionString: config.databaseUrl, onError })
+    ? await openPostgres({ connectionString: config.databaseUrl, onError })
     : await openPglite(join(config.dataDir, 'pgdata'));
   try {
     await migrate(db);

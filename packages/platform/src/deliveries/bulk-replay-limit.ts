@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 export type BulkReplaySlot = { ok: true } | { ok: false; retryAfterSeconds: number };
 

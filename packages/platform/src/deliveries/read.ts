@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { type DeliveryFilter, whereClause } from './filters.ts';
 
 export interface DeliveryRow {

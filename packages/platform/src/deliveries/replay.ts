@@ -1,4 +1,4 @@
-import type { Db } from '../db/db.ts';
+import type { Db } from '@bookflow/pg';
 import { DELIVERIES_CHANNEL } from '../events/publish.ts';
 import { takeBulkReplaySlot } from './bulk-replay-limit.ts';
 import { type DeliveryFilter, whereClause } from './filters.ts';

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { type EndpointLimits, setEndpointLimits } from './health.ts';

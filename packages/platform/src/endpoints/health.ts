@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { DELIVERIES_CHANNEL } from '../events/publish.ts';
 
 /**

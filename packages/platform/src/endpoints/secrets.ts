@@ -1,5 +1,5 @@
 import { generateSecret } from '@bookflow/events';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import type { SecretBox } from '../secrets/secret-box.ts';
 
 /** Creates and stores (sealed) a new current secret for the endpoint; returns it in clear, once. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { type PublishInput, type PublishResult, publishEvents } from './publish.ts';
 import { refusalOf } from './refusal.ts';
 

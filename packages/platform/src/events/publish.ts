@@ -1,5 +1,5 @@
 import { type Envelope, type EventType, SCHEMA_VERSION } from '@bookflow/events';
-import type { Queryable } from '../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { ApiError } from '../errors/catalogue.ts';
 import { uuid } from '../ids/ids.ts';
 import { legacyRequestHash, requestHash } from './request-hash.ts';

@@ -1,5 +1,5 @@
+import type { Queryable } from '@bookflow/pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Queryable } from '../db/db.ts';
 
 const LATENCY_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400,

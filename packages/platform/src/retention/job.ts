@@ -1,5 +1,5 @@
+import type { Db } from '@bookflow/pg';
 import type { Logger } from 'pino';
-import type { Db } from '../db/db.ts';
 import { purgeExpired } from './purge.ts';
 
 /** Runs the retention purge now and then every `intervalMs`, in the worker role. */

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 
 /** Rows changed per statement, so a large purge never holds long locks or one huge transaction. */
 const BATCH = 5_000;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sampleData } from '@bookflow/events';
+import type { Queryable } from '@bookflow/pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Queryable } from '../../src/db/db.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { ADMIN_TOKEN, eventually, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';

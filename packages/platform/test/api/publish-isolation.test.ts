@@ -1,6 +1,6 @@
 import { sampleData } from '@bookflow/events';
+import type { Queryable } from '@bookflow/pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Queryable } from '../../src/db/db.ts';
 import { ApiError } from '../../src/errors/catalogue.ts';
 import type { PublishInput } from '../../src/events/publish.ts';
 import { PublishBatcher } from '../../src/events/publish-batcher.ts';
@@ -78,6 +78,7 @@ describe.each(BACKENDS)('one refused publish never fails the others (%s)', (back
         }
         return database.db.query(sql, params);
       },
+      exec: (sql) => database.db.exec(sql),
     };
     return { db, statements };
   }
@@ -120,6 +121,7 @@ describe.each(BACKENDS)('one refused publish never fails the others (%s)', (back
         if (down) throw Object.assign(new Error('Connection terminated unexpectedly'), { code: undefined });
         return database.db.query(sql, params);
       },
+      exec: (sql) => database.db.exec(sql),
     };
     const batcher = new PublishBatcher(flaky);
     const failed = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => batcher.publish(input(i))));

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openPostgres } from '@bookflow/pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listMigrations, migrate } from '../../src/db/migrate.ts';
+import { loadMigrations, migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/open.ts';
-import { openPostgres } from '../../src/db/postgres.ts';
 import { openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
 
 describe('migrations', () => {
@@ -16,7 +16,7 @@ describe('migrations', () => {
   });
 
   it('are numbered, forward-only files applied once and recorded', async () => {
-    const migrations = listMigrations();
+    const migrations = loadMigrations();
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     database = await openTestDatabase('pglite');
     // openTestDatabase already migrated: running again applies nothing.
@@ -52,12 +52,12 @@ describe('migrations', () => {
         `select tablename from pg_tables where schemaname = 'public'`,
       );
       await database.db.query(`drop table ${rows.map((r) => `"${r.tablename}"`).join(', ')} cascade`);
-      const racers = Array.from({ length: 5 }, () =>
-        openPostgres({ connectionString: database!.url!, max: 2 }),
+      const racers = await Promise.all(
+        Array.from({ length: 5 }, () => openPostgres({ connectionString: database!.url!, max: 2 })),
       );
       try {
         const applied = await Promise.all(racers.map((db) => migrate(db)));
-        expect(applied.flat().sort()).toEqual(listMigrations().map((m) => m.version));
+        expect(applied.flat().sort()).toEqual(loadMigrations().map((m) => m.version));
       } finally {
         await Promise.all(racers.map((db) => db.close()));
       }

@@ -2,9 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { sampleData } from '@bookflow/events';
+import { type Db, openPostgres } from '@bookflow/pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/db.ts';
-import { openPostgres } from '../../src/db/postgres.ts';
 import { claimDue } from '../../src/delivery/queue/claim.ts';
 import { setEndpointLimits } from '../../src/endpoints/health.ts';
 import { openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
@@ -68,7 +67,7 @@ describe.skipIf(!POSTGRES_URL)('limits across worker processes (postgres)', () =
 
     const workers = [];
     for (let i = 0; i < 2; i++) {
-      const pool = openPostgres({ connectionString: database.url!, max: 5 });
+      const pool = await openPostgres({ connectionString: database.url!, max: 5 });
       pools.push(pool);
       const w = await testPlatform(pool, { roles: ['worker'], masterKey });
       platforms.push(w.platform);
@@ -114,8 +113,8 @@ describe.skipIf(!POSTGRES_URL)('limits across worker processes (postgres)', () =
       await api.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: i }));
       await api.publish(account.api_key, 'call.ended', sampleData('call.ended', { seed: i }));
     }
-    const claimers = Array.from({ length: 10 }, () =>
-      openPostgres({ connectionString: database.url!, max: 2 }),
+    const claimers = await Promise.all(
+      Array.from({ length: 10 }, () => openPostgres({ connectionString: database.url!, max: 2 })),
     );
     pools.push(...claimers);
     // Every claimer asks for 10 at once; a one-second horizon allows 21 slots at 20/s.

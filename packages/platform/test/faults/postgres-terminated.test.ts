@@ -100,7 +100,7 @@ describe.skipIf(!POSTGRES_URL)('fault: PostgreSQL connections terminated mid-run
   });
 
   // Found by this test: Db.transaction() held pool clients with no 'error' listener, so a backend
-  // terminated inside a transaction crashed the worker process. Fixed in src/db/postgres.ts.
+  // terminated inside a transaction crashed the worker process. Fixed in packages/pg (pg/pool-adapter.ts).
   it('the worker reconnects by itself: nothing lost, nothing left leased, LISTEN back', {
     timeout: 90_000,
   }, async () => {

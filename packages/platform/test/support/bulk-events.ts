@@ -1,5 +1,5 @@
 import type { EventType } from '@bookflow/events';
-import type { Queryable } from '../../src/db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { publishEvents } from '../../src/events/publish.ts';
 
 const CHUNK = 500;

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { type Db, openPglite, openPostgres, type Queryable } from '@bookflow/pg';
 import pg from 'pg';
-import type { Db, Queryable } from '../../src/db/db.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { openPglite } from '../../src/db/pglite.ts';
-import { openPostgres } from '../../src/db/postgres.ts';
 
 export type BackendName = 'pglite' | 'postgres';
 
@@ -36,7 +34,7 @@ export async function openTestDatabase(backend: BackendName): Promise<TestDataba
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = withDatabase(POSTGRES_URL!, name);
-  const db = openPostgres({ connectionString: url, max: 10 });
+  const db = await openPostgres({ connectionString: url, max: 10 });
   await migrate(db);
   return {
     db,

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../src/db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 const TABLES = [
   'accounts',

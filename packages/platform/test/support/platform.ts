@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
+import type { Db } from '@bookflow/pg';
 import pino from 'pino';
 import { createPlatform, type Platform } from '../../src/app.ts';
 import { type PlatformConfig, testConfig } from '../../src/config/config.ts';
-import type { Db } from '../../src/db/db.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 /** One master key for every platform of a test run, so platforms sharing a database can open each other's secrets. */

@@ -1,3 +1,4 @@
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type Account,
@@ -6,7 +7,6 @@ import {
   updateNotificationSettings,
 } from '../../accounts/accounts.ts';
 import { eraseAccount } from '../../accounts/erase.ts';
-import type { Db } from '../../db/db.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 

@@ -1,6 +1,6 @@
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { type ApiKeyRow, createApiKey, listApiKeys, revokeApiKey } from '../../accounts/keys.ts';
-import type { Db } from '../../db/db.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
 

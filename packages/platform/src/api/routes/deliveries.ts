@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../../config/config.ts';
-import type { Db } from '../../db/db.ts';
 import type { DeliveryFilter } from '../../deliveries/filters.ts';
 import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../../deliveries/read.ts';
 import { type ReplayResult, replayDelivery, replayMatching } from '../../deliveries/replay.ts';

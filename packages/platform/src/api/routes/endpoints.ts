@@ -1,7 +1,7 @@
 import { EVENT_TYPES, isEventType } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../../config/config.ts';
-import type { Db } from '../../db/db.ts';
 import { checkDestinationUrl } from '../../destinations/index.ts';
 import {
   createEndpoint,

@@ -1,5 +1,5 @@
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../db/db.ts';
 import { deliveriesOfEvent, recentAttemptsOf } from '../../deliveries/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';

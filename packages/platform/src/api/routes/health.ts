@@ -1,6 +1,6 @@
+import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { Db } from '../../db/db.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 
 export function healthRoutes(app: FastifyInstance, deps: { db: Db; registry: Registry }): void {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { decideEndpointHealth, type EndpointHealthDecision } from './decide.ts';
 
 export interface EndpointHealthState {

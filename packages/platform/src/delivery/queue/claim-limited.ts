@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 import { CLAIMED_COLUMNS, type ClaimedDelivery, type EndpointLimitDefaults } from './claimed-delivery.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '../../db/db.ts';
+import type { Db, Queryable } from '@bookflow/pg';
 import { claimForLimitedEndpoints, hasLimitedEndpointsReady } from './claim-limited.ts';
 import {
   CLAIMED_COLUMNS,

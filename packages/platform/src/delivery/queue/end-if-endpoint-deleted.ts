@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /**
  * For a claimed delivery that waited for its rate-limit send slot: if its endpoint was deleted

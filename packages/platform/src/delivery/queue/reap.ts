@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /**
  * Returns deliveries whose lease ran out (their worker died or hung) to the queue, due at once.

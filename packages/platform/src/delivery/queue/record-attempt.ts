@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import type { AttemptResult } from '../http/index.ts';
 import { attemptRowValues } from './attempt-row.ts';
 import type { ClaimedDelivery } from './claim.ts';

@@ -1,7 +1,7 @@
 import { deliveryHeaders } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
 import type { Logger } from 'pino';
 import { getAccount } from '../../accounts/accounts.ts';
-import type { Db } from '../../db/db.ts';
 import { isRowRefusal, refusalText } from '../../db/refusal.ts';
 import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '@bookflow/pg';
 import { isRowRefusal, refusalText } from '../../db/refusal.ts';
 import { recordSuccesses, type Success } from '../queue/record-successes.ts';
 

@@ -1,9 +1,8 @@
+import { type Db, withRetries } from '@bookflow/pg';
 import type { IncomingJob } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
 import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
-import type { Db } from './db.ts';
 import { migrate } from './migrate.ts';
-import { withRetries } from './retryable-errors.ts';
 import { acceptJob } from './sql/accept.ts';
 import { claimJobs } from './sql/claim.ts';
 import { completeJob } from './sql/complete.ts';

@@ -1,5 +1,5 @@
+import type { Queryable } from '@bookflow/pg';
 import type { AcceptOutcome, IncomingJob } from '../../../jobs/job.ts';
-import type { Queryable } from '../db.ts';
 
 /**
  * Dedupe row and job row in one statement, hence one transaction and one round trip: the job is

@@ -1,5 +1,5 @@
+import type { Queryable } from '@bookflow/pg';
 import type { Job } from '../../../jobs/job.ts';
-import type { Queryable } from '../db.ts';
 import { type JobRow, toJob } from './job-row.ts';
 
 /**

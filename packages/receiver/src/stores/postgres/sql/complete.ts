@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /** The job row goes; the dedupe row stays until it expires, so a late duplicate is still caught. */
 const SQL = `

@@ -1,5 +1,5 @@
+import type { Queryable } from '@bookflow/pg';
 import type { QueueDepth } from '../../../jobs/job.ts';
-import type { Queryable } from '../db.ts';
 
 const SQL = `
 SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued,

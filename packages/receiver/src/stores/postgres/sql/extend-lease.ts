@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 const SQL = `
 UPDATE bookflow_receiver_jobs SET locked_until = $3

@@ -1,5 +1,5 @@
+import type { Queryable } from '@bookflow/pg';
 import type { LedgerEntry } from '../../../ledger/ledger.ts';
-import type { Queryable } from '../db.ts';
 
 const SQL = 'SELECT result FROM bookflow_receiver_ledger WHERE event_id = $1 AND step_key = $2';
 

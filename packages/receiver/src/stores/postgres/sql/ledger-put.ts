@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /** First write wins: if two runs of one event raced, the ledger keeps the result that landed first. */
 const SQL = `

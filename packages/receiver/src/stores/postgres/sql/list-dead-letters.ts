@@ -1,5 +1,5 @@
+import type { Queryable } from '@bookflow/pg';
 import type { DeadLetter } from '../../../jobs/job.ts';
-import type { Queryable } from '../db.ts';
 import { JOB_COLUMNS, type JobRow, toDeadLetter } from './job-row.ts';
 
 const SQL = `

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /** Wakes workers that LISTEN on bookflow_receiver_jobs (in any process). */
 export async function notifyJobs(db: Queryable): Promise<void> {

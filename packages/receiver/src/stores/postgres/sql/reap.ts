@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /**
  * A lease that ran out means its worker died or hung. The attempt stays counted (it may have

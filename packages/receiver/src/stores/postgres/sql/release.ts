@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /** Shutdown gave the job back before its handler finished: that attempt does not count. */
 const SQL = `

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /** A replay gets a fresh attempt budget; its ledger entries stay, so completed steps are skipped. */
 const SQL = `

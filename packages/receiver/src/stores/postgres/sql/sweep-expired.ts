@@ -1,4 +1,4 @@
-import type { Queryable } from '../db.ts';
+import type { Queryable } from '@bookflow/pg';
 
 /**
  * In batches, so one sweep after a long pause does not hold locks on a week of rows at once. A

@@ -1,0 +1,99 @@
+import { mkdirSync } from 'node:fs';
+import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable, QueryResult } from '../db.ts';
+import { quoteIdentifier } from '../identifier.ts';
+import { loadDriver } from '../load-driver.ts';
+
+/**
+ * node-postgres's rowCount is the count in the command tag: rows returned by a SELECT, rows
+ * changed by an INSERT, UPDATE or DELETE (with or without RETURNING). PGlite reports that tag
+ * count as rowCount; affectedRows (cumulative, 0 for a SELECT) is only the fallback.
+ */
+function rowCountOf(result: Results<unknown>): number {
+  if (result.rowCount !== undefined) return result.rowCount;
+  return result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+}
+
+function queryable(target: PGlite | Transaction): Queryable {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      const result = await target.query<R>(sql, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: rowCountOf(result) };
+    },
+    async exec(sql: string) {
+      await target.exec(sql);
+    },
+  };
+}
+
+export interface PGliteAdapterOptions {
+  /** Close the database in `close()`. Default true. */
+  ownsDb?: boolean;
+}
+
+const listening = new WeakMap<PGlite, Map<string, number>>();
+
+/** Listeners per channel on one PGlite database, whichever adapters wrap it. */
+function listenCounts(pg: PGlite): Map<string, number> {
+  const counts = listening.get(pg) ?? new Map<string, number>();
+  listening.set(pg, counts);
+  return counts;
+}
+
+/**
+ * Adapts an embedded PGlite database: the same SQL as PostgreSQL, in process, one connection
+ * (PGlite serialises statements). LISTEN cannot lose its connection here.
+ */
+export function fromPGlite(pg: PGlite, options: PGliteAdapterOptions = {}): Db {
+  return {
+    ...queryable(pg),
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return pg.transaction((tx) => fn(queryable(tx)));
+    },
+    async listen(channel, onNotify) {
+      // PGlite's own listen() takes the channel as SQL text and cannot stop listening on a quoted
+      // name, so LISTEN is issued here, quoted as node-postgres's adapter does, and counted per
+      // channel: the last listener of a channel to stop sends the UNLISTEN.
+      const counts = listenCounts(pg);
+      const off = pg.onNotification((name, payload) => {
+        if (name === channel) onNotify(payload);
+      });
+      counts.set(channel, (counts.get(channel) ?? 0) + 1);
+      let stopped = false;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = true;
+        off();
+        const left = (counts.get(channel) ?? 1) - 1;
+        if (left > 0) return void counts.set(channel, left);
+        counts.delete(channel);
+        if (!pg.closed) await pg.exec(`UNLISTEN ${quoteIdentifier(channel)}`);
+      };
+      try {
+        await pg.exec(`LISTEN ${quoteIdentifier(channel)}`);
+      } catch (error) {
+        await stop().catch(() => undefined);
+        throw error;
+      }
+      return stop;
+    },
+    async close() {
+      if ((options.ownsDb ?? true) && !pg.closed) await pg.close();
+    },
+  };
+}
+
+/**
+ * Opens an embedded database persisted under dataDir, or in memory when dataDir is null.
+ * `@electric-sql/pglite` is loaded here, so code that never opens one does not need it installed.
+ */
+export async function openPglite(dataDir: string | null): Promise<Db> {
+  const { PGlite } = await loadDriver(
+    '@electric-sql/pglite',
+    'The embedded PGlite store',
+    () => import('@electric-sql/pglite'),
+  );
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  return fromPGlite(pg);
+}
