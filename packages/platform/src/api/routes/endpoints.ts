@@ -15,6 +15,7 @@ import {
 import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/health.ts';
 import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { isPrefixedId } from '../../ids/ids.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../pagination.ts';
@@ -151,7 +152,7 @@ export function endpointRoutes(
       const limit = parseLimit(request.query.limit, ENDPOINTS_PAGE_DEFAULT);
       const rows = await listEndpoints(deps.db, request.accountId, {
         limit,
-        after: decodeCursor(request.query.cursor),
+        after: decodeCursor(request.query.cursor, (id) => isPrefixedId(id, 'ep')),
       });
       const last = rows.at(-1);
       return {
