@@ -19,7 +19,7 @@ export default defineConfig({
   // The internal Postgres layer (@bookflow/pg, not published) is bundled in, code and types;
   // the drivers it loads stay external (optional peers).
   noExternal: ['@bookflow/pg'],
-  dts: { resolve: ['@bookflow/pg'] },
+  dts: { resolve: [/^@bookflow\/pg/] },
   sourcemap: true,
   clean: true,
   // import.meta.url (the migrations folder) in the CommonJS build too.
