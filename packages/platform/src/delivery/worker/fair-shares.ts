@@ -16,8 +16,9 @@ export interface FairShareOptions {
 /**
  * How this worker's slots are shared right now. An account's cap is an equal share of the
  * unreserved slots among the accounts that have attempts in flight (all of them when it is the
- * only one); an endpoint's cap is its account's cap, and never more than its origin's sockets, so
- * a slow endpoint holds at most its share and nothing of this worker waits in the connection
+ * only one). An endpoint's cap is its account's cap less a tenth kept for the account's other
+ * endpoints (the same reasoning one level down), and never more than its origin's sockets, so a
+ * slow endpoint holds at most its share and nothing of this worker waits in the connection
  * pool's queue. Caps adapt as accounts come and go; an account above a cap that shrank keeps what
  * it holds and gets nothing more until it is back under.
  */
@@ -51,7 +52,7 @@ export class FairShares {
       accountHeld: new Map(this.account),
       endpointHeld: new Map(this.endpoint),
       accountCap,
-      endpointCap: Math.min(accountCap, connectionsPerOrigin),
+      endpointCap: Math.max(1, Math.min(accountCap - Math.ceil(accountCap / 10), connectionsPerOrigin)),
     };
   }
 }
