@@ -1,4 +1,4 @@
-import { sampleData } from '@bookflow/events';
+import { type EventType, sampleData } from '@bookflow/events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimDue, unheldShares } from '../../src/delivery/queue/claim.ts';
 import { extendLeases } from '../../src/delivery/queue/extend-leases.ts';
@@ -35,7 +35,7 @@ describe.each(BACKENDS)('fair claim order (%s)', (backend) => {
     return { key: acc.api_key, id: acc.id, endpointIds: ids };
   }
 
-  async function publish(key: string, type: string, n: number) {
+  async function publish(key: string, type: EventType, n: number) {
     for (let i = 0; i < n; i++)
       expect((await t.publish(key, type, sampleData(type, { seed: i }))).status).toBe(202);
   }

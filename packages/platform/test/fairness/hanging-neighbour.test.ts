@@ -1,4 +1,4 @@
-import { sampleData } from '@bookflow/events';
+import { type EventType, sampleData } from '@bookflow/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
@@ -34,7 +34,7 @@ describe.each(BACKENDS)('a hanging account does not hold back another (%s)', (ba
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
-  async function publishMany(key: string, type: string, n: number) {
+  async function publishMany(key: string, type: EventType, n: number) {
     for (let i = 0; i < n; i++) await t!.publish(key, type, sampleData(type, { seed: i }));
   }
 
