@@ -105,7 +105,9 @@ describe.each(BACKENDS)('per-endpoint limits (%s)', (backend) => {
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(7 * 150 - 20);
   });
 
-  it('unlimited endpoints beside a limited one are not held back: all theirs complete while it holds its one slot', async () => {
+  it('unlimited endpoints beside a limited one are not held back: all theirs complete while it holds its one slot', {
+    timeout: 180_000,
+  }, async () => {
     // A platform whose attempts cannot time out during the test, so the limited endpoint's one
     // request stays open until its receiver closes: what happens meanwhile is counted, not timed.
     await t.platform.stop();
@@ -120,10 +122,10 @@ describe.each(BACKENDS)('per-endpoint limits (%s)', (backend) => {
     const other = await t.createAccount();
     const freeEp = await t.createEndpoint(other.api_key, free.url);
     await publishMany(account.api_key, 10);
-    await hanging.waitFor(1);
+    await hanging.waitFor(1, 150_000);
     await publishMany(other.api_key, 30);
-    await free.waitFor(30);
-    await eventually(async () => (await attemptOutcomes(freeEp.id)).succeeded === 30);
+    await free.waitFor(30, 150_000);
+    await eventually(async () => (await attemptOutcomes(freeEp.id)).succeeded === 30, 150_000);
     // Meanwhile the limited endpoint kept to its one open request; its other nine wait as pending.
     expect(hanging.requests).toHaveLength(1);
     const { rows } = await database.db.query<{ status: string; n: number }>(

@@ -38,7 +38,9 @@ describe.each(BACKENDS)('a hanging account does not hold back another (%s)', (ba
     for (let i = 0; i < n; i++) await t!.publish(key, type, sampleData(type, { seed: i }));
   }
 
-  it("B's deliveries are all claimed and completed while A's hang, and A holds only its share", async () => {
+  it("B's deliveries are all claimed and completed while A's hang, and A holds only its share", {
+    timeout: 180_000,
+  }, async () => {
     database = await openTestDatabase(backend);
     t = await testPlatform(database.db, {
       workerConcurrency: CONCURRENCY,
@@ -62,13 +64,13 @@ describe.each(BACKENDS)('a hanging account does not hold back another (%s)', (ba
 
     await publishMany(a.api_key, 'call.ended', 10);
     // Alone, A may fill every slot but the reserved one: 9 claimed, 3 open per origin.
-    await eventually(async () => (await statusOf(a.id)).delivering === CONCURRENCY - RESERVED);
-    await hangingA.waitFor(PER_ORIGIN);
-    await otherA.waitFor(PER_ORIGIN);
+    await eventually(async () => (await statusOf(a.id)).delivering === CONCURRENCY - RESERVED, 150_000);
+    await hangingA.waitFor(PER_ORIGIN, 150_000);
+    await otherA.waitFor(PER_ORIGIN, 150_000);
 
     await publishMany(b.api_key, 'meeting.booked', 20);
-    await fastB.waitFor(20);
-    await eventually(async () => (await statusOf(b.id)).succeeded === 20);
+    await fastB.waitFor(20, 150_000);
+    await eventually(async () => (await statusOf(b.id)).succeeded === 20, 150_000);
 
     // A's attempts are all still open: none ended, none was sent twice, none went beyond its share.
     expect(hangingA.requests).toHaveLength(PER_ORIGIN);
