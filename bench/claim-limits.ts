@@ -142,7 +142,7 @@ for (const backlog of [0, 1_000, 10_000, 50_000]) {
     await seed(db, 0);
     await db.query(`update endpoints set max_concurrency = null`);
     const probe = await timed(
-      () => hasLimitedEndpointsReady(db, NO_LIMITS, 1_000),
+      () => hasLimitedEndpointsReady(db, NO_LIMITS, 1_000, { endpoints: [], accounts: [] }),
       async () => {},
     );
     console.log(`2. probe for limited endpoints with none configured: ${ms(probe)} (one round trip)`);

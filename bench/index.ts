@@ -6,6 +6,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { backlogBench } from './benchmarks/backlog.ts';
 import { deliveryBench } from './benchmarks/delivery.ts';
 import { embeddedBench } from './benchmarks/embedded.ts';
+import { noisyBench } from './benchmarks/noisy.ts';
 import { publishBench } from './benchmarks/publish.ts';
 import { receiverBench } from './benchmarks/receiver.ts';
 import { retriesBench } from './benchmarks/retries.ts';
@@ -24,6 +25,7 @@ const BENCHMARKS: Record<BenchmarkName, { run: Benchmark; needs: ('postgres' | '
   backlog: { run: backlogBench, needs: ['postgres'] },
   receiver: { run: receiverBench, needs: [] },
   embedded: { run: embeddedBench, needs: [] },
+  noisy: { run: noisyBench, needs: ['postgres'] },
 };
 
 async function main() {

@@ -2,7 +2,15 @@
 // machine; each count can be scaled down (or up) from the command line. See bench/README.md.
 import { parseArgs } from 'node:util';
 
-export const BENCHMARKS = ['delivery', 'publish', 'retries', 'backlog', 'receiver', 'embedded'] as const;
+export const BENCHMARKS = [
+  'delivery',
+  'publish',
+  'retries',
+  'backlog',
+  'receiver',
+  'embedded',
+  'noisy',
+] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -24,6 +32,13 @@ const { values } = parseArgs({
     'backlog-events': { type: 'string', default: '5000' },
     'receiver-rate': { type: 'string', default: '2000' },
     'embedded-events': { type: 'string', default: '5000' },
+    'noisy-slow-events': { type: 'string', default: '2000' },
+    'noisy-slow-ms': { type: 'string', default: '3000' },
+    'noisy-backlog': { type: 'string', default: '100000' },
+    'noisy-rate': { type: 'string', default: '1' },
+    'noisy-seconds': { type: 'string', default: '30' },
+    'noisy-accounts': { type: 'string', default: '50' },
+    'noisy-per-account': { type: 'string', default: '100' },
     profile: { type: 'boolean', default: false },
     markdown: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -79,6 +94,14 @@ export const args = {
   backlogEvents: count('backlog-events'),
   receiverRate: count('receiver-rate'),
   embeddedEvents: count('embedded-events'),
+  /** Benchmark 7 (noisy neighbours): see bench/README.md. */
+  noisySlowEvents: count('noisy-slow-events'),
+  noisySlowMs: count('noisy-slow-ms', 0),
+  noisyBacklog: count('noisy-backlog'),
+  noisyRate: count('noisy-rate'),
+  noisySeconds: count('noisy-seconds'),
+  noisyAccounts: count('noisy-accounts', 2),
+  noisyPerAccount: count('noisy-per-account'),
   profile: values.profile,
   markdown: values.markdown,
 };

@@ -54,7 +54,7 @@ export async function createPlatform(
       connectTimeoutMs: config.connectTimeoutMs,
       totalTimeoutMs: config.totalTimeoutMs,
       maxResponseBytes: config.maxResponseBytes,
-      connectionsPerOrigin: 50,
+      connectionsPerOrigin: config.connectionsPerOrigin,
       allowPrivateDestinations: config.allowPrivateDestinations,
       requireHttps: config.requireHttps,
     });
@@ -81,6 +81,8 @@ export async function createPlatform(
           leaseMs: config.leaseMs,
           pollIntervalMs: config.pollIntervalMs,
           reaperIntervalMs: config.reaperIntervalMs,
+          connectionsPerOrigin: config.connectionsPerOrigin,
+          reservedSlots: config.workerReservedSlots,
           endpointDefaults: {
             rateLimit: config.endpointDefaultRateLimit,
             maxConcurrency: config.endpointDefaultMaxConcurrency,

@@ -40,6 +40,16 @@ export interface PlatformConfig {
   workerBatchSize: number;
   /** Attempts in flight at once per worker process. */
   workerConcurrency: number;
+  /**
+   * Worker slots that one account alone may not take, kept for other accounts' first deliveries;
+   * busy accounts share the rest equally (see "How the platform shares its capacity").
+   */
+  workerReservedSlots: number;
+  /**
+   * Pooled sockets per receiver origin, and the most requests one endpoint has open from one
+   * worker: a slow origin holds at most this many sockets and slots.
+   */
+  connectionsPerOrigin: number;
   /** How long a claimed delivery stays leased before the reaper returns it. */
   leaseMs: number;
   /** Fallback polling when no NOTIFY arrives. */
@@ -149,6 +159,13 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     );
   }
   const host = env.HOST ?? '127.0.0.1';
+  const workerConcurrency = int(env, 'BOOKFLOW_WORKER_CONCURRENCY', 200, 1);
+  const workerReservedSlots = int(env, 'BOOKFLOW_WORKER_RESERVED_SLOTS', Math.ceil(workerConcurrency / 10));
+  if (workerReservedSlots >= workerConcurrency) {
+    throw new ConfigError(
+      `BOOKFLOW_WORKER_RESERVED_SLOTS must be less than BOOKFLOW_WORKER_CONCURRENCY (${workerConcurrency}), got ${workerReservedSlots}`,
+    );
+  }
   return {
     port,
     host,
@@ -167,7 +184,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     maxResponseBytes: int(env, 'BOOKFLOW_MAX_RESPONSE_BYTES', 16_384),
     maxPayloadBytes: int(env, 'BOOKFLOW_MAX_PAYLOAD_BYTES', 262_144, 1024),
     workerBatchSize: int(env, 'BOOKFLOW_WORKER_BATCH_SIZE', 100, 1),
-    workerConcurrency: int(env, 'BOOKFLOW_WORKER_CONCURRENCY', 200, 1),
+    workerConcurrency,
+    workerReservedSlots,
+    connectionsPerOrigin: int(env, 'BOOKFLOW_CONNECTIONS_PER_ORIGIN', 50, 1),
     leaseMs,
     pollIntervalMs: duration(env, 'BOOKFLOW_POLL_INTERVAL', 1_000),
     reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
@@ -190,5 +209,9 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
 
 /** Defaults for tests and embedding, with overrides. */
 export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
-  return { ...loadConfig({}), ...overrides };
+  const config = { ...loadConfig({}), ...overrides };
+  // A smaller worker keeps the default share of reserved slots unless one is given.
+  if (overrides.workerConcurrency !== undefined && overrides.workerReservedSlots === undefined)
+    config.workerReservedSlots = Math.ceil(config.workerConcurrency / 10);
+  return config;
 }

@@ -7,23 +7,21 @@ import { eventually, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';
 
 const EVENTS = 50;
-const TIMEOUT_MS = 2_000;
+/** Counts, not speed: on a loaded machine PGlite may take long to get there, and that is fine. */
+const SLOW_MACHINE = { timeout: 180_000 };
 
-interface Figures {
-  fastP50: number;
-  fastP100: number;
-  slowMinAttemptMs: number;
+interface Outcome {
+  /** Requests the hanging endpoint had received (all still open) when the fast one had every event. */
+  slowOpen: number;
+  /** The slow endpoint's deliveries by status at that moment. */
+  slowStatus: Record<string, number>;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
-
 /**
- * One endpoint that never answers (each attempt ends at the 2 s timeout), one that answers at
- * once; 50 events to each, published interleaved so the slow ones are always ahead in the queue.
- * Fast latency is publish (202) to arrival at the fast endpoint.
+ * One endpoint that never answers (its requests stay open until the test closes it: no timeout can
+ * end them during the test), one that answers at once; 50 events to each, published interleaved so
+ * the slow ones are always ahead in the queue. Each case counts what the hanging endpoint holds at
+ * the moment the fast one has received and recorded all 50: behaviour, not speed.
  */
 describe.each(BACKENDS)('a slow endpoint does not hold back a fast one (%s)', (backend) => {
   let database: TestDatabase;
@@ -31,80 +29,74 @@ describe.each(BACKENDS)('a slow endpoint does not hold back a fast one (%s)', (b
   const receivers: TestReceiver[] = [];
 
   afterEach(async () => {
+    // Closing the hanging receiver ends its open requests, so the worker can stop.
+    await Promise.all(receivers.splice(0).map((r) => r.close()));
     await t?.platform.stop();
     t = null;
-    await Promise.all(receivers.splice(0).map((r) => r.close()));
     await database.close();
   });
 
-  async function measure(
-    overrides: Partial<PlatformConfig>,
-    slowLimits: { max_concurrency?: number } = {},
-  ): Promise<Figures> {
+  async function run(overrides: Partial<PlatformConfig>, slowLimits: { max_concurrency?: number } = {}) {
     database = await openTestDatabase(backend);
-    t = await testPlatform(database.db, { totalTimeoutMs: TIMEOUT_MS, leaseMs: 10_000, ...overrides });
+    t = await testPlatform(database.db, { totalTimeoutMs: 120_000, leaseMs: 180_000, ...overrides });
     const slow = await startReceiver(() => ({ status: 200, hang: true }));
     const fast = await startReceiver(() => ({ status: 200 }));
     receivers.push(slow, fast);
     const account = await t.createAccount();
     const slowEp = await t.createEndpoint(account.api_key, slow.url, ['call.ended']);
-    await t.createEndpoint(account.api_key, fast.url, ['meeting.booked']);
+    const fastEp = await t.createEndpoint(account.api_key, fast.url, ['meeting.booked']);
     await setEndpointLimits(database.db, account.id, slowEp.id, slowLimits);
-    const publishedAt = new Map<string, number>();
     for (let i = 0; i < EVENTS; i++) {
       await t.publish(account.api_key, 'call.ended', sampleData('call.ended', { seed: i }));
-      const res = await t.publish(
-        account.api_key,
-        'meeting.booked',
-        sampleData('meeting.booked', { seed: i }),
-      );
-      publishedAt.set((res.body as { id: string }).id, Date.now());
+      await t.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked', { seed: i }));
     }
-    await fast.waitFor(EVENTS, 30_000);
-    const latencies = fast.requests.map(
-      (r) => r.at - publishedAt.get(String(r.headers['x-bookflow-event-id']))!,
-    );
-    // Wait for the first slow attempts to time out and be recorded.
-    const slowAttempts = await eventually(async () => {
-      const { rows } = await database.db.query<{ duration_ms: number; error_kind: string }>(
-        `select a.duration_ms, a.error_kind from delivery_attempts a join deliveries d on d.id = a.delivery_id
-          where d.endpoint_id = $1`,
-        [slowEp.id],
-      );
-      return rows.length > 0 ? rows : null;
-    }, 15_000);
-    expect(slowAttempts.every((a) => a.error_kind === 'timeout')).toBe(true);
-    return {
-      fastP50: percentile(latencies, 50),
-      fastP100: percentile(latencies, 100),
-      slowMinAttemptMs: Math.min(...slowAttempts.map((a) => a.duration_ms)),
-    };
+    await fast.waitFor(EVENTS, 150_000);
+    await eventually(async () => (await statusOf(fastEp.id)).succeeded === EVENTS, 150_000);
+    const outcome: Outcome = { slowOpen: slow.requests.length, slowStatus: await statusOf(slowEp.id) };
+    return { outcome, slow, slowEpId: slowEp.id };
   }
 
-  const report = (name: string, f: Figures) =>
-    console.log(
-      `[endpoint-health] isolation ${backend}, ${name}: fast p50 ${f.fastP50} ms, p100 ${f.fastP100} ms; ` +
-        `slow attempts >= ${f.slowMinAttemptMs} ms`,
+  async function statusOf(endpointId: string): Promise<Record<string, number>> {
+    const { rows } = await database.db.query<{ status: string; n: number }>(
+      'select status, count(*)::int as n from deliveries where endpoint_id = $1 group by status',
+      [endpointId],
     );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
 
-  it('with the default worker (200 attempts in flight), fast deliveries all land well before the slow timeouts', async () => {
-    const f = await measure({});
-    report('default worker', f);
-    expect(f.slowMinAttemptMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(f.fastP100).toBeLessThan(1_000);
-  });
+  it(
+    'with the default worker (200 slots), every fast delivery completes while the slow ones are still open',
+    SLOW_MACHINE,
+    async () => {
+      const { outcome } = await run({});
+      // Nothing of the slow endpoint ended: all its attempts that started are still open.
+      expect(outcome.slowStatus.succeeded ?? 0).toBe(0);
+      expect(outcome.slowOpen).toBeLessThanOrEqual(outcome.slowStatus.delivering ?? 0);
+    },
+  );
 
-  it('with 20 slots for 50 hanging deliveries, max_concurrency on the slow endpoint keeps the fast one flowing', async () => {
-    const f = await measure({ workerConcurrency: 20 }, { max_concurrency: 5 });
-    report('20 slots, slow endpoint max_concurrency 5', f);
-    expect(f.slowMinAttemptMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(f.fastP100).toBeLessThan(1_000);
-  });
+  it(
+    'with 20 slots and max_concurrency 5 on the slow endpoint, it holds 5 and the fast one gets everything else',
+    SLOW_MACHINE,
+    async () => {
+      const { outcome } = await run({ workerConcurrency: 20 }, { max_concurrency: 5 });
+      expect(outcome.slowOpen).toBe(5);
+      expect(outcome.slowStatus).toEqual({ delivering: 5, pending: EVENTS - 5 });
+    },
+  );
 
-  it('for contrast: 20 slots and no limit, the hanging endpoint takes every slot', async () => {
-    const f = await measure({ workerConcurrency: 20 });
-    report('20 slots, no limit', f);
-    // Not a requirement, a measurement: this is the case the limit above exists for.
-    expect(f.fastP100).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
-  });
+  it(
+    'with 20 slots and no limit, the hanging endpoint holds only its share of them, never all',
+    SLOW_MACHINE,
+    async () => {
+      const { outcome, slow, slowEpId } = await run({ workerConcurrency: 20 });
+      // Its share: the account's 18 of 20 slots (2 reserved for other accounts) less a tenth kept
+      // for the account's other endpoints, 16. It reaches it and goes no further.
+      await slow.waitFor(16, 150_000);
+      expect(outcome.slowStatus.succeeded ?? 0).toBe(0);
+      const held = await statusOf(slowEpId);
+      expect(slow.requests).toHaveLength(16);
+      expect(held).toEqual({ delivering: 16, pending: EVENTS - 16 });
+    },
+  );
 });

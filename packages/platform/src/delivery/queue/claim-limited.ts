@@ -34,6 +34,12 @@ import { CLAIMED_COLUMNS, type ClaimedDelivery, type EndpointLimitDefaults } fro
  * (worker/pacer.ts) keeps the spacing when a timer fires late.
  */
 
+/** Endpoints and accounts a claim passes over this round. */
+interface Skipped {
+  endpoints: string[];
+  accounts: string[];
+}
+
 /** Which endpoints count as limited, as SQL over `ep`; $1 and $2 are the default rate and concurrency. */
 function limitedPredicate(defaults: EndpointLimitDefaults): string {
   // With both defaults at 0 only endpoints with their own limit qualify: written this way the
@@ -47,7 +53,8 @@ function limitedPredicate(defaults: EndpointLimitDefaults): string {
 
 /**
  * Limited endpoints with a due delivery and, as far as this snapshot can tell, room under both
- * limits; oldest due work first. $3 is the rate horizon (ms), $4 the most endpoints wanted.
+ * limits; oldest due work first. $3 is the rate horizon (ms), $4 the most endpoints wanted, $5 and
+ * $6 the endpoints and accounts at the claiming worker's caps (skipped: see claim-shares.ts).
  */
 function readySql(defaults: EndpointLimitDefaults, lock: boolean): string {
   return `select ep.id from endpoints ep
@@ -58,6 +65,7 @@ function readySql(defaults: EndpointLimitDefaults, lock: boolean): string {
     ) oldest
     where ${limitedPredicate(defaults)}
       and oldest.next_attempt_at <= now()
+      and ep.id <> all($5::text[]) and ep.account_id <> all($6::text[])
       and (coalesce(ep.max_concurrency, $2::int) = 0
            or (select count(*) from deliveries x
                 where x.endpoint_id = ep.id and x.status = 'delivering' and x.lease_expires_at > now())
@@ -74,12 +82,15 @@ export async function hasLimitedEndpointsReady(
   db: Queryable,
   defaults: EndpointLimitDefaults,
   rateHorizonMs: number,
+  skip: Skipped,
 ): Promise<boolean> {
   const { rows } = await db.query(readySql(defaults, false), [
     defaults.rateLimit,
     defaults.maxConcurrency,
     rateHorizonMs,
     1,
+    skip.endpoints,
+    skip.accounts,
   ]);
   return rows.length > 0;
 }
@@ -92,6 +103,7 @@ export async function claimForLimitedEndpoints(
     workerId: string;
     defaults: EndpointLimitDefaults;
     rateHorizonMs: number;
+    skip: Skipped;
   },
 ): Promise<ClaimedDelivery[]> {
   const { defaults } = input;
@@ -101,6 +113,8 @@ export async function claimForLimitedEndpoints(
       defaults.maxConcurrency,
       input.rateHorizonMs,
       input.limit,
+      input.skip.endpoints,
+      input.skip.accounts,
     ]);
     if (locked.rows.length === 0) return [];
     const { rows } = await tx.query<ClaimedDelivery>(CLAIM_SQL, [

@@ -2,10 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { DELIVERIES_CHANNEL } from '../../events/publish.ts';
+import type { Sender } from '../http/index.ts';
 import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
+import { saturated } from '../queue/claim-shares.ts';
+import { extendLeases } from '../queue/extend-leases.ts';
 import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
+import { FairShares } from './fair-shares.ts';
+import { OriginGate, originOf } from './origin-gate.ts';
 import { SendPacer } from './pacer.ts';
 import { SuccessBatcher } from './success-batcher.ts';
 import { Wakeup } from './wakeup.ts';
@@ -21,17 +26,30 @@ export interface WorkerOptions {
   reaperIntervalMs: number;
   /** Per-endpoint limits for endpoints that set none (0 = unlimited); see queue/claim-limited.ts. */
   endpointDefaults?: EndpointLimitDefaults;
+  /** Sockets per origin in the sender; also the most requests one endpoint has open (fair-shares.ts). */
+  connectionsPerOrigin?: number;
+  /** Slots one account alone may not take (fair-shares.ts); default a tenth of `concurrency`. */
+  reservedSlots?: number;
 }
+
+type Claimed = { asked: number; got: number; capped: boolean } | 'full';
 
 /**
  * Keeps up to `concurrency` attempts in flight. Each attempt is recorded as soon as it ends, so a
- * slow endpoint only occupies its own slots and never holds back a batch of fast ones.
+ * slow endpoint only occupies its own slots and never holds back a batch of fast ones. The slots
+ * are shared fairly between accounts, then endpoints (fair-shares.ts, queue/claim-fair.ts), and
+ * the leases of everything in the worker are renewed while it works on them (queue/extend-leases.ts).
  */
 export class DeliveryWorker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly wakeup = new Wakeup();
   private readonly pacer = new SendPacer();
+  private readonly shares: FairShares;
+  private readonly gate: OriginGate;
+  /** Deliveries claimed and not yet recorded: their leases are renewed. */
+  private readonly held = new Set<string>();
+  private renewer: NodeJS.Timeout | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -43,6 +61,13 @@ export class DeliveryWorker {
     private readonly options: WorkerOptions,
   ) {
     this.deps = { ...deps, workerId: this.id, successes: new SuccessBatcher(deps.db, this.id) };
+    const connectionsPerOrigin = options.connectionsPerOrigin ?? options.concurrency;
+    this.shares = new FairShares({
+      concurrency: options.concurrency,
+      reservedSlots: options.reservedSlots ?? Math.ceil(options.concurrency / 10),
+      connectionsPerOrigin,
+    });
+    this.gate = new OriginGate(connectionsPerOrigin);
   }
 
   private get logger(): Logger {
@@ -55,6 +80,9 @@ export class DeliveryWorker {
     this.unlisten = await this.deps.db.listen(DELIVERIES_CHANNEL, () => this.wakeup.wake());
     this.reaper = setInterval(() => void this.reap(), this.options.reaperIntervalMs);
     this.reaper.unref();
+    // Renewed well before they run out, so a busy database or event loop cannot let one lapse.
+    this.renewer = setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
+    this.renewer.unref();
     await this.reap();
     this.loop = this.run();
     this.logger.info({ worker_id: this.id }, 'delivery worker started');
@@ -68,6 +96,7 @@ export class DeliveryWorker {
     this.wakeup.wake();
     await this.loop;
     await Promise.allSettled(this.inFlight);
+    if (this.renewer) clearInterval(this.renewer);
     await this.unlisten?.().catch(() => {});
     this.logger.info({ worker_id: this.id }, 'delivery worker stopped');
   }
@@ -76,9 +105,13 @@ export class DeliveryWorker {
     while (this.running) {
       try {
         const claimed = await this.claim();
-        // Fewer rows than asked for means nothing else is claimable right now.
-        if (claimed === 'full' || claimed.got < claimed.asked)
+        // Fewer rows than asked for means nothing else is claimable right now, except when caps
+        // held some back: claim again at once if that round got something, else wait for an
+        // attempt to end (or a notification) rather than spin on rows that are due but capped.
+        if (claimed === 'full' || claimed.got < claimed.asked) {
+          if (claimed !== 'full' && claimed.capped && claimed.got > 0) continue;
           await this.wakeup.wait(await this.idleMs(claimed));
+        }
       } catch (err) {
         // Database unreachable or restarting: try again soon (not a whole, possibly long, poll
         // interval: a lost connection usually comes back at once); leases protect claimed work.
@@ -89,11 +122,14 @@ export class DeliveryWorker {
   }
 
   /** Claims what fits in the free slots; 'full' when no slot is free. */
-  private async claim(): Promise<{ asked: number; got: number } | 'full'> {
+  private async claim(): Promise<Claimed> {
     const free = this.options.concurrency - this.inFlight.size;
     if (free <= 0) return 'full';
     const asked = Math.min(this.options.batchSize, free);
+    const shares = this.shares.snapshot();
+    const skip = saturated(shares);
     const jobs = await claimDue(this.deps.db, {
+      shares,
       limit: asked,
       leaseMs: this.options.leaseMs,
       workerId: this.id,
@@ -103,7 +139,7 @@ export class DeliveryWorker {
       rateHorizonMs: this.options.pollIntervalMs,
     });
     for (const job of jobs) this.launch(job);
-    return { asked, got: jobs.length };
+    return { asked, got: jobs.length, capped: skip.endpoints.length + skip.accounts.length > 0 };
   }
 
   private get limits(): EndpointLimitDefaults {
@@ -111,13 +147,23 @@ export class DeliveryWorker {
   }
 
   private launch(job: ClaimedDelivery): void {
+    this.shares.take(job.account_id, job.endpoint_id);
+    this.held.add(job.id);
+    let requestOpen = true;
+    const endRequest = () => {
+      if (!requestOpen) return;
+      requestOpen = false;
+      this.shares.endRequest(job.endpoint_id);
+      // The endpoint may take another delivery now, though the attempt is still being recorded.
+      this.wakeup.wake();
+    };
     // A rate-limited endpoint's delivery waits for the send slot its claim was given.
     const turn =
       job.rate_limit > 0
         ? this.pacer.waitTurn(job.endpoint_id, job.rate_limit, job.send_in_ms)
         : Promise.resolve();
     const task = turn
-      .then(() => attemptDelivery(this.deps, job))
+      .then(() => attemptDelivery({ ...this.deps, sender: this.gatedSender(job.url, endRequest) }, job))
       .catch((err) => {
         // The attempt's outcome could not be recorded; the lease will return the delivery to the queue.
         this.logger.error(
@@ -126,15 +172,48 @@ export class DeliveryWorker {
         );
       })
       .finally(() => {
+        endRequest();
+        this.shares.endAttempt(job.account_id);
+        this.held.delete(job.id);
         this.inFlight.delete(task);
         this.wakeup.wake();
       });
     this.inFlight.add(task);
   }
 
+  /** The sender, behind this worker's per-origin gate, telling `onEnd` when the request is over. */
+  private gatedSender(url: string, onEnd: () => void): Sender {
+    const inner = this.deps.sender;
+    const origin = originOf(url);
+    return {
+      send: async (req) => {
+        if (origin) await this.gate.acquire(origin);
+        try {
+          return await inner.send(req);
+        } finally {
+          if (origin) this.gate.release(origin);
+          onEnd();
+        }
+      },
+      close: () => inner.close(),
+    };
+  }
+
+  private async renewLeases(): Promise<void> {
+    try {
+      await extendLeases(this.deps.db, {
+        ids: [...this.held],
+        workerId: this.id,
+        leaseMs: this.options.leaseMs,
+      });
+    } catch (err) {
+      this.logger.error({ err }, 'renewing leases failed');
+    }
+  }
+
   /** When idle, sleep until the next delivery is due, but never longer than the polling interval. */
-  private async idleMs(claimed: { asked: number; got: number } | 'full'): Promise<number> {
-    if (claimed === 'full') return this.options.pollIntervalMs;
+  private async idleMs(claimed: Claimed): Promise<number> {
+    if (claimed === 'full' || claimed.capped) return this.options.pollIntervalMs;
     const next = await msUntilNextClaimable(this.deps.db, this.limits);
     return next === null ? this.options.pollIntervalMs : Math.min(next, this.options.pollIntervalMs);
   }
