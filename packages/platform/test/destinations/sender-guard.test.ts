@@ -65,8 +65,9 @@ function expectRefusedBeforeConnect(result: AttemptResult, message: string): voi
     retryAfterSeconds: null,
     error: { kind: 'destination_forbidden', message },
   });
-  // No connect, no timeout: a refusal takes about no time (the bound leaves room for a loaded CI).
-  expect(result.durationMs).toBeLessThan(100);
+  // No connect and no timeout waited: the refusal comes well before the sender's connect timeout
+  // (2 s here), whatever the load; the tripwire below proves no socket was opened.
+  expect(result.durationMs).toBeLessThan(2_000);
   expect(tripwire.connects).toEqual([]);
   expect(tripwire.blocked).toEqual([]);
   expect(newConnections()).toBe(0);
