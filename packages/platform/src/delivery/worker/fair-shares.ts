@@ -17,9 +17,10 @@ export interface FairShareOptions {
  * How this worker's slots are shared right now. An account's cap is an equal share of the
  * unreserved slots among the accounts that have attempts in flight (all of them when it is the
  * only one). An endpoint's cap is its account's cap less a tenth kept for the account's other
- * endpoints (the same reasoning one level down), and never more than its origin's sockets, so a
- * slow endpoint holds at most its share and nothing of this worker waits in the connection
- * pool's queue. Caps adapt as accounts come and go; an account above a cap that shrank keeps what
+ * endpoints (the same reasoning one level down), and never more than twice its origin's sockets:
+ * a slow endpoint holds at most its share, while a fast one keeps a queue as deep as its sockets
+ * waiting at the origin gate (before their timeout starts), so the next requests are ready the
+ * moment a socket frees and claims come in batches rather than one row at a time. Caps adapt as accounts come and go; an account above a cap that shrank keeps what
  * it holds and gets nothing more until it is back under.
  */
 export class FairShares {
@@ -52,7 +53,7 @@ export class FairShares {
       accountHeld: new Map(this.account),
       endpointHeld: new Map(this.endpoint),
       accountCap,
-      endpointCap: Math.max(1, Math.min(accountCap - Math.ceil(accountCap / 10), connectionsPerOrigin)),
+      endpointCap: Math.max(1, Math.min(accountCap - Math.ceil(accountCap / 10), 2 * connectionsPerOrigin)),
     };
   }
 }
