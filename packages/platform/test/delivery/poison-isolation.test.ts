@@ -70,7 +70,7 @@ describe.each(BACKENDS)('one bad row never fails another (%s)', (backend) => {
       const counts = await countByStatus(database.db);
       const done = (counts.succeeded ?? 0) + (counts.dead ?? 0);
       return done === expectedTotal ? counts : null;
-    }, 100_000);
+    }, 250_000);
   }
 
   it("100 events to A and 100 to B whose endpoint answers 200 'ok\\0': all recorded, each sent once", async () => {
@@ -95,7 +95,7 @@ describe.each(BACKENDS)('one bad row never fails another (%s)', (backend) => {
       [b.id],
     );
     expect(rows).toEqual([{ response_body: 'ok\\x00', response_body_encoding: 'escaped', n: PER_ACCOUNT }]);
-  }, 120_000);
+  }, 300_000);
 
   it('a row the database refuses is recorded as a failed attempt; the rest of its batch commits', async () => {
     // A constraint stands in for any row the database may refuse (a value it cannot store, a limit).
@@ -145,5 +145,5 @@ describe.each(BACKENDS)('one bad row never fails another (%s)', (backend) => {
     expect(dead[0]!.dead_reason).toBe('attempts_exhausted');
     expect(dead[0]!.last_error).toMatch(/^unrecordable_response: HTTP 200, but the database refused/);
     expect(dead[0]!.last_error).toContain('23514');
-  }, 120_000);
+  }, 300_000);
 });
