@@ -26,7 +26,7 @@ export function timeDb(db: Db) {
   };
   const record = (sql: string, ms: number) => {
     add(label(sql), ms);
-    // Every claim, whatever its shape: the queue claims with FOR UPDATE SKIP LOCKED (DESIGN.md).
+    // Every claim, whatever its shape: the queue claims with FOR UPDATE SKIP LOCKED, and nothing else does.
     if (/skip locked/i.test(sql)) add(CLAIMS, ms);
   };
   const timed = (target: Queryable): Queryable => ({

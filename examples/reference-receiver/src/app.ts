@@ -19,7 +19,7 @@ export interface ReferenceApp {
   close(): Promise<void>;
 }
 
-export function alertersFrom(config: ReceiverConfig): Alerter[] {
+function alertersFrom(config: ReceiverConfig): Alerter[] {
   const alerters: Alerter[] = [];
   if (config.slackWebhookUrl) {
     alerters.push(

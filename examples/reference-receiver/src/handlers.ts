@@ -9,13 +9,13 @@ export function registerReferenceHandlers(receiver: Receiver): void {
     const { meeting, lead } = event.data;
     ctx.log.info(
       {
-        accountId: event.accountId,
-        schemaVersion: event.schemaVersion,
-        meetingId: meeting?.id,
-        startAt: meeting?.start_at,
+        account_id: event.accountId,
+        schema_version: event.schemaVersion,
+        meeting_id: meeting?.id,
+        start_at: meeting?.start_at,
         owner: meeting?.owner?.email,
-        leadId: lead?.id,
-        receivedAt: event.receivedAt.toISOString(),
+        lead_id: lead?.id,
+        received_at: event.receivedAt.toISOString(),
       },
       'meeting booked',
     );
@@ -24,9 +24,9 @@ export function registerReferenceHandlers(receiver: Receiver): void {
   receiver.onAny((event, ctx) => {
     ctx.log.info(
       {
-        accountId: event.accountId,
-        schemaVersion: event.schemaVersion,
-        receivedAt: event.receivedAt.toISOString(),
+        account_id: event.accountId,
+        schema_version: event.schemaVersion,
+        received_at: event.receivedAt.toISOString(),
       },
       'event received',
     );

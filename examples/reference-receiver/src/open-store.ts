@@ -40,7 +40,7 @@ export async function openStore(config: StoreConfig): Promise<{ store: ReceiverS
 }
 
 /** For logs: the connection string without its password. */
-export function redactUrl(value: string): string {
+function redactUrl(value: string): string {
   try {
     const parsed = new URL(value);
     if (parsed.password) parsed.password = '***';

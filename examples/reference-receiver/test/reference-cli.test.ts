@@ -75,7 +75,7 @@ describe('npm run receiver -- dead-letters / replay', { timeout: 300_000 }, () =
       const replayed = await runReference({ ...quiet, ...env }, ['replay', id]);
       expect(replayed).toMatchObject({ code: 0, stdout: `replayed ${id}\n` });
       // The running receiver's worker handled it at once (the replay woke it).
-      await until(() => receiver.logs.find((l) => l.msg === 'meeting booked' && l.eventId === id));
+      await until(() => receiver.logs.find((l) => l.msg === 'meeting booked' && l.event_id === id));
       expect(await runReference({ ...quiet, ...env }, ['dead-letters'])).toMatchObject({
         code: 0,
         stdout: 'no dead letters\n',

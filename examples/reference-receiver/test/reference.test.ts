@@ -49,8 +49,8 @@ describe('reference consumer (npm run receiver)', { timeout: 240_000 }, () => {
       await response.body.dump();
     }
     const bookedLog = await until(() => ref.logs.find((l) => l.msg === 'meeting booked'));
-    expect(bookedLog).toMatchObject({ eventId: booked.id, eventType: 'meeting.booked', attempt: 1 });
-    await until(() => ref.logs.find((l) => l.msg === 'event received' && l.eventId === ended.id));
+    expect(bookedLog).toMatchObject({ event_id: booked.id, event_type: 'meeting.booked', attempt: 1 });
+    await until(() => ref.logs.find((l) => l.msg === 'event received' && l.event_id === ended.id));
 
     const health = await request(`${base}/healthz`);
     expect(await health.body.json()).toEqual({ status: 'ok' });

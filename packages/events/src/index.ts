@@ -1,5 +1,7 @@
 export * from './catalogue.ts';
+export * from './durations.ts';
 export * from './errors.ts';
+export * from './headers.ts';
 export * from './samples.ts';
 export * from './secrets.ts';
 export * from './signing.ts';

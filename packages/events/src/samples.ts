@@ -207,7 +207,7 @@ const generators: Generators = {
     const meetings = rnd.int(2, 24);
     const plan = rnd.pick(['Starter', 'Growth', 'Scale']);
     return {
-      // The event is sent exactly three days before the trial ends (DESIGN.md §3).
+      // The event is sent exactly three days before the trial ends, so the sample says so.
       trial_ends_at: iso(plus(now, 3 * DAY)),
       days_remaining: 3,
       plan,

@@ -49,7 +49,7 @@ export interface DeliveryHeaderInput {
   secrets: readonly SigningSecret[];
 }
 
-/** Every header of DESIGN.md §3 for one delivery attempt. */
+/** Every header of one delivery attempt (README, Wire contract), both signature schemes included. */
 export function deliveryHeaders(input: DeliveryHeaderInput): Record<string, string> {
   const timestamp = Math.floor(input.deliveredAt.getTime() / 1000);
   return {

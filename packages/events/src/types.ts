@@ -173,7 +173,7 @@ export interface EventDataMap {
   'usage.threshold': UsageThresholdData;
 }
 
-/** The JSON body of every delivery (DESIGN.md §3). */
+/** The JSON body of every delivery, the envelope (README, Wire contract). */
 export interface Envelope<T extends EventType = EventType> {
   id: string;
   type: T;

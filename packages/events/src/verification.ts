@@ -1,27 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WebhookVerificationError } from './errors.ts';
+import { type HeaderSource, readHeader } from './headers.ts';
 import { secretKey } from './secrets.ts';
 import type { Body, SigningSecret } from './signing.ts';
-
-/** Header lookup that works for Node's lower-cased objects, Fetch `Headers` and plain records. */
-export type HeaderSource =
-  | { get(name: string): string | null }
-  | Record<string, string | string[] | undefined>;
-
-function header(headers: HeaderSource, name: string): string | undefined {
-  if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(name: string): string | null }).get(name) ?? undefined;
-  }
-  const record = headers as Record<string, string | string[] | undefined>;
-  const value = record[name] ?? record[name.toLowerCase()] ?? findCaseInsensitive(record, name);
-  return Array.isArray(value) ? value.join(' ') : value;
-}
-
-function findCaseInsensitive(record: Record<string, string | string[] | undefined>, name: string) {
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(record)) if (key.toLowerCase() === lower) return record[key];
-  return undefined;
-}
 
 function keysOf(secrets: readonly SigningSecret[]): Buffer[] {
   if (secrets.length === 0)
@@ -59,9 +40,9 @@ export interface VerifiedStandard {
 
 /** Verifies `webhook-id`, `webhook-timestamp` and `webhook-signature` (Standard Webhooks). Throws WebhookVerificationError. */
 export function verifyStandard(options: VerifyStandardOptions): VerifiedStandard {
-  const id = header(options.headers, 'webhook-id');
-  const ts = header(options.headers, 'webhook-timestamp');
-  const sig = header(options.headers, 'webhook-signature');
+  const id = readHeader(options.headers, 'webhook-id', ' ');
+  const ts = readHeader(options.headers, 'webhook-timestamp', ' ');
+  const sig = readHeader(options.headers, 'webhook-signature', ' ');
   const missing = [!id && 'webhook-id', !ts && 'webhook-timestamp', !sig && 'webhook-signature'].filter(
     Boolean,
   );
@@ -112,7 +93,7 @@ export interface VerifyBookFlowOptions {
  * stop a captured request from being replayed: prefer verifyStandard.
  */
 export function verifyBookFlow(options: VerifyBookFlowOptions): void {
-  const sig = header(options.headers, 'x-bookflow-signature');
+  const sig = readHeader(options.headers, 'x-bookflow-signature', ' ');
   if (!sig) throw new WebhookVerificationError('missing_header', 'missing header: x-bookflow-signature');
   const presented = parseEntries(sig, 'sha256=', 'hex');
   const expected = keysOf(options.secrets).map((k) => createHmac('sha256', k).update(options.body).digest());

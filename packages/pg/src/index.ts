@@ -16,3 +16,4 @@ export { openPostgres, type PostgresOptions } from './pg/open.ts';
 export { fromPgPool, type PgAdapterOptions } from './pg/pool-adapter.ts';
 export { fromPGlite, openPglite, type PGliteAdapterOptions } from './pglite/adapter.ts';
 export { isConnectionLost, isRetryable, withRetries } from './retryable-errors.ts';
+export { Wakeup } from './wakeup.ts';

@@ -101,7 +101,7 @@ const redisPrefix = uniquePrefix();
 const targets: Target[] = [
   {
     name: 'postgres',
-    skip: DATABASE_URL ? false : 'DATABASE_URL is not set',
+    skip: DATABASE_URL ? false : 'DATABASE_URL is not set and no local PostgreSQL answered',
     async setup() {
       database = await createTestDatabase();
       return { STORE_KIND: 'postgres', DATABASE_URL: database.url };
@@ -120,7 +120,7 @@ const targets: Target[] = [
   },
   {
     name: 'redis',
-    skip: REDIS_URL ? false : 'REDIS_URL is not set',
+    skip: REDIS_URL ? false : 'REDIS_URL is not set and no local Redis answered',
     async setup() {
       return { STORE_KIND: 'redis', REDIS_URL: REDIS_URL!, REDIS_PREFIX: redisPrefix };
     },

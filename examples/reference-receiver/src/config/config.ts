@@ -1,5 +1,4 @@
-import { isWellFormedSecret } from '@bookflow/events';
-import { parseDuration, parseDurationList } from './durations.ts';
+import { isWellFormedSecret, parseDuration, parseDurationList } from '@bookflow/events';
 
 type Env = Record<string, string | undefined>;
 
@@ -60,7 +59,7 @@ function url(raw: string | undefined, protocols: readonly string[]): string | un
   return value;
 }
 
-export const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
+const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 /**

@@ -7,15 +7,14 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? null;
 /**
  * The ways to get a Db, each run through the same suite: embedded PGlite, PostgreSQL opened from a
  * connection string, and PostgreSQL through a pool the application made and keeps (the receiver
- * kit's case). The PostgreSQL ones need DATABASE_URL.
+ * kit's case). The PostgreSQL ones need DATABASE_URL (set by the global test setup when a local
+ * server answers at the default URL).
  */
 export type EngineName = 'pglite' | 'postgres' | 'postgres-user-pool';
 
 export const ENGINES: EngineName[] = DATABASE_URL ? ['pglite', 'postgres', 'postgres-user-pool'] : ['pglite'];
 
 export const POSTGRES_ENGINES = ENGINES.filter((e) => e !== 'pglite');
-
-if (!DATABASE_URL) console.warn('[packages/pg] DATABASE_URL is not set: only the PGlite variants run');
 
 export interface Engine {
   /** A Db on this engine's database; errors it reports go to `onError`. */

@@ -1,5 +1,5 @@
-import { parseSchedule } from '../delivery/retry-policy/index.ts';
-import { parseDuration } from './durations.ts';
+import { parseDuration } from '@bookflow/events';
+import { DEFAULT_RETRY_SCHEDULE, parseSchedule } from './retry-schedule.ts';
 
 export type Role = 'api' | 'worker';
 
@@ -141,7 +141,7 @@ function roles(raw: string | undefined): Role[] {
 
 function schedule(raw: string | undefined): number[] {
   try {
-    return parseSchedule(raw && raw.trim() !== '' ? raw : '30s,2m,10m,1h,6h,24h');
+    return parseSchedule(raw && raw.trim() !== '' ? raw : DEFAULT_RETRY_SCHEDULE);
   } catch (err) {
     throw new ConfigError(`BOOKFLOW_RETRY_SCHEDULE: ${(err as Error).message}`);
   }

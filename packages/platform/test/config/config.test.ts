@@ -1,6 +1,6 @@
+import { parseDuration } from '@bookflow/events';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
-import { parseDuration } from '../../src/config/durations.ts';
 
 /** Every variable that holds a duration; each must refuse a number without a unit. */
 const DURATION_VARIABLES = [

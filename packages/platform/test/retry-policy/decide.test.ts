@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCHEDULE_MS } from '../../src/config/retry-schedule.ts';
 import {
-  DEFAULT_SCHEDULE_MS,
   decideAfterFailure,
   MAX_RETRY_AFTER_MS,
   type RetryDecision,

@@ -7,12 +7,11 @@ export type BackendName = 'pglite' | 'postgres';
 
 export const POSTGRES_URL = process.env.DATABASE_URL ?? null;
 
-/** PGlite always; PostgreSQL when DATABASE_URL is set. Each integration suite runs once per backend. */
+/**
+ * PGlite always; PostgreSQL when DATABASE_URL is set, which the global test setup does when a local
+ * server answers at the default URL (it prints which). Each integration suite runs once per backend.
+ */
 export const BACKENDS: BackendName[] = POSTGRES_URL ? ['pglite', 'postgres'] : ['pglite'];
-
-if (!POSTGRES_URL) {
-  console.warn('[tests] DATABASE_URL is not set: PostgreSQL variants are skipped, PGlite variants run');
-}
 
 export interface TestDatabase {
   db: Db;

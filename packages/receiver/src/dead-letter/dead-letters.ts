@@ -33,7 +33,7 @@ export class DeadLetters {
     const replayed = await this.#deps.store.replayDeadLetter(eventId, this.#deps.clock());
     if (replayed) {
       this.#deps.metrics.replays.inc();
-      this.#deps.log.info({ eventId }, 'dead-lettered event replayed');
+      this.#deps.log.info({ event_id: eventId }, 'dead-lettered event replayed');
       this.#deps.wake();
     }
     return replayed;

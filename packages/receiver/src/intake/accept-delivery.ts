@@ -26,7 +26,9 @@ export interface IntakeDeps {
 /**
  * The whole request path: verify the raw bytes, parse tolerantly, dedupe+enqueue in one store
  * step, answer. Nothing else runs before the answer: handlers, CRMs and alerts all wait for the
- * worker. Every outcome of the delivery is an HTTP answer; only a bug in the kit throws.
+ * worker. Every outcome of the delivery (a bad signature, a bad envelope, a store that is down)
+ * is an HTTP answer. It throws only what is none of these, an unexpected error from verification,
+ * which is rethrown rather than answered as a rejection: it is a bug to surface, not a sender's fault.
  */
 export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest): Promise<AckResponse> {
   const started = performance.now();
@@ -66,7 +68,7 @@ export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest)
     const duplicate = outcome === 'duplicate';
     deps.metrics.recordReceived(envelope.type, duplicate);
     if (duplicate) {
-      deps.log.debug({ eventId: envelope.id, eventType: envelope.type }, 'duplicate delivery acknowledged');
+      deps.log.debug({ event_id: envelope.id, event_type: envelope.type }, 'duplicate delivery acknowledged');
     } else {
       deps.onEnqueued();
     }
@@ -74,7 +76,7 @@ export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest)
   } catch (error) {
     // 503 makes the sender retry later: the event is not lost, only delayed.
     deps.metrics.storeErrors.inc({ operation: 'accept' });
-    deps.log.error({ eventId: envelope.id, err: errorFields(error) }, 'storing the event failed');
+    deps.log.error({ event_id: envelope.id, err: errorFields(error) }, 'storing the event failed');
     return finish(problem('store_unavailable'), 'store_error');
   }
 }

@@ -1,4 +1,4 @@
-import type { HeaderSource } from '@bookflow/events';
+import { type HeaderSource, readHeader } from '@bookflow/events';
 import { isStorableIdentifier, storableText } from '../jobs/storable-text.ts';
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import type { ProblemCode } from './problems.ts';
@@ -27,19 +27,6 @@ export type ParseResult =
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function readHeader(headers: HeaderSource, name: string): string | undefined {
-  if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(n: string): string | null }).get(name) ?? undefined;
-  }
-  const record = headers as Record<string, string | string[] | undefined>;
-  for (const key of Object.keys(record)) {
-    if (key.toLowerCase() !== name) continue;
-    const value = record[key];
-    return Array.isArray(value) ? value.join(', ') : value;
-  }
-  return undefined;
 }
 
 const reject = (detail: string, code: EnvelopeRejection['code'] = 'invalid_payload'): ParseResult => ({

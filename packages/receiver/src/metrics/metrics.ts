@@ -7,8 +7,6 @@ const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 const PROCESSING_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const END_TO_END_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800, 3600];
 
-export type ProcessedOutcome = 'done' | 'retry' | 'dead_letter' | 'unhandled';
-
 /**
  * The receiver's metrics, in a Registry of their own so they never collide with the
  * application's default registry (mount `registry` on /metrics, or merge it into yours with

@@ -1,5 +1,6 @@
 import {
   type HeaderSource,
+  readHeader,
   type SigningSecret,
   verifyBookFlow,
   verifyStandard,
@@ -30,11 +31,7 @@ export interface VerifiedDelivery {
 }
 
 function has(headers: HeaderSource, name: string): boolean {
-  if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(n: string): string | null }).get(name) != null;
-  }
-  const record = headers as Record<string, unknown>;
-  return Object.keys(record).some((k) => k.toLowerCase() === name && record[k] !== undefined);
+  return readHeader(headers, name) !== undefined;
 }
 
 /**

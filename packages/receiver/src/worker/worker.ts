@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Wakeup } from '@bookflow/pg';
 import type { Alerter } from '../alerts/alert.ts';
 import type { Job } from '../jobs/job.ts';
 import { storableText } from '../jobs/storable-text.ts';
@@ -11,7 +12,6 @@ import { eventFromJob } from './event-from-job.ts';
 import type { HandlerContext, HandlerRegistry } from './handlers.ts';
 import { Maintenance } from './maintenance.ts';
 import { decideAfterFailure, maxAttempts, type RetryPolicy } from './retry-policy.ts';
-import { Wakeup } from './wakeup.ts';
 
 export interface WorkerOptions {
   /** Jobs run at once by this process. Default 8. */
@@ -144,7 +144,7 @@ export class Worker {
     for (const { job } of this.#inFlight.values()) {
       const released = await store.release(job.eventId, this.workerId, clock()).catch(() => false);
       log.warn(
-        { eventId: job.eventId, released },
+        { event_id: job.eventId, released },
         'handler still running at shutdown; job given back to the queue',
       );
     }
@@ -181,7 +181,7 @@ export class Worker {
   #launch(job: Job) {
     const done = this.#process(job)
       .catch((error) =>
-        this.#deps.log.error({ eventId: job.eventId, err: errorFields(error) }, 'worker error'),
+        this.#deps.log.error({ event_id: job.eventId, err: errorFields(error) }, 'worker error'),
       )
       .finally(() => {
         this.#inFlight.delete(job.eventId);
@@ -193,8 +193,8 @@ export class Worker {
   async #process(job: Job): Promise<void> {
     const { store, handlers, retry, metrics, clock } = this.#deps;
     const log = this.#deps.log.child({
-      eventId: job.eventId,
-      eventType: job.eventType,
+      event_id: job.eventId,
+      event_type: job.eventType,
       attempt: job.attempts,
     });
     const type = job.eventType;
@@ -244,7 +244,7 @@ export class Worker {
       metrics.processed.inc({ type, outcome: 'done' });
       metrics.processingDuration.observe({ type, outcome: 'done' }, seconds);
       metrics.endToEnd.observe({ type }, (clock().getTime() - job.receivedAt.getTime()) / 1000);
-      log.debug({ durationMs: Math.round(seconds * 1000) }, 'event processed');
+      log.debug({ duration_ms: Math.round(seconds * 1000) }, 'event processed');
       return;
     }
 
@@ -256,7 +256,7 @@ export class Worker {
       metrics.processed.inc({ type, outcome: 'retry' });
       metrics.processingDuration.observe({ type, outcome: 'retry' }, seconds);
       log.warn(
-        { err: errorFields(failure.error), retryInMs: decision.delayMs },
+        { err: errorFields(failure.error), retry_in_ms: decision.delayMs },
         'handler failed; will retry',
       );
       return;

@@ -23,7 +23,7 @@ export interface SignOptions {
   attempt?: number;
 }
 
-/** Signs a body exactly as the platform does (every header of DESIGN.md §3). */
+/** Signs a body exactly as the platform does, with every header of a delivery (README, Wire contract). */
 export function sign(envelope: Record<string, unknown>, options: SignOptions = {}): SignedDelivery {
   const body = JSON.stringify(envelope);
   const id = String(envelope.id);

@@ -34,7 +34,7 @@ function postgresHarness(): StoreHarness {
   let pool: pg.Pool | undefined;
   return {
     name: 'postgres',
-    skip: DATABASE_URL ? false : 'DATABASE_URL is not set',
+    skip: DATABASE_URL ? false : 'DATABASE_URL is not set and no local PostgreSQL answered',
     async setup() {
       database = await createTestDatabase();
       pool = new pg.Pool({ connectionString: database.url, max: 12 });
@@ -78,7 +78,7 @@ function redisHarness(): StoreHarness {
   let prefix = uniquePrefix();
   return {
     name: 'redis',
-    skip: REDIS_URL ? false : 'REDIS_URL is not set',
+    skip: REDIS_URL ? false : 'REDIS_URL is not set and no local Redis answered',
     async setup() {
       redis = connectRedis();
     },

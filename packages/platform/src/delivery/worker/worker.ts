@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Wakeup } from '@bookflow/pg';
 import type { Logger } from 'pino';
 import { DELIVERIES_CHANNEL } from '../../events/publish.ts';
 import type { Sender } from '../http/index.ts';
@@ -13,7 +14,6 @@ import { FairShares } from './fair-shares.ts';
 import { OriginGate, originOf } from './origin-gate.ts';
 import { SendPacer } from './pacer.ts';
 import { SuccessBatcher } from './success-batcher.ts';
-import { Wakeup } from './wakeup.ts';
 
 /** Longest wait before claiming again after a failed claim. */
 const CLAIM_RETRY_MS = 250;

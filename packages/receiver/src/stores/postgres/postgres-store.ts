@@ -20,7 +20,7 @@ import { retryJob } from './sql/retry.ts';
 import { sweepExpired } from './sql/sweep-expired.ts';
 
 /** The channel on which accepts and replays wake workers in other processes. */
-export const JOBS_CHANNEL = 'bookflow_receiver_jobs';
+const JOBS_CHANNEL = 'bookflow_receiver_jobs';
 
 export interface PostgresStoreOptions {
   db: Db;

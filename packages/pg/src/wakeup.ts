@@ -1,7 +1,7 @@
 /**
- * A wait that ends at a deadline or at the first wake(), whichever comes first. A wake() with
- * nobody waiting is remembered, so a job enqueued while the worker was busy claiming is not left
- * waiting for the next poll.
+ * A wait that ends at a deadline or at the first wake(), whichever comes first: a worker's idle
+ * wait between polls, ended early by a LISTEN notification. A wake() with nobody waiting is
+ * remembered, so a NOTIFY that arrives while the worker is busy claiming is never missed.
  */
 export class Wakeup {
   #pending = false;

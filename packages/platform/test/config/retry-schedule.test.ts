@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE_MS, parseSchedule } from '../../src/delivery/retry-policy/index.ts';
+import { DEFAULT_SCHEDULE_MS, parseSchedule } from '../../src/config/retry-schedule.ts';
 
 describe('parseSchedule', () => {
   it('parses the documented default into the exported default', () => {
