@@ -1,5 +1,5 @@
 import type { Db } from '@bookflow/pg';
-import { DELIVERIES_CHANNEL } from '../events/publish.ts';
+import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 import { takeBulkReplaySlot } from './bulk-replay-limit.ts';
 import { type DeliveryFilter, whereClause } from './filters.ts';
 
@@ -46,7 +46,7 @@ export async function replayDelivery(db: Db, accountId: string, id: string): Pro
     if (row.erased) return { ok: false, reason: 'event_erased' };
     if (row.endpoint_status !== 'enabled') return { ok: false, reason: 'endpoint_disabled' };
     await tx.query(`update deliveries set ${START_SERIES} where id = $1`, [id]);
-    await tx.query(`select pg_notify('${DELIVERIES_CHANNEL}', '')`);
+    await notifyWorkers(tx);
     return { ok: true };
   });
 }
@@ -95,7 +95,7 @@ export async function replayMatching(
       `select exists (select 1 from deliveries d where ${replayable}) as more`,
       where.params,
     );
-    if (rowCount > 0) await tx.query(`select pg_notify('${DELIVERIES_CHANNEL}', '')`);
+    if (rowCount > 0) await notifyWorkers(tx);
     return { ok: true, queued: rowCount, hasMore: rows[0]?.more ?? false };
   });
 }

@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '@bookflow/pg';
+import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { type EndpointLimits, setEndpointLimits } from './health.ts';
@@ -142,8 +143,14 @@ export async function updateEndpoint(
   });
 }
 
+/**
+ * Why an endpoint was disabled, as stored in `disabled_reason`: by its owner, by the platform after a
+ * 410 Gone, or by the platform after failing too long ('deleted' is set by deleteEndpoint alone).
+ */
+export type DisableReason = 'manual' | 'gone_410' | 'failing';
+
 /** Marks the endpoint disabled and holds its pending deliveries; nothing is dropped. */
-export async function disableEndpoint(tx: Queryable, id: string, reason: string): Promise<void> {
+export async function disableEndpoint(tx: Queryable, id: string, reason: DisableReason): Promise<void> {
   await tx.query(
     `update endpoints set status = 'disabled', disabled_reason = $2, disabled_at = now(), updated_at = now()
      where id = $1 and deleted_at is null`,
@@ -169,7 +176,7 @@ async function enableEndpoint(tx: Queryable, id: string): Promise<void> {
      where endpoint_id = $1 and status = 'held'`,
     [id],
   );
-  await tx.query(`select pg_notify('bookflow_deliveries', '')`);
+  await notifyWorkers(tx);
 }
 
 /**

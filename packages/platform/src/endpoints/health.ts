@@ -1,5 +1,5 @@
 import type { Queryable } from '@bookflow/pg';
-import { DELIVERIES_CHANNEL } from '../events/publish.ts';
+import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 
 /**
  * Per-endpoint delivery limits, enforced by the worker across processes
@@ -54,7 +54,7 @@ export async function setEndpointLimits(
       limits.max_concurrency ?? null,
     ],
   );
-  if (rows.length > 0) await tx.query(`select pg_notify('${DELIVERIES_CHANNEL}', '')`);
+  if (rows.length > 0) await notifyWorkers(tx);
   return rows[0] ?? null;
 }
 

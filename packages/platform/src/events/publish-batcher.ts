@@ -1,52 +1,27 @@
 import type { Queryable } from '@bookflow/pg';
+import { GroupCommit, type Pending } from '../db/group-commit.ts';
 import { type PublishInput, type PublishResult, publishEvents } from './publish.ts';
 import { refusalOf } from './refusal.ts';
 
 const MAX_BATCH = 500;
 
-interface Waiting {
-  input: PublishInput;
-  resolve: (result: PublishResult) => void;
-  reject: (err: unknown) => void;
-}
+type Waiting = Pending<PublishInput, PublishResult>;
 
 /**
- * Group commit for publishes. Each commit waits for the WAL to reach disk, and that wait, not CPU,
- * bounds one-statement-per-request publishing (bench/RESULTS.md). While one batch is being
- * committed, the requests arriving meanwhile wait and go together in the next statement. A request
- * is still answered only after its own event is committed; a lone request is written at once.
+ * Group commit for publishes (db/group-commit.ts). The commit's wait for the WAL, not CPU, bounds
+ * one-statement-per-request publishing (bench/RESULTS.md), so the requests arriving while one batch
+ * is committed go together in the next statement. A request is still answered only after its own
+ * event is committed; a lone request is written at once.
  */
 export class PublishBatcher {
-  private pending: Waiting[] = [];
-  private writing = false;
+  private readonly commits: GroupCommit<PublishInput, PublishResult>;
 
-  constructor(private readonly db: Queryable) {}
-
-  publish(input: PublishInput): Promise<PublishResult> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ input, resolve, reject });
-      if (!this.writing) void this.flush();
-    });
+  constructor(private readonly db: Queryable) {
+    this.commits = new GroupCommit({ maxBatch: MAX_BATCH, write: (batch) => this.write(batch) });
   }
 
-  private async flush(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        try {
-          await this.write(batch);
-        } catch (err) {
-          // write settles every request itself; should it ever throw, its requests get that error
-          // rather than waiting for ever (settling an already settled one changes nothing).
-          for (const w of batch) w.reject(err);
-        }
-      }
-    } finally {
-      // Whatever happened, the next publish starts a flush again: a batcher left "writing" with
-      // no loop running would queue every later request for ever.
-      this.writing = false;
-    }
+  publish(input: PublishInput): Promise<PublishResult> {
+    return this.commits.submit(input);
   }
 
   private async write(batch: Waiting[]): Promise<void> {
@@ -54,7 +29,7 @@ export class PublishBatcher {
     try {
       outcomes = await publishEvents(
         this.db,
-        batch.map((w) => w.input),
+        batch.map((w) => w.item),
       );
     } catch (err) {
       if (batch.length === 1) return batch[0]!.reject(refusalOf(err));
@@ -68,7 +43,7 @@ export class PublishBatcher {
 
   private async writeOne(w: Waiting): Promise<void> {
     try {
-      settle(w, (await publishEvents(this.db, [w.input]))[0]!);
+      settle(w, (await publishEvents(this.db, [w.item]))[0]!);
     } catch (err) {
       w.reject(refusalOf(err));
     }

@@ -1,10 +1,9 @@
 import { type Envelope, type EventType, SCHEMA_VERSION } from '@bookflow/events';
 import type { Queryable } from '@bookflow/pg';
+import { NOTIFY_WORKERS_SQL } from '../delivery/queue/notify-workers.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { uuid } from '../ids/ids.ts';
 import { legacyRequestHash, requestHash } from './request-hash.ts';
-
-export const DELIVERIES_CHANNEL = 'bookflow_deliveries';
 
 export interface PublishInput {
   accountId: string;
@@ -72,7 +71,7 @@ export async function publishEvents(
         where e.deleted_at is null and ev.type = any (e.event_types)
        returning event_id, status
      ), wake as (
-       select pg_notify('${DELIVERIES_CHANNEL}', '') where exists (select 1 from fanout where status = 'pending')
+       ${NOTIFY_WORKERS_SQL} where exists (select 1 from fanout where status = 'pending')
      )
      select ev.id, (select count(*)::int from fanout f where f.event_id = ev.id) as deliveries
        from ev left join wake on true`,
@@ -97,12 +96,6 @@ export async function publishEvents(
         : firstAnswer(db, e.input, e.hash!),
     ),
   );
-}
-
-export async function publishEvent(db: Queryable, input: PublishInput): Promise<PublishResult> {
-  const [outcome] = await publishEvents(db, [input]);
-  if (outcome!.status === 'rejected') throw outcome!.reason;
-  return outcome!.value;
 }
 
 /** A repeat of an Idempotency-Key gets the first answer, unless it now carries a different request. */

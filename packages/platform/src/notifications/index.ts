@@ -1,3 +1,8 @@
+export {
+  type DeliveryNoticeDeps,
+  noticeDeadLetter,
+  noticeEndpointDisabled,
+} from './delivery-notices.ts';
 export type { Notifier, NotifierOptions } from './notifier.ts';
 export { createNotifier, DEFAULT_NOTIFICATION_TIMEOUT_MS } from './notifier.ts';
 export type { PagerDutyEvent } from './pagerduty.ts';

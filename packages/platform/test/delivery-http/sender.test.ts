@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSender, DEFAULT_MAX_RESPONSE_BYTES, type Sender } from '../../src/delivery/http/index.ts';
+import { testConfig } from '../../src/config/config.ts';
+import {
+  createSender,
+  type Sender,
+  type SenderLimits,
+  type SenderOptions,
+} from '../../src/delivery/http/index.ts';
 import type { Resolver } from '../../src/destinations/index.ts';
 import { closedPort, type LocalServer, startServer } from './local-server.ts';
 
@@ -23,8 +29,13 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<Local
 
 // These tests exercise HTTP behaviour against servers on 127.0.0.1, so the SSRF guard is lifted;
 // test/destinations covers the guard itself.
-function sender(options: Parameters<typeof createSender>[0] = {}): Sender {
+// The configured limits, as the platform passes them; the tests below shorten the timeouts.
+const { connectTimeoutMs, totalTimeoutMs, maxResponseBytes, connectionsPerOrigin } = testConfig();
+const CONFIGURED: SenderLimits = { connectTimeoutMs, totalTimeoutMs, maxResponseBytes, connectionsPerOrigin };
+
+function sender(options: Partial<SenderOptions> = {}): Sender {
   const s = createSender({
+    ...CONFIGURED,
     connectTimeoutMs: 2_000,
     totalTimeoutMs: 5_000,
     allowPrivateDestinations: true,
@@ -240,8 +251,8 @@ describe('response bodies', () => {
     const result = await sender().send({ url: target.url, body: BODY, headers: {} });
     expect(result.ok).toBe(true);
     expect(result.responseTruncated).toBe(true);
-    expect(result.responseBody).toHaveLength(DEFAULT_MAX_RESPONSE_BYTES);
-    expect(result.responseBody).toBe('a'.repeat(DEFAULT_MAX_RESPONSE_BYTES));
+    expect(result.responseBody).toHaveLength(maxResponseBytes);
+    expect(result.responseBody).toBe('a'.repeat(maxResponseBytes));
   });
 
   it('stops reading a 50 MB stream early instead of downloading it', async () => {
@@ -280,7 +291,7 @@ describe('response bodies', () => {
     const first = await s.send({ url: target.url, body: BODY, headers: {} });
     const second = await s.send({ url: target.url, body: BODY, headers: {} });
     expect(first).toMatchObject({ ok: true, responseTruncated: true });
-    expect(first.responseBody).toHaveLength(DEFAULT_MAX_RESPONSE_BYTES);
+    expect(first.responseBody).toHaveLength(maxResponseBytes);
     expect(second.ok).toBe(true);
     expect(target.connections()).toBe(1);
   });
@@ -382,8 +393,8 @@ describe('options', () => {
   });
 
   it('rejects nonsensical limits at creation', () => {
-    expect(() => createSender({ totalTimeoutMs: 0 })).toThrow(RangeError);
-    expect(() => createSender({ maxResponseBytes: -1 })).toThrow(RangeError);
-    expect(() => createSender({ connectionsPerOrigin: Number.NaN })).toThrow(RangeError);
+    expect(() => createSender({ ...CONFIGURED, totalTimeoutMs: 0 })).toThrow(RangeError);
+    expect(() => createSender({ ...CONFIGURED, maxResponseBytes: -1 })).toThrow(RangeError);
+    expect(() => createSender({ ...CONFIGURED, connectionsPerOrigin: Number.NaN })).toThrow(RangeError);
   });
 });

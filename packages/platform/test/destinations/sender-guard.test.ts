@@ -1,5 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AttemptResult, createSender, type Sender } from '../../src/delivery/http/index.ts';
+import { testConfig } from '../../src/config/config.ts';
+import {
+  type AttemptResult,
+  createSender,
+  type Sender,
+  type SenderOptions,
+} from '../../src/delivery/http/index.ts';
 import type { Resolver } from '../../src/destinations/index.ts';
 import { type LocalServer, startServer } from '../delivery-http/local-server.ts';
 import { installTripwire, type Tripwire } from './tripwire.ts';
@@ -37,8 +43,16 @@ afterEach(async () => {
   await Promise.all(senders.splice(0).map((s) => s.close()));
 });
 
-function sender(options: Parameters<typeof createSender>[0] = {}): Sender {
-  const s = createSender({ connectTimeoutMs: 2_000, totalTimeoutMs: 5_000, ...options });
+const { maxResponseBytes, connectionsPerOrigin } = testConfig();
+
+function sender(options: Partial<SenderOptions> = {}): Sender {
+  const s = createSender({
+    connectTimeoutMs: 2_000,
+    totalTimeoutMs: 5_000,
+    maxResponseBytes,
+    connectionsPerOrigin,
+    ...options,
+  });
   senders.push(s);
   return s;
 }

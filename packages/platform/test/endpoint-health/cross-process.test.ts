@@ -124,8 +124,8 @@ describe.skipIf(!POSTGRES_URL)('limits across worker processes (postgres)', () =
       ),
     );
     const claimed = batches.flat();
-    const toConcurrent = claimed.filter((c) => c.endpoint_id === concurrent.id);
-    const toPaced = claimed.filter((c) => c.endpoint_id === paced.id);
+    const toConcurrent = claimed.filter((c) => c.endpointId === concurrent.id);
+    const toPaced = claimed.filter((c) => c.endpointId === paced.id);
     expect(toConcurrent).toHaveLength(3);
     expect(toPaced.length).toBeLessThanOrEqual(21);
     expect(toPaced.length).toBeGreaterThan(0);
@@ -150,6 +150,6 @@ describe.skipIf(!POSTGRES_URL)('limits across worker processes (postgres)', () =
     const again = (
       await Promise.all(claimers.map((db) => claimDue(db, { limit: 10, leaseMs: 60_000, workerId: 'late' })))
     ).flat();
-    expect(again.filter((c) => c.endpoint_id === concurrent.id)).toHaveLength(0);
+    expect(again.filter((c) => c.endpointId === concurrent.id)).toHaveLength(0);
   });
 });

@@ -56,9 +56,9 @@ describe.each(BACKENDS)('fair claim order (%s)', (backend) => {
 
     const first = await claim(5);
     expect(first).toHaveLength(5);
-    expect(first.filter((j) => j.account_id === b.id)).toHaveLength(1);
+    expect(first.filter((j) => j.accountId === b.id)).toHaveLength(1);
     // A still gets the rest of the round: nothing of the claim is wasted.
-    expect(first.filter((j) => j.account_id === a.id)).toHaveLength(4);
+    expect(first.filter((j) => j.accountId === a.id)).toHaveLength(4);
   });
 
   it("within one account, an idle endpoint's delivery is claimed beside a busy endpoint's backlog", async () => {
@@ -66,7 +66,7 @@ describe.each(BACKENDS)('fair claim order (%s)', (backend) => {
     await publish(a.key, 'meeting.booked', BACKLOG);
     await publish(a.key, 'call.ended', 1);
     const first = await claim(3);
-    expect(first.map((j) => j.endpoint_id).filter((id) => id === a.endpointIds[1])).toHaveLength(1);
+    expect(first.map((j) => j.endpointId).filter((id) => id === a.endpointIds[1])).toHaveLength(1);
   });
 
   it('an account that already holds slots goes after one that holds none', async () => {
@@ -81,7 +81,7 @@ describe.each(BACKENDS)('fair claim order (%s)', (backend) => {
       endpointHeld: new Map([[a.endpointIds[0]!, 3]]),
     };
     const jobs = await claim(5, 'w', shares);
-    const byAccount = (id: string) => jobs.filter((j) => j.account_id === id).length;
+    const byAccount = (id: string) => jobs.filter((j) => j.accountId === id).length;
     expect(byAccount(b.id)).toBe(4);
     expect(byAccount(a.id)).toBe(1);
   });
@@ -98,7 +98,7 @@ describe.each(BACKENDS)('fair claim order (%s)', (backend) => {
       endpointCap: 2,
     };
     const jobs = await claim(10, 'w', atCap);
-    expect(jobs.every((j) => j.account_id === b.id)).toBe(true);
+    expect(jobs.every((j) => j.accountId === b.id)).toBe(true);
     // B may take its endpoint cap (2), no more, though 5 are due and the claim asked for 10.
     expect(jobs).toHaveLength(2);
   });

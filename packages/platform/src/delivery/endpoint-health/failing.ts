@@ -1,7 +1,7 @@
 import type { Queryable } from '@bookflow/pg';
 import { decideEndpointHealth, type EndpointHealthDecision } from './decide.ts';
 
-export interface EndpointHealthState {
+interface EndpointHealthState {
   failing_since: Date | null;
   enabled: boolean;
   /** The database clock, so every worker measures the failure run against the same time. */
@@ -9,10 +9,7 @@ export interface EndpointHealthState {
 }
 
 /** Read without a lock: most failures change nothing, and those that do re-check under one. */
-export async function readEndpointHealth(
-  tx: Queryable,
-  endpointId: string,
-): Promise<EndpointHealthState | null> {
+async function readEndpointHealth(tx: Queryable, endpointId: string): Promise<EndpointHealthState | null> {
   const { rows } = await tx.query<EndpointHealthState>(
     `select failing_since, status = 'enabled' as enabled, now() as now from endpoints where id = $1`,
     [endpointId],

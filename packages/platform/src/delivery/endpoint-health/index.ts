@@ -1,9 +1,3 @@
-export type { EndpointHealthDecision, EndpointHealthInput } from './decide.ts';
+export type { EndpointHealthDecision } from './decide.ts';
 export { decideEndpointHealth, describeDuration } from './decide.ts';
-export {
-  assessFailure,
-  type EndpointHealthState,
-  lockIfEnabled,
-  markFailingSince,
-  readEndpointHealth,
-} from './failing.ts';
+export { assessFailure, lockIfEnabled, markFailingSince } from './failing.ts';

@@ -25,9 +25,8 @@ export interface AttemptError {
   message: string;
 }
 
-export interface AttemptResult {
-  /** True only for a 2xx answer. */
-  ok: boolean;
+/** What every attempt records, whatever its outcome. */
+interface AttemptAnswer {
   /** Null when no response arrived (network failure, timeout before headers, invalid URL). */
   statusCode: number | null;
   durationMs: number;
@@ -43,8 +42,22 @@ export interface AttemptResult {
   responseTruncated: boolean;
   /** Seconds the receiver asked us to wait, from Retry-After on a 429 or 503; null otherwise. */
   retryAfterSeconds: number | null;
-  error: AttemptError | null;
 }
+
+/** A 2xx answer: there is a status code, and nothing went wrong. */
+export interface AttemptSucceeded extends AttemptAnswer {
+  ok: true;
+  statusCode: number;
+  error: null;
+}
+
+/** Anything else: always with the error that says why. */
+export interface AttemptFailed extends AttemptAnswer {
+  ok: false;
+  error: AttemptError;
+}
+
+export type AttemptResult = AttemptSucceeded | AttemptFailed;
 
 export interface SendRequest {
   url: string;

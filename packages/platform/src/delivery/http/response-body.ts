@@ -5,7 +5,7 @@ import { type BodyEncoding, storableBody } from './storable-text.ts';
  * body lets undici put the connection back in the keep-alive pool; past this, closing the one
  * connection is cheaper than downloading the rest of a huge response.
  */
-export const DRAIN_LIMIT_BYTES = 64 * 1024;
+const DRAIN_LIMIT_BYTES = 64 * 1024;
 
 export interface LimitedBody {
   text: string;

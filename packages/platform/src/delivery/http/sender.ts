@@ -2,32 +2,34 @@ import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
 import { refuseUrl } from '../../destinations/destination-url.ts';
 import { guardedLookup, type Resolver } from '../../destinations/guarded-lookup.ts';
-import type { AttemptResult, SendRequest } from './attempt-result.ts';
+import { honoursRetryAfter } from '../retry-policy/decide.ts';
+import type { AttemptError, AttemptFailed, AttemptResult, SendRequest } from './attempt-result.ts';
 import { classifyError } from './classify-error.ts';
 import { guardedConnector } from './guarded-connector.ts';
 import { readLimitedBody } from './response-body.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { storableText } from './storable-text.ts';
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_TOTAL_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_RESPONSE_BYTES = 16_384;
-export const DEFAULT_USER_AGENT = 'BookFlow-Webhooks/0.1';
-/**
- * Sockets per receiver origin. A bound keeps one slow endpoint from holding an unbounded number of
- * sockets; requests beyond it wait in undici's queue, and that wait counts toward the total timeout.
- */
-export const DEFAULT_CONNECTIONS_PER_ORIGIN = 10;
+const USER_AGENT = 'BookFlow-Webhooks/0.1';
 
-export interface SenderOptions {
+/** The sender's budgets and bounds. No defaults here: they come from the configuration (config/config.ts). */
+export interface SenderLimits {
   /** TCP (and TLS) connect budget, including the DNS lookup. */
-  connectTimeoutMs?: number;
+  connectTimeoutMs: number;
   /** Budget for the whole attempt: queueing, connect, request, headers and body. */
-  totalTimeoutMs?: number;
+  totalTimeoutMs: number;
   /** How much of the response body is kept; the rest is discarded unread or drained. */
-  maxResponseBytes?: number;
+  maxResponseBytes: number;
+  /**
+   * Sockets per receiver origin. A bound keeps one slow endpoint from holding an unbounded number
+   * of sockets; requests beyond it wait in undici's queue, and that wait counts toward the total
+   * timeout.
+   */
+  connectionsPerOrigin: number;
+}
+
+export interface SenderOptions extends SenderLimits {
   userAgent?: string;
-  connectionsPerOrigin?: number;
   /**
    * Resolves host names at connect time (default: the system resolver, every address). With the
    * SSRF guard on, each address it returns is checked before net connects to it.
@@ -73,17 +75,23 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function createSender(options: SenderOptions = {}): Sender {
-  const connectTimeoutMs = positive(
-    'connectTimeoutMs',
-    options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-  );
-  const totalTimeoutMs = positive('totalTimeoutMs', options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS);
-  const maxResponseBytes = positive(
-    'maxResponseBytes',
-    options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-  );
-  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+/** Why an answer that is not 2xx failed: a redirect (never followed) or any other status. */
+function statusError(statusCode: number, location: string | string[] | undefined): AttemptError {
+  if (statusCode < 300 || statusCode >= 400) return { kind: 'http_status', message: `HTTP ${statusCode}` };
+  const to = firstHeader(location);
+  return {
+    kind: 'redirect',
+    message: to
+      ? `HTTP ${statusCode} redirect to ${storableText(to, 2_048)} not followed`
+      : `HTTP ${statusCode} redirect without a Location header, not followed`,
+  };
+}
+
+export function createSender(options: SenderOptions): Sender {
+  const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs);
+  const totalTimeoutMs = positive('totalTimeoutMs', options.totalTimeoutMs);
+  const maxResponseBytes = positive('maxResponseBytes', options.maxResponseBytes);
+  const userAgent = options.userAgent ?? USER_AGENT;
   const destinations = {
     allowPrivate: options.allowPrivateDestinations ?? false,
     requireHttps: options.requireHttps ?? false,
@@ -102,17 +110,14 @@ export function createSender(options: SenderOptions = {}): Sender {
         });
   const connector = buildConnector({ timeout: connectTimeoutMs, ...(lookup ? { lookup } : {}) });
   const agent = new Agent({
-    connections: positive(
-      'connectionsPerOrigin',
-      options.connectionsPerOrigin ?? DEFAULT_CONNECTIONS_PER_ORIGIN,
-    ),
+    connections: positive('connectionsPerOrigin', options.connectionsPerOrigin),
     connect: destinations.allowPrivate ? connector : guardedConnector(connector),
   });
 
   async function send(req: SendRequest): Promise<AttemptResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const failure = (error: AttemptResult['error']): AttemptResult => ({
+    const failure = (error: AttemptError): AttemptFailed => ({
       ok: false,
       statusCode: null,
       durationMs: elapsed(),
@@ -157,24 +162,11 @@ export function createSender(options: SenderOptions = {}): Sender {
         bodyTimeout: totalTimeoutMs,
       });
       const { statusCode, headers } = response;
-      const retryAfterSeconds =
-        statusCode === 429 || statusCode === 503 ? parseRetryAfter(headers['retry-after'], Date.now()) : null;
+      const retryAfterSeconds = honoursRetryAfter(statusCode)
+        ? parseRetryAfter(headers['retry-after'], Date.now())
+        : null;
       const body = await readLimitedBody(response.body, maxResponseBytes);
-      const ok = statusCode >= 200 && statusCode < 300;
-      let error: AttemptResult['error'] = null;
-      if (statusCode >= 300 && statusCode < 400) {
-        const location = firstHeader(headers.location);
-        error = {
-          kind: 'redirect',
-          message: location
-            ? `HTTP ${statusCode} redirect to ${storableText(location, 2_048)} not followed`
-            : `HTTP ${statusCode} redirect without a Location header, not followed`,
-        };
-      } else if (!ok) {
-        error = { kind: 'http_status', message: `HTTP ${statusCode}` };
-      }
-      return {
-        ok,
+      const answer = {
         statusCode,
         durationMs: elapsed(),
         responseBody: body.text,
@@ -182,8 +174,9 @@ export function createSender(options: SenderOptions = {}): Sender {
         responseContentType: contentType(headers['content-type']),
         responseTruncated: body.truncated,
         retryAfterSeconds,
-        error,
       };
+      if (statusCode >= 200 && statusCode < 300) return { ...answer, ok: true, error: null };
+      return { ...answer, ok: false, error: statusError(statusCode, headers.location) };
     } catch (error) {
       return failure(classifyError(error));
     } finally {

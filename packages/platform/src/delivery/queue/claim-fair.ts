@@ -1,6 +1,12 @@
 import type { Queryable } from '@bookflow/pg';
 import { asArrays, type ClaimShares } from './claim-shares.ts';
-import { CLAIMED_COLUMNS, type ClaimedDelivery, type EndpointLimitDefaults } from './claimed-delivery.ts';
+import {
+  CLAIMED_COLUMNS,
+  type ClaimedDelivery,
+  type ClaimedRow,
+  type EndpointLimitDefaults,
+  toClaimedDelivery,
+} from './claimed-delivery.ts';
 
 /**
  * The claim for endpoints without limits of their own, shared fairly: accounts first, then each
@@ -35,7 +41,7 @@ export async function claimFairly(
 ): Promise<ClaimedDelivery[]> {
   const [endpointIds, endpointHeld] = asArrays(input.shares.endpointHeld);
   const [accountIds, accountHeld] = asArrays(input.shares.accountHeld);
-  const { rows } = await db.query<ClaimedDelivery>(FAIR_CLAIM_SQL, [
+  const { rows } = await db.query<ClaimedRow>(FAIR_CLAIM_SQL, [
     input.limit,
     input.leaseMs,
     input.workerId,
@@ -48,7 +54,7 @@ export async function claimFairly(
     input.shares.endpointCap,
     input.shares.accountCap,
   ]);
-  return rows;
+  return rows.map(toClaimedDelivery);
 }
 
 // $1 most rows, $2 lease ms, $3 worker id, $4/$5 default rate/concurrency, $6/$7 what each endpoint

@@ -1,5 +1,11 @@
 import type { Db, Queryable } from '@bookflow/pg';
-import { CLAIMED_COLUMNS, type ClaimedDelivery, type EndpointLimitDefaults } from './claimed-delivery.ts';
+import {
+  CLAIMED_COLUMNS,
+  type ClaimedDelivery,
+  type ClaimedRow,
+  type EndpointLimitDefaults,
+  toClaimedDelivery,
+} from './claimed-delivery.ts';
 
 /**
  * The claim for endpoints with a rate limit or a concurrency limit, exact across worker processes.
@@ -13,9 +19,9 @@ import { CLAIMED_COLUMNS, type ClaimedDelivery, type EndpointLimitDefaults } fro
  * a worker never waits for another, it skips the endpoint this round. NO KEY UPDATE does not
  * conflict with the KEY SHARE lock that inserting a delivery takes on its endpoint, so publishing
  * does not block claims. Alternatives considered: a one-statement window claim (count in flight,
- * rank each endpoint's due rows, take what fits) stayed at the limit too when ten connections
- * raced in bench/claim-limits.ts (they all go for the same oldest rows and SKIP LOCKED sends the
- * losers away empty), but nothing makes it exact: its count is on the statement's snapshot, and
+ * rank each endpoint's due rows, take what fits) can stay at the limit when connections race (they
+ * all go for the same oldest rows and SKIP LOCKED sends the losers away empty; bench/claim-limits.ts
+ * races them), but nothing makes it exact: its count is on the statement's snapshot, and
  * it ranks every due row of every limited endpoint on each claim. An in_flight counter column
  * needs every lease, release, reap, replay and delete path to keep it right, and drifts when one
  * forgets. Advisory locks would serialise the same way, keyed on a hash of the id. The rate limit
@@ -117,7 +123,7 @@ export async function claimForLimitedEndpoints(
       input.skip.accounts,
     ]);
     if (locked.rows.length === 0) return [];
-    const { rows } = await tx.query<ClaimedDelivery>(CLAIM_SQL, [
+    const { rows } = await tx.query<ClaimedRow>(CLAIM_SQL, [
       locked.rows.map((r) => r.id),
       input.limit,
       input.leaseMs,
@@ -126,7 +132,7 @@ export async function claimForLimitedEndpoints(
       defaults.maxConcurrency,
       input.rateHorizonMs,
     ]);
-    return rows;
+    return rows.map(toClaimedDelivery);
   });
 }
 

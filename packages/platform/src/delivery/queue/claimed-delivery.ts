@@ -1,28 +1,70 @@
 /** Everything a worker needs to make one attempt, read in the same statement that leases it. */
 export interface ClaimedDelivery {
   id: string;
-  event_id: string;
-  event_type: string;
-  account_id: string;
-  endpoint_id: string;
+  eventId: string;
+  eventType: string;
+  accountId: string;
+  endpointId: string;
   url: string;
   /** Sealed secrets to sign with: the current one first, plus any still inside a rotation overlap. */
   secrets: string[];
-  schema_version: string;
+  schemaVersion: string;
   body: string;
   series: number;
   trigger: 'publish' | 'manual';
   /** 1-based number of the attempt about to be made, within its series. */
   attempt: number;
-  scheduled_at: Date;
-  event_created_at: Date;
+  scheduledAt: Date;
+  eventCreatedAt: Date;
   /**
    * How long to wait before sending: the send slot the endpoint's rate limit handed out, measured
    * on the database clock when the claim ran. 0 for endpoints without a rate limit.
    */
-  send_in_ms: number;
+  sendInMs: number;
   /** The endpoint's rate limit in force for this claim (requests per second; 0 = none). */
+  rateLimit: number;
+}
+
+/** A claimed row as the claim statements return it: CLAIMED_COLUMNS, then send_in_ms and rate_limit. */
+export interface ClaimedRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  account_id: string;
+  endpoint_id: string;
+  url: string;
+  secrets: string[];
+  schema_version: string;
+  body: string;
+  series: number;
+  trigger: 'publish' | 'manual';
+  attempt: number;
+  scheduled_at: Date;
+  event_created_at: Date;
+  send_in_ms: number;
   rate_limit: number;
+}
+
+/** The claim boundary: past it, the worker sees the domain type, never the row. */
+export function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    accountId: row.account_id,
+    endpointId: row.endpoint_id,
+    url: row.url,
+    secrets: row.secrets,
+    schemaVersion: row.schema_version,
+    body: row.body,
+    series: row.series,
+    trigger: row.trigger,
+    attempt: row.attempt,
+    scheduledAt: row.scheduled_at,
+    eventCreatedAt: row.event_created_at,
+    sendInMs: row.send_in_ms,
+    rateLimit: row.rate_limit,
+  };
 }
 
 /** The platform defaults for endpoints that set no limit of their own (0 = unlimited). */
@@ -33,7 +75,7 @@ export interface EndpointLimitDefaults {
 
 export const NO_LIMITS: EndpointLimitDefaults = Object.freeze({ rateLimit: 0, maxConcurrency: 0 });
 
-/** The columns of ClaimedDelivery, from `d` (deliveries), `e` (events) and `ep` (endpoints). */
+/** The columns of ClaimedRow (but the last two), from `d` (deliveries), `e` (events) and `ep` (endpoints). */
 export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.endpoint_id, ep.url,
   (select array_agg(s.sealed order by s.id desc) from endpoint_secrets s
     where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,

@@ -19,12 +19,3 @@ export async function reapExpiredLeases(db: Queryable): Promise<number> {
   );
   return rowCount;
 }
-
-/** Milliseconds until the earliest pending delivery is due (0 if one is due), or null when none waits. */
-export async function msUntilNextDue(db: Queryable): Promise<number | null> {
-  const { rows } = await db.query<{ ms: number | null }>(
-    `select greatest(0, extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as ms
-       from deliveries where status = 'pending'`,
-  );
-  return rows[0]?.ms ?? null;
-}

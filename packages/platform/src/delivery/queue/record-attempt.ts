@@ -1,7 +1,7 @@
 import type { Queryable } from '@bookflow/pg';
 import type { AttemptResult } from '../http/index.ts';
 import { attemptRowValues } from './attempt-row.ts';
-import type { ClaimedDelivery } from './claim.ts';
+import type { ClaimedDelivery } from './claimed-delivery.ts';
 
 /** Keeps one attempt, whatever its outcome. */
 export async function insertAttempt(
@@ -21,7 +21,7 @@ export async function insertAttempt(
       job.series,
       job.attempt,
       job.trigger,
-      job.scheduled_at,
+      job.scheduledAt,
       startedAt,
       row.durationMs,
       row.outcome,

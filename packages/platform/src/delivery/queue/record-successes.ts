@@ -1,12 +1,12 @@
 import type { Queryable } from '@bookflow/pg';
-import type { AttemptResult } from '../http/index.ts';
+import type { AttemptSucceeded } from '../http/index.ts';
 import { attemptRowValues } from './attempt-row.ts';
 import type { ClaimedDelivery } from './claimed-delivery.ts';
 
 export interface Success {
   job: ClaimedDelivery;
   startedAt: Date;
-  result: AttemptResult;
+  result: AttemptSucceeded;
 }
 
 /**
@@ -60,7 +60,7 @@ export async function recordSuccesses(
       column((s) => s.job.series),
       column((s) => s.job.attempt),
       column((s) => s.job.trigger),
-      column((s) => s.job.scheduled_at),
+      column((s) => s.job.scheduledAt),
       column((s) => s.startedAt),
       column((s) => s.row.durationMs),
       column((s) => s.row.statusCode),

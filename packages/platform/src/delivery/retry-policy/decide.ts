@@ -24,7 +24,12 @@ export type RetryDecision =
   | { action: 'disable_endpoint' };
 
 /** Statuses whose Retry-After we honour: the receiver is telling us when it can take more. */
-const RETRY_AFTER_STATUSES = new Set([429, 503]);
+const RETRY_AFTER_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** Whether a Retry-After on this answer counts; the sender reads the header only then. */
+export function honoursRetryAfter(statusCode: number | null): boolean {
+  return statusCode !== null && RETRY_AFTER_STATUSES.has(statusCode);
+}
 
 export function decideAfterFailure(input: FailedAttempt): RetryDecision {
   const { attempt, schedule, statusCode, retryAfterSeconds, now } = input;
@@ -40,12 +45,7 @@ export function decideAfterFailure(input: FailedAttempt): RetryDecision {
   if (scheduled === undefined) return { action: 'dead_letter' };
 
   let delayMs = scheduled;
-  if (
-    statusCode !== null &&
-    RETRY_AFTER_STATUSES.has(statusCode) &&
-    retryAfterSeconds !== null &&
-    !Number.isNaN(retryAfterSeconds)
-  ) {
+  if (honoursRetryAfter(statusCode) && retryAfterSeconds !== null && !Number.isNaN(retryAfterSeconds)) {
     // The cap applies to what the receiver asks for, not to the operator's own schedule.
     const requested = Math.min(Math.max(0, retryAfterSeconds) * 1_000, MAX_RETRY_AFTER_MS);
     delayMs = Math.max(scheduled, requested);

@@ -1,11 +1,10 @@
 import { deliveryHeaders } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { Logger } from 'pino';
-import { getAccount } from '../../accounts/accounts.ts';
 import { isRowRefusal, refusalText } from '../../db/refusal.ts';
 import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';
-import type { Notifier } from '../../notifications/index.ts';
+import { type Notifier, noticeDeadLetter, noticeEndpointDisabled } from '../../notifications/index.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import {
   assessFailure,
@@ -14,9 +13,9 @@ import {
   lockIfEnabled,
   markFailingSince,
 } from '../endpoint-health/index.ts';
-import type { AttemptResult, Sender } from '../http/index.ts';
+import type { AttemptFailed, AttemptResult, Sender } from '../http/index.ts';
 import { lastErrorText } from '../queue/attempt-row.ts';
-import type { ClaimedDelivery } from '../queue/claim.ts';
+import type { ClaimedDelivery } from '../queue/claimed-delivery.ts';
 import { type Completed, markDead, markHeld, markRetry } from '../queue/complete.ts';
 import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
@@ -46,16 +45,16 @@ type Recorded =
 
 /** Makes one attempt of a claimed delivery and records its outcome and the next step atomically. */
 export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): Promise<void> {
-  if (job.send_in_ms > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return;
+  if (job.sendInMs > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return;
   const startedAt = new Date();
   const headers = deliveryHeaders({
-    eventId: job.event_id,
-    eventType: job.event_type,
-    schemaVersion: job.schema_version,
+    eventId: job.eventId,
+    eventType: job.eventType,
+    schemaVersion: job.schemaVersion,
     attempt: job.attempt,
     deliveredAt: startedAt,
     body: job.body,
-    secrets: job.secrets.map((sealed) => deps.secretBox.signingKey(sealed, job.endpoint_id)),
+    secrets: job.secrets.map((sealed) => deps.secretBox.signingKey(sealed, job.endpointId)),
   });
   const sent = await deps.sender.send({ url: job.url, body: job.body, headers });
   const { result, recorded } = await recordOutcome(deps, job, startedAt, sent);
@@ -63,15 +62,15 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
   if (!recorded) return;
   const log = deps.logger.child({
     delivery_id: job.id,
-    event_id: job.event_id,
-    endpoint_id: job.endpoint_id,
+    event_id: job.eventId,
+    endpoint_id: job.endpointId,
   });
   if (result.ok) {
     log.debug({ attempt: job.attempt, status: result.statusCode }, 'delivered');
     return;
   }
   log.info(
-    { attempt: job.attempt, status: result.statusCode, error: result.error?.kind, next: recorded.next },
+    { attempt: job.attempt, status: result.statusCode, error: result.error.kind, next: recorded.next },
     'attempt failed',
   );
   if (recorded.next === 'dead_letter') await afterDeadLetter(deps, job, result, log);
@@ -106,24 +105,26 @@ async function recordOutcome(
   startedAt: Date,
   sent: AttemptResult,
 ): Promise<{ result: AttemptResult; recorded: Recorded | null }> {
-  let result = sent;
-  if (result.ok) {
-    const outcome = await deps.successes.record({ job, startedAt, result });
-    if (outcome.kind === 'recorded') return { result, recorded: { next: 'delivered' } };
-    if (outcome.kind === 'lease_lost') return { result, recorded: null };
-    result = unrecordable(result, outcome.reason);
+  let result: AttemptFailed;
+  if (sent.ok) {
+    const outcome = await deps.successes.record({ job, startedAt, result: sent });
+    if (outcome.kind === 'recorded') return { result: sent, recorded: { next: 'delivered' } };
+    if (outcome.kind === 'lease_lost') return { result: sent, recorded: null };
+    result = unrecordable(sent, outcome.reason);
+  } else {
+    result = sent;
   }
   try {
     return { result, recorded: await record(deps, job, startedAt, result) };
   } catch (err) {
-    if (!isRowRefusal(err) || result.error?.kind === 'unrecordable_response') throw err;
+    if (!isRowRefusal(err) || result.error.kind === 'unrecordable_response') throw err;
     result = unrecordable(result, refusalText(err));
     return { result, recorded: await record(deps, job, startedAt, result) };
   }
 }
 
 /** The attempt as it can be stored when the database refused it as received: a failure, body dropped. */
-function unrecordable(result: AttemptResult, reason: string): AttemptResult {
+function unrecordable(result: AttemptResult, reason: string): AttemptFailed {
   const answer = result.statusCode === null ? 'no answer' : `HTTP ${result.statusCode}`;
   const before = result.error ? ` (${result.error.kind})` : '';
   return {
@@ -153,7 +154,7 @@ async function record(
   deps: AttemptDeps,
   job: ClaimedDelivery,
   startedAt: Date,
-  result: AttemptResult,
+  result: AttemptFailed,
 ): Promise<Recorded | null> {
   const decision: RetryDecision = decideAfterFailure({
     attempt: job.attempt,
@@ -173,16 +174,16 @@ async function record(
     const health: EndpointHealthDecision | null =
       decision.action === 'disable_endpoint'
         ? null
-        : await assessFailure(tx, job.endpoint_id, deps.endpointDisableAfterMs);
+        : await assessFailure(tx, job.endpointId, deps.endpointDisableAfterMs);
     let recorded: Recorded | null = null;
     let done: Completed = null;
     if (decision.action === 'disable_endpoint') {
       done = await markHeld(tx, base);
-      if (done?.status === 'held') await disableEndpoint(tx, job.endpoint_id, 'gone_410');
+      if (done?.status === 'held') await disableEndpoint(tx, job.endpointId, 'gone_410');
       if (done) recorded = { next: 'held_gone' };
-    } else if (health?.action === 'disable' && (await lockIfEnabled(tx, job.endpoint_id))) {
+    } else if (health?.action === 'disable' && (await lockIfEnabled(tx, job.endpointId))) {
       done = await markHeld(tx, base);
-      if (done?.status === 'held') await disableEndpoint(tx, job.endpoint_id, 'failing');
+      if (done?.status === 'held') await disableEndpoint(tx, job.endpointId, 'failing');
       if (done) recorded = { next: 'held_failing', failingForMs: health.failingForMs };
     } else if (decision.action === 'retry') {
       done = await markRetry(tx, { ...base, delayMs: decision.delayMs });
@@ -193,7 +194,7 @@ async function record(
     }
     if (!recorded) return null;
     if (deleted(done)) recorded = { next: 'endpoint_deleted' };
-    else if (health?.action === 'start_failing') await markFailingSince(tx, job.endpoint_id);
+    else if (health?.action === 'start_failing') await markFailingSince(tx, job.endpointId);
     await insertAttempt(tx, job, startedAt, result);
     return recorded;
   });
@@ -207,23 +208,21 @@ function observe(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult,
   });
   m.attemptDuration.observe(result.durationMs / 1000);
   if (!kept) return;
-  const sinceEvent = (Date.now() - job.event_created_at.getTime()) / 1000;
+  const sinceEvent = (Date.now() - job.eventCreatedAt.getTime()) / 1000;
   if (job.attempt === 1 && job.series === 1) m.firstAttemptLatency.observe(sinceEvent);
   if (result.ok && job.series === 1) m.endToEndLatency.observe(sinceEvent);
 }
 
-async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult, log: Logger) {
+async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptFailed, log: Logger) {
   deps.metrics.deadLettered.inc();
   log.warn({ attempts: job.attempt }, 'dead-lettered');
-  const account = await getAccount(deps.db, job.account_id);
-  if (!account) return;
-  await deps.notifier.deadLetter(channelsOf(account), {
-    accountId: job.account_id,
-    endpointId: job.endpoint_id,
+  await noticeDeadLetter(deps, {
+    accountId: job.accountId,
+    endpointId: job.endpointId,
     endpointUrl: job.url,
     deliveryId: job.id,
-    eventId: job.event_id,
-    eventType: job.event_type,
+    eventId: job.eventId,
+    eventType: job.eventType,
     attempts: job.attempt,
     lastError: lastErrorText(result),
     lastStatusCode: result.statusCode,
@@ -231,28 +230,13 @@ async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: 
   });
 }
 
-async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult, reason: string) {
-  const account = await getAccount(deps.db, job.account_id);
-  if (!account) return;
-  await deps.notifier.endpointDisabled(channelsOf(account), {
-    accountId: job.account_id,
-    endpointId: job.endpoint_id,
+async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptFailed, reason: string) {
+  await noticeEndpointDisabled(deps, {
+    accountId: job.accountId,
+    endpointId: job.endpointId,
     endpointUrl: job.url,
     reason,
     lastStatusCode: result.statusCode,
-    heldDeliveries: await heldCount(deps.db, job.endpoint_id),
     disabledAt: new Date(),
   });
-}
-
-function channelsOf(account: { slack_webhook_url: string | null; pagerduty_routing_key: string | null }) {
-  return { slackWebhookUrl: account.slack_webhook_url, pagerdutyRoutingKey: account.pagerduty_routing_key };
-}
-
-async function heldCount(db: Db, endpointId: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int as n from deliveries where endpoint_id = $1 and status = 'held'`,
-    [endpointId],
-  );
-  return rows[0]?.n ?? 0;
 }

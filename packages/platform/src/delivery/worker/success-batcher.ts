@@ -1,4 +1,5 @@
 import type { Queryable } from '@bookflow/pg';
+import { GroupCommit, type Pending } from '../../db/group-commit.ts';
 import { isRowRefusal, refusalText } from '../../db/refusal.ts';
 import { recordSuccesses, type Success } from '../queue/record-successes.ts';
 
@@ -14,17 +15,12 @@ export type SuccessOutcome =
   | { kind: 'lease_lost' }
   | { kind: 'refused'; reason: string };
 
-interface Waiting {
-  item: Success;
-  resolve: (outcome: SuccessOutcome) => void;
-  reject: (err: unknown) => void;
-}
+type Waiting = Pending<Success, SuccessOutcome>;
 
 /**
- * Group commit for successful attempts: while one batch is being written, the successes that
- * finish meanwhile wait and go together in the next statement. Under light load a success is
- * written at once (a batch of one, one round trip, as before); under heavy load a few hundred
- * share one round trip instead of four round trips each. No timer adds latency.
+ * Group commit for successful attempts (db/group-commit.ts): the successes that finish while one
+ * batch is being written go together in the next statement, one round trip for a few hundred
+ * instead of four round trips each; a lone success is written at once.
  *
  * One row the database refuses (see db/refusal.ts) must not fail the others: the batch is split
  * in halves and each half written again, down to the offending row, which is answered 'refused'.
@@ -32,34 +28,21 @@ interface Waiting {
  * Any other error (the database unreachable) fails the whole batch, as it would fail each row.
  */
 export class SuccessBatcher {
-  private pending: Waiting[] = [];
-  private writing = false;
+  private readonly commits: GroupCommit<Success, SuccessOutcome>;
 
   constructor(
     private readonly db: Queryable,
     private readonly workerId: string,
-  ) {}
-
-  record(item: Success): Promise<SuccessOutcome> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ item, resolve, reject });
-      if (!this.writing) void this.flush();
+  ) {
+    this.commits = new GroupCommit({
+      maxBatch: MAX_BATCH,
+      gatherOneTurn: true,
+      write: (batch) => this.write(batch),
     });
   }
 
-  private async flush(): Promise<void> {
-    this.writing = true;
-    // Let the attempts finishing in this turn of the event loop join the batch.
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      try {
-        await this.write(batch);
-      } catch (err) {
-        for (const b of batch) b.reject(err);
-      }
-    }
-    this.writing = false;
+  record(item: Success): Promise<SuccessOutcome> {
+    return this.commits.submit(item);
   }
 
   private async write(batch: Waiting[]): Promise<void> {

@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Wakeup } from '@bookflow/pg';
 import type { Logger } from 'pino';
-import { DELIVERIES_CHANNEL } from '../../events/publish.ts';
 import type { Sender } from '../http/index.ts';
 import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
 import { saturated } from '../queue/claim-shares.ts';
 import { extendLeases } from '../queue/extend-leases.ts';
 import { msUntilNextClaimable } from '../queue/next-due.ts';
+import { WORKERS_CHANNEL } from '../queue/notify-workers.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
 import { FairShares } from './fair-shares.ts';
@@ -77,7 +77,7 @@ export class DeliveryWorker {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.unlisten = await this.deps.db.listen(DELIVERIES_CHANNEL, () => this.wakeup.wake());
+    this.unlisten = await this.deps.db.listen(WORKERS_CHANNEL, () => this.wakeup.wake());
     this.reaper = setInterval(() => void this.reap(), this.options.reaperIntervalMs);
     this.reaper.unref();
     // Renewed well before they run out, so a busy database or event loop cannot let one lapse.
@@ -147,33 +147,33 @@ export class DeliveryWorker {
   }
 
   private launch(job: ClaimedDelivery): void {
-    this.shares.take(job.account_id, job.endpoint_id);
+    this.shares.take(job.accountId, job.endpointId);
     this.held.add(job.id);
     let requestOpen = true;
     const endRequest = () => {
       if (!requestOpen) return;
       requestOpen = false;
-      this.shares.endRequest(job.endpoint_id);
+      this.shares.endRequest(job.endpointId);
       // The endpoint may take another delivery now, though the attempt is still being recorded.
       this.wakeup.wake();
     };
     // A rate-limited endpoint's delivery waits for the send slot its claim was given.
     const turn =
-      job.rate_limit > 0
-        ? this.pacer.waitTurn(job.endpoint_id, job.rate_limit, job.send_in_ms)
+      job.rateLimit > 0
+        ? this.pacer.waitTurn(job.endpointId, job.rateLimit, job.sendInMs)
         : Promise.resolve();
     const task = turn
       .then(() => attemptDelivery({ ...this.deps, sender: this.gatedSender(job.url, endRequest) }, job))
       .catch((err) => {
         // The attempt's outcome could not be recorded; the lease will return the delivery to the queue.
         this.logger.error(
-          { err, delivery_id: job.id, event_id: job.event_id },
+          { err, delivery_id: job.id, event_id: job.eventId },
           'recording the attempt failed',
         );
       })
       .finally(() => {
         endRequest();
-        this.shares.endAttempt(job.account_id);
+        this.shares.endAttempt(job.accountId);
         this.held.delete(job.id);
         this.inFlight.delete(task);
         this.wakeup.wake();

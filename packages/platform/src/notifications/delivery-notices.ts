@@ -1,0 +1,48 @@
+import type { Queryable } from '@bookflow/pg';
+import { getAccount } from '../accounts/accounts.ts';
+import type { Notifier } from './notifier.ts';
+import type { DeadLetterNotice, EndpointDisabledNotice, NotificationChannels } from './types.ts';
+
+/**
+ * The notices the delivery queue sends once it has recorded an attempt's outcome: the account is
+ * told on the channels it set (none set: nothing is sent, and the notifier says so once). They run
+ * after the queue's transaction has committed, so a slow Slack never holds a row lock, and a
+ * notice is never sent for an outcome that was rolled back.
+ */
+export interface DeliveryNoticeDeps {
+  db: Queryable;
+  notifier: Notifier;
+}
+
+/** A delivery used up its retries and went to the dead letter. */
+export async function noticeDeadLetter(deps: DeliveryNoticeDeps, notice: DeadLetterNotice): Promise<void> {
+  const channels = await accountChannels(deps.db, notice.accountId);
+  if (channels) await deps.notifier.deadLetter(channels, notice);
+}
+
+/** The platform disabled an endpoint (410 Gone, or failing too long); says how many deliveries wait. */
+export async function noticeEndpointDisabled(
+  deps: DeliveryNoticeDeps,
+  notice: Omit<EndpointDisabledNotice, 'heldDeliveries'>,
+): Promise<void> {
+  const channels = await accountChannels(deps.db, notice.accountId);
+  if (!channels) return;
+  await deps.notifier.endpointDisabled(channels, {
+    ...notice,
+    heldDeliveries: await heldCount(deps.db, notice.endpointId),
+  });
+}
+
+async function accountChannels(db: Queryable, accountId: string): Promise<NotificationChannels | null> {
+  const account = await getAccount(db, accountId);
+  if (!account) return null;
+  return { slackWebhookUrl: account.slack_webhook_url, pagerdutyRoutingKey: account.pagerduty_routing_key };
+}
+
+async function heldCount(db: Queryable, endpointId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `select count(*)::int as n from deliveries where endpoint_id = $1 and status = 'held'`,
+    [endpointId],
+  );
+  return rows[0]?.n ?? 0;
+}
