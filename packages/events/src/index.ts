@@ -1,6 +1,6 @@
 export * from './catalogue.ts';
 export * from './errors.ts';
-export * from './samples.ts';
+export * from './samples/index.ts';
 export * from './secrets.ts';
 export * from './signing.ts';
 export * from './types.ts';

@@ -12,7 +12,7 @@ import {
   listEndpoints,
   updateEndpoint,
 } from '../../endpoints/endpoints.ts';
-import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/health.ts';
+import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/limits.ts';
 import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';

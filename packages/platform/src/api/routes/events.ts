@@ -1,6 +1,6 @@
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import { deliveriesOfEvent, recentAttemptsOf } from '../../deliveries/read.ts';
+import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
 import { getEvent } from '../../events/read.ts';
