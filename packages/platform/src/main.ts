@@ -1,5 +1,5 @@
 import { createPlatform } from './app.ts';
-import { loadConfig, type PlatformConfig, resolveMasterKey } from './config/config.ts';
+import { ConfigError, loadConfig, type PlatformConfig, resolveMasterKey } from './config/config.ts';
 import { type EmbeddedFile, embeddedAdminToken } from './config/embedded-files.ts';
 import { quickStartNext, quickStartSteps } from './quick-start.ts';
 

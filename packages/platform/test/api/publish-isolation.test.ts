@@ -109,7 +109,10 @@ describe.each(BACKENDS)('one refused publish never fails the others (%s)', (back
 
   it('a lone refused publish is event_refused too', async () => {
     const batcher = new PublishBatcher(database.db);
-    await expect(batcher.publish(input(1, POISON))).resolves.toMatchObject({ ok: false, reason: 'event_refused' });
+    await expect(batcher.publish(input(1, POISON))).resolves.toMatchObject({
+      ok: false,
+      reason: 'event_refused',
+    });
     expect(await counts(database.db)).toEqual({ events: 0, deliveries: 0, poisoned: 0, orphans: 0 });
   });
 
