@@ -1,4 +1,4 @@
-import { sampleData } from './samples.ts';
+import { sampleData } from './samples/index.ts';
 import { schemas20260410 } from './schemas/index.ts';
 import { EVENT_TYPES, type EventDataMap, type EventType, SCHEMA_VERSION } from './types.ts';
 

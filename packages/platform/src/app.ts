@@ -2,7 +2,7 @@ import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApi } from './api/server.ts';
-import { ConfigError, type PlatformConfig } from './config/config.ts';
+import type { PlatformConfig } from './config/config.ts';
 import { openDatabase } from './db/open.ts';
 import { createSender, type Sender } from './delivery/http/index.ts';
 import { DeliveryWorker } from './delivery/worker/worker.ts';
@@ -38,8 +38,6 @@ export async function createPlatform(
   config: PlatformConfig,
   overrides: PlatformOverrides = {},
 ): Promise<Platform> {
-  if (!config.masterKey)
-    throw new ConfigError('a master key is required to seal endpoint secrets (BOOKFLOW_MASTER_KEY)');
   const secretBox = new SecretBox(config.masterKey);
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const db =

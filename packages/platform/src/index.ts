@@ -1,6 +1,13 @@
 export { type Db, openPglite, openPostgres, type Queryable } from '@bookflow/pg';
 export { createPlatform, type Platform, type PlatformOverrides } from './app.ts';
-export { ConfigError, loadConfig, type PlatformConfig, testConfig } from './config/config.ts';
+export {
+  ConfigError,
+  type EnvConfig,
+  loadConfig,
+  type PlatformConfig,
+  resolveMasterKey,
+  testConfig,
+} from './config/config.ts';
 export { migrate } from './db/migrate.ts';
 export { openDatabase } from './db/open.ts';
 export { ApiError, ERROR_CATALOGUE } from './errors/catalogue.ts';

@@ -1,6 +1,6 @@
 import { createPlatform } from './app.ts';
-import { ConfigError, loadConfig, masterKey, type PlatformConfig } from './config/config.ts';
-import { type EmbeddedFile, embeddedAdminToken, embeddedMasterKey } from './config/embedded-files.ts';
+import { ConfigError, loadConfig, type PlatformConfig, resolveMasterKey } from './config/config.ts';
+import { type EmbeddedFile, embeddedAdminToken } from './config/embedded-files.ts';
 import { quickStartNext, quickStartSteps } from './quick-start.ts';
 
 function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
@@ -44,22 +44,14 @@ function startFailure(err: unknown, config: PlatformConfig | null): string {
 let startingConfig: PlatformConfig | null = null;
 
 async function main(): Promise<void> {
-  let config = loadConfig();
+  let settings = loadConfig();
   let admin: EmbeddedFile | null = null;
-  if (!config.databaseUrl) {
-    // Embedded mode sets itself up: secrets it needs are generated once into the data dir.
-    if (!config.adminToken) {
-      admin = embeddedAdminToken(config.dataDir);
-      config = { ...config, adminToken: admin.value };
-    }
-    if (!config.masterKey)
-      config = { ...config, masterKey: masterKey(embeddedMasterKey(config.dataDir).value) };
+  // Embedded mode sets itself up: secrets it needs are generated once into the data dir.
+  if (!settings.databaseUrl && !settings.adminToken) {
+    admin = embeddedAdminToken(settings.dataDir);
+    settings = { ...settings, adminToken: admin.value };
   }
-  if (!config.masterKey) {
-    throw new ConfigError(
-      'BOOKFLOW_MASTER_KEY is required with DATABASE_URL: it seals endpoint secrets at rest (generate one with: openssl rand -hex 32)',
-    );
-  }
+  const config = resolveMasterKey(settings);
   startingConfig = config;
   const platform = await createPlatform(config);
   // A start that fails (the port is taken) exits at once: nothing has been claimed yet.

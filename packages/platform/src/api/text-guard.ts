@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fieldTextProblem, findTextProblems, type TextProblem } from '../db/text-checks.ts';
 import { ApiError } from '../errors/catalogue.ts';
-import { assertStorableEventData } from '../events/validation.ts';
+import { checkStorableEventData } from '../events/validation.ts';
+import { dataRefusalProblem } from './routes/event-problems.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,7 +42,8 @@ function textProblems(request: FastifyRequest): TextProblem[] {
   if (dataProperty && body && typeof body === 'object' && dataProperty in body) {
     const { [dataProperty]: data, ...rest } = body as Record<string, unknown>;
     problems.push(...findTextProblems(rest, 'body', fieldTextProblem));
-    if (problems.length === 0) assertStorableEventData(data);
+    const refusal = problems.length === 0 ? checkStorableEventData(data) : null;
+    if (refusal) throw dataRefusalProblem(refusal);
   } else {
     problems.push(...findTextProblems(body, 'body', fieldTextProblem));
   }

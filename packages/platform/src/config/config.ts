@@ -1,4 +1,5 @@
 import { parseDuration } from '@bookflow/events';
+import { embeddedMasterKey } from './embedded-files.ts';
 import { DEFAULT_RETRY_SCHEDULE, parseSchedule } from './retry-schedule.ts';
 
 export type Role = 'api' | 'worker';
@@ -16,7 +17,7 @@ export interface PlatformConfig {
   /** Where embedded mode keeps its database and generated admin token. */
   dataDir: string;
   /** 32-byte key sealing endpoint secrets at rest (AES-256-GCM); generated into dataDir in embedded mode. */
-  masterKey: Buffer | null;
+  masterKey: Buffer;
   /** Event payloads and attempt bodies older than this are purged (metadata is kept). */
   retentionMs: number;
   /** How often the retention job runs. */
@@ -77,6 +78,12 @@ export interface PlatformConfig {
   logLevel: string;
 }
 
+/**
+ * The settings as the environment gives them. The master key may still be missing: embedded mode
+ * generates it at start (resolveMasterKey), so everything after start gets a key.
+ */
+export type EnvConfig = Omit<PlatformConfig, 'masterKey'> & { masterKey: Buffer | null };
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -112,7 +119,7 @@ function duration(env: Env, name: string, fallback: number): number {
 }
 
 /** BOOKFLOW_MASTER_KEY: 32 bytes as 64 hex characters or base64. */
-export function masterKey(raw: string | undefined): Buffer | null {
+function masterKey(raw: string | undefined): Buffer | null {
   const text = raw?.trim();
   if (!text) return null;
   const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
@@ -148,7 +155,7 @@ function schedule(raw: string | undefined): number[] {
 }
 
 /** Reads the environment once, applies defaults and fails fast with a message that says what to fix. */
-export function loadConfig(env: Env = process.env): PlatformConfig {
+export function loadConfig(env: Env = process.env): EnvConfig {
   const port = int(env, 'PORT', 8080);
   if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}`);
   const totalTimeoutMs = duration(env, 'BOOKFLOW_TIMEOUT', 10_000);
@@ -207,8 +214,27 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   };
 }
 
-/** Defaults for tests and embedding, with overrides. */
-export function testConfig(overrides: Partial<PlatformConfig> = {}): PlatformConfig {
+/**
+ * Settles the master key once, at start: BOOKFLOW_MASTER_KEY when given; in embedded mode the key
+ * generated once into the data dir; with DATABASE_URL and no key, start fails saying what to do.
+ */
+export function resolveMasterKey(config: EnvConfig): PlatformConfig {
+  if (config.masterKey) return { ...config, masterKey: config.masterKey };
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      'BOOKFLOW_MASTER_KEY is required with DATABASE_URL: it seals endpoint secrets at rest (generate one with: openssl rand -hex 32)',
+    );
+  }
+  const embedded = embeddedMasterKey(config.dataDir);
+  const key = masterKey(embedded.value);
+  if (!key) throw new ConfigError(`${embedded.path} holds no master key; set BOOKFLOW_MASTER_KEY`);
+  return { ...config, masterKey: key };
+}
+
+/** Defaults for tests and embedding, with overrides; the master key is always given. */
+export function testConfig(
+  overrides: Partial<PlatformConfig> & Pick<PlatformConfig, 'masterKey'>,
+): PlatformConfig {
   const config = { ...loadConfig({}), ...overrides };
   // A smaller worker keeps the default share of reserved slots unless one is given.
   if (overrides.workerConcurrency !== undefined && overrides.workerReservedSlots === undefined)

@@ -16,6 +16,26 @@ export interface DestinationOptions {
 
 export type DestinationCheck = { ok: true } | { ok: false; reason: string };
 
+export type HttpUrl =
+  | { ok: true; url: URL }
+  | { ok: false; problem: 'not_absolute' }
+  /** `scheme` without its colon: `ftp`, `file`. */
+  | { ok: false; problem: 'scheme'; scheme: string };
+
+/** The one parse of a destination URL: absolute, and http or https. */
+export function parseHttpUrl(raw: string): HttpUrl {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, problem: 'not_absolute' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, problem: 'scheme', scheme: url.protocol.slice(0, -1) };
+  }
+  return { ok: true, url };
+}
+
 /** The URL host without IPv6 brackets or a trailing root dot, lower case (URL already lowers names). */
 export function urlHost(url: URL): string {
   const host = url.hostname;
@@ -43,24 +63,24 @@ export function refuseUrl(url: URL, options: DestinationOptions): DestinationFor
 }
 
 /**
- * The check for endpoint creation and update: refuses what will certainly be refused at delivery
- * time (a literal forbidden address, a localhost name, http: when https is required) so the account
- * hears it at once. A host name that resolves to a private address passes here and is refused at
- * connect time, where the address actually used is known.
+ * The check for endpoint creation and update: an absolute http(s) URL without credentials or a
+ * fragment, refusing what will certainly be refused at delivery time (a literal forbidden address,
+ * a localhost name, http: when https is required) so the account hears it at once. A host name
+ * that resolves to a private address passes here and is refused at connect time, where the
+ * address actually used is known.
  */
 export function checkDestinationUrl(url: string, options: DestinationOptions): DestinationCheck {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
+  const parsed = parseHttpUrl(url);
+  if (!parsed.ok && parsed.problem === 'not_absolute') {
     return { ok: false, reason: 'the destination is not an absolute URL' };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return {
-      ok: false,
-      reason: `the destination must use http or https, not ${parsed.protocol.slice(0, -1)}`,
-    };
+  if (!parsed.ok) {
+    return { ok: false, reason: `the destination must use http or https, not ${parsed.scheme}` };
   }
-  const refusal = refuseUrl(parsed, options);
+  if (parsed.url.username || parsed.url.password) {
+    return { ok: false, reason: 'the URL must not carry credentials; use the signature to authenticate' };
+  }
+  if (parsed.url.hash) return { ok: false, reason: 'the URL must not have a #fragment' };
+  const refusal = refuseUrl(parsed.url, options);
   return refusal ? { ok: false, reason: refusal.message } : { ok: true };
 }

@@ -2,7 +2,7 @@ import type { Db, Queryable } from '@bookflow/pg';
 import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
-import { type EndpointLimits, setEndpointLimits } from './health.ts';
+import { type EndpointLimits, setEndpointLimits } from './limits.ts';
 import { addSecret } from './secrets.ts';
 
 export interface Endpoint {

@@ -32,7 +32,7 @@ export class PublishBatcher {
         batch.map((w) => w.item),
       );
     } catch (err) {
-      if (batch.length === 1) return batch[0]!.reject(refusalOf(err));
+      if (batch.length === 1) return refuse(batch[0]!, err);
       // The statement failed as a whole, so nothing of it was committed: write the requests one by
       // one, so that the one the database refuses fails alone and the others commit.
       await Promise.all(batch.map((w) => this.writeOne(w)));
@@ -45,9 +45,16 @@ export class PublishBatcher {
     try {
       settle(w, (await publishEvents(this.db, [w.item]))[0]!);
     } catch (err) {
-      w.reject(refusalOf(err));
+      refuse(w, err);
     }
   }
+}
+
+/** A refused row is that request's answer; any other failure of the statement is an error. */
+function refuse(w: Waiting, err: unknown): void {
+  const refusal = refusalOf(err);
+  if (refusal) w.resolve(refusal);
+  else w.reject(err);
 }
 
 function settle(w: Waiting, outcome: PromiseSettledResult<PublishResult>): void {

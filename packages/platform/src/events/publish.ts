@@ -1,7 +1,6 @@
 import { type Envelope, type EventType, SCHEMA_VERSION } from '@bookflow/events';
 import type { Queryable } from '@bookflow/pg';
 import { NOTIFY_WORKERS_SQL } from '../delivery/queue/notify-workers.ts';
-import { ApiError } from '../errors/catalogue.ts';
 import { uuid } from '../ids/ids.ts';
 import { legacyRequestHash, requestHash } from './request-hash.ts';
 
@@ -12,12 +11,21 @@ export interface PublishInput {
   idempotencyKey?: string | null;
 }
 
-export interface PublishResult {
+export interface Published {
   id: string;
   /** False when an earlier request with the same Idempotency-Key is being answered again. */
   created: boolean;
   deliveries: number;
 }
+
+/** Why an event was not stored; the same request would be refused again. */
+export type PublishRefusal =
+  /** The Idempotency-Key was first used with a different type or data. */
+  | { reason: 'idempotency_key_reused' }
+  /** The database refused the row itself (db/refusal.ts): `sqlstate` and its message say why. */
+  | { reason: 'event_refused'; sqlstate: string; message: string };
+
+export type PublishResult = ({ ok: true } & Published) | ({ ok: false } & PublishRefusal);
 
 /** An event ready to insert: its envelope serialised once, the exact bytes every attempt will carry. */
 interface PreparedEvent {
@@ -92,7 +100,7 @@ export async function publishEvents(
   return Promise.allSettled(
     events.map((e) =>
       inserted.has(e.id)
-        ? { id: e.id, created: true, deliveries: inserted.get(e.id)! }
+        ? { ok: true, id: e.id, created: true, deliveries: inserted.get(e.id)! }
         : firstAnswer(db, e.input, e.hash!),
     ),
   );
@@ -107,10 +115,7 @@ async function firstAnswer(db: Queryable, input: PublishInput, hash: string): Pr
   );
   const first = rows[0]!;
   if (first.request_hash !== hash && first.request_hash !== legacyRequestHash(input.type, input.data)) {
-    throw new ApiError(
-      'idempotency_key_reused',
-      'this Idempotency-Key was first used with a different type or data; use a new key for a new event',
-    );
+    return { ok: false, reason: 'idempotency_key_reused' };
   }
-  return { id: first.id, created: false, deliveries: first.deliveries };
+  return { ok: true, id: first.id, created: false, deliveries: first.deliveries };
 }

@@ -1,8 +1,7 @@
 import { catalogue, type EventType, isEventType } from '@bookflow/events';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
-import { findTextProblems } from '../db/text-checks.ts';
-import { ApiError } from '../errors/catalogue.ts';
+import { findTextProblems, type TextProblem } from '../db/text-checks.ts';
 
 // ajv-formats is CommonJS: at run time the default import is the plugin itself, while its types
 // describe the module object; this line reconciles the two.
@@ -22,41 +21,37 @@ function validatorFor(type: EventType): ValidateFunction {
   return validate;
 }
 
-/** Throws the problem the API answers for an unknown type or data that breaks the type's schema. */
-export function assertValidEvent(type: string, data: unknown): asserts type is EventType {
-  if (!isEventType(type)) {
-    throw new ApiError(
-      'unknown_event_type',
-      `"${type}" is not an event type; GET /v1/event-types lists them`,
-    );
-  }
-  assertStorableEventData(data);
+/** Why event data was refused: the route answers `invalid_event_data` with these paths. */
+export type DataRefusal =
+  | { reason: 'schema_mismatch'; type: EventType; errors: TextProblem[] }
+  | { reason: 'unstorable_text'; errors: TextProblem[] };
+
+export type EventCheck =
+  | { ok: true; type: EventType }
+  | { ok: false; reason: 'unknown_event_type'; type: string }
+  | ({ ok: false } & DataRefusal);
+
+/** Checks an event as published: a known type, data the type's schema accepts and a receiver can store. */
+export function checkEvent(type: string, data: unknown): EventCheck {
+  if (!isEventType(type)) return { ok: false, reason: 'unknown_event_type', type };
+  const unstorable = checkStorableEventData(data);
+  if (unstorable) return { ok: false, ...unstorable };
   const validate = validatorFor(type);
-  if (!validate(data)) {
-    const errors = (validate.errors ?? []).slice(0, 20).map((e) => ({
-      path: `data${e.instancePath.replaceAll('/', '.')}`,
-      message: e.message ?? 'is invalid',
-    }));
-    throw new ApiError(
-      'invalid_event_data',
-      `data does not match the ${type} schema: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-      { errors },
-    );
-  }
+  if (validate(data)) return { ok: true, type };
+  const errors = (validate.errors ?? []).slice(0, 20).map((e) => ({
+    path: `data${e.instancePath.replaceAll('/', '.')}`,
+    message: e.message ?? 'is invalid',
+  }));
+  return { ok: false, reason: 'schema_mismatch', type, errors };
 }
 
 /**
  * Refuses data a receiver could not store as sent: a NUL or a lone surrogate anywhere, keys
  * included. The platform itself could keep them (the envelope is stored as escaped JSON text), but
  * a receiver keeping the payload as jsonb cannot, and would fail every attempt until the dead
- * letter; refusing at publish tells the one who can fix it.
+ * letter; refusing at publish tells the one who can fix it. Null when the data can be stored.
  */
-export function assertStorableEventData(data: unknown): void {
+export function checkStorableEventData(data: unknown): DataRefusal | null {
   const errors = findTextProblems(data, 'data');
-  if (errors.length === 0) return;
-  throw new ApiError(
-    'invalid_event_data',
-    `data holds text no receiver can store: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`,
-    { errors },
-  );
+  return errors.length === 0 ? null : { reason: 'unstorable_text', errors };
 }

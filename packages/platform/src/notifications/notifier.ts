@@ -61,7 +61,7 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
     if (warnedUnconfigured.has(accountId)) return;
     warnedUnconfigured.add(accountId);
     logger.warn(
-      { accountId, notification: kind, missing: ['slack_webhook_url', 'pagerduty_routing_key'] },
+      { account_id: accountId, notification: kind, missing: ['slack_webhook_url', 'pagerduty_routing_key'] },
       'nobody was notified: the account has neither slack_webhook_url nor pagerduty_routing_key set ' +
         '(PATCH /v1/account); this is logged once per account per process',
     );
@@ -105,8 +105,8 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
         ),
       );
     }
-    if (jobs.length === 0 && message.logContext.accountId)
-      warnNobodyNotified(kind, message.logContext.accountId);
+    if (jobs.length === 0 && message.logContext.account_id)
+      warnNobodyNotified(kind, message.logContext.account_id);
     // Channels are independent: one failing or slow never stops the other.
     return Promise.all(jobs);
   }
@@ -117,17 +117,17 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
         slack: (url) => deadLetterMessage(notice, url),
         pagerduty: (key, url) => deadLetterEvent(key, notice, url),
         logContext: {
-          accountId: notice.accountId,
-          endpointId: notice.endpointId,
-          deliveryId: notice.deliveryId,
-          eventId: notice.eventId,
+          account_id: notice.accountId,
+          endpoint_id: notice.endpointId,
+          delivery_id: notice.deliveryId,
+          event_id: notice.eventId,
         },
       }),
     endpointDisabled: (channels, notice) =>
       notify('endpoint_disabled', channels, {
         slack: (url) => endpointDisabledMessage(notice, url),
         pagerduty: (key, url) => endpointDisabledEvent(key, notice, url),
-        logContext: { accountId: notice.accountId, endpointId: notice.endpointId },
+        logContext: { account_id: notice.accountId, endpoint_id: notice.endpointId },
       }),
   };
 }

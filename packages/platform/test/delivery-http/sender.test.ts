@@ -30,7 +30,9 @@ async function server(handler: Parameters<typeof startServer>[0]): Promise<Local
 // These tests exercise HTTP behaviour against servers on 127.0.0.1, so the SSRF guard is lifted;
 // test/destinations covers the guard itself.
 // The configured limits, as the platform passes them; the tests below shorten the timeouts.
-const { connectTimeoutMs, totalTimeoutMs, maxResponseBytes, connectionsPerOrigin } = testConfig();
+const { connectTimeoutMs, totalTimeoutMs, maxResponseBytes, connectionsPerOrigin } = testConfig({
+  masterKey: Buffer.alloc(32),
+});
 const CONFIGURED: SenderLimits = { connectTimeoutMs, totalTimeoutMs, maxResponseBytes, connectionsPerOrigin };
 
 function sender(options: Partial<SenderOptions> = {}): Sender {

@@ -43,7 +43,7 @@ afterEach(async () => {
   await Promise.all(senders.splice(0).map((s) => s.close()));
 });
 
-const { maxResponseBytes, connectionsPerOrigin } = testConfig();
+const { maxResponseBytes, connectionsPerOrigin } = testConfig({ masterKey: Buffer.alloc(32) });
 
 function sender(options: Partial<SenderOptions> = {}): Sender {
   const s = createSender({

@@ -1,6 +1,6 @@
 import { sampleData } from '@bookflow/events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getEndpointHealth, setEndpointLimits } from '../../src/endpoints/health.ts';
+import { getEndpointHealth, setEndpointLimits } from '../../src/endpoints/limits.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';

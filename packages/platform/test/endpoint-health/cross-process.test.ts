@@ -5,7 +5,7 @@ import { sampleData } from '@bookflow/events';
 import { type Db, openPostgres } from '@bookflow/pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimDue } from '../../src/delivery/queue/claim.ts';
-import { setEndpointLimits } from '../../src/endpoints/health.ts';
+import { setEndpointLimits } from '../../src/endpoints/limits.ts';
 import { openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
 import { testPlatform } from '../support/platform.ts';
 import { type HoldingReceiver, maxInWindow, startHoldingReceiver } from './holding-receiver.ts';

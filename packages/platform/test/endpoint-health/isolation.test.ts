@@ -1,7 +1,7 @@
 import { sampleData } from '@bookflow/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PlatformConfig } from '../../src/config/config.ts';
-import { setEndpointLimits } from '../../src/endpoints/health.ts';
+import { setEndpointLimits } from '../../src/endpoints/limits.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';

@@ -237,8 +237,8 @@ describe('deadLetter', () => {
       { slackWebhookUrl: null, pagerdutyRoutingKey: '' },
       { ...notice, accountId: 'acc_2' },
     );
-    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string; accountId: string });
-    expect(warnings.map((w) => w.accountId)).toEqual(['acc_1', 'acc_2']);
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string; account_id: string });
+    expect(warnings.map((w) => w.account_id)).toEqual(['acc_1', 'acc_2']);
     for (const w of warnings) {
       expect(w.level).toBe(40);
       expect(w.msg).toContain('slack_webhook_url');

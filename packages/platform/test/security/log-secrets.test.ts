@@ -72,8 +72,8 @@ describe.each(BACKENDS)('secrets never reach the logs (%s)', (backend) => {
       'XXXXSLACKSECRETXXXX',
       'PDROUTINGKEYSECRET01',
       'bfk_this-is-a-wrong-key-0123456789',
-      t.platform.config.masterKey!.toString('hex'),
-      t.platform.config.masterKey!.toString('base64'),
+      t.platform.config.masterKey.toString('hex'),
+      t.platform.config.masterKey.toString('base64'),
     ];
     for (const secret of secrets) expect(logs).not.toContain(secret);
     // The signature headers of attempts are not logged either.

@@ -47,7 +47,7 @@ describe.each(BACKENDS)('endpoint secrets (%s)', (backend) => {
       [b.id],
     );
     const box = (await import('../../src/secrets/secret-box.ts')).SecretBox;
-    expect(() => new box(t.platform.config.masterKey!).open(rows[0]!.sealed, b.id)).toThrow();
+    expect(() => new box(t.platform.config.masterKey).open(rows[0]!.sealed, b.id)).toThrow();
   });
 
   it('rotation: during the overlap both secrets verify; after it only the new one', async () => {

@@ -26,6 +26,7 @@ export async function insertEvents(
     );
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') throw outcome.reason;
+      if (!outcome.value.ok) throw new Error(`event refused: ${outcome.value.reason}`);
       ids.push(outcome.value.id);
     }
   }

@@ -1,6 +1,12 @@
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import { type ApiKeyRow, createApiKey, listApiKeys, revokeApiKey } from '../../accounts/keys.ts';
+import {
+  type ApiKeyRow,
+  createApiKey,
+  listApiKeys,
+  type RevokeResult,
+  revokeApiKey,
+} from '../../accounts/api-keys.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
 
@@ -16,6 +22,14 @@ function present(k: ApiKeyRow) {
     last_used_at: iso(k.last_used_at),
     revoked_at: iso(k.revoked_at),
   };
+}
+
+function revokeProblem(reason: (RevokeResult & { ok: false })['reason']): ApiError {
+  if (reason === 'not_found') return new ApiError('not_found', 'no API key with this id');
+  return new ApiError(
+    'last_api_key',
+    "this is the account's last active API key; create another before revoking it",
+  );
 }
 
 export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
@@ -45,9 +59,8 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
   }));
 
   app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { onRequest }, async (request, reply) => {
-    if (!(await revokeApiKey(deps.db, request.accountId, request.params.id))) {
-      throw new ApiError('not_found', 'no API key with this id');
-    }
+    const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
+    if (!revoked.ok) throw revokeProblem(revoked.reason);
     request.log.info({ api_key_id: request.params.id }, 'api key revoked');
     return reply.code(204).send();
   });

@@ -2,9 +2,9 @@ import { EVENT_TYPES } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../../config/config.ts';
-import type { DeliveryFilter } from '../../deliveries/filters.ts';
-import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../../deliveries/read.ts';
-import { type ReplayResult, replayDelivery, replayMatching } from '../../deliveries/replay.ts';
+import type { DeliveryFilter } from '../../delivery-log/filters.ts';
+import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../../delivery-log/read.ts';
+import { type ReplayResult, replayDelivery, replayMatching } from '../../delivery-log/replay.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
 import {

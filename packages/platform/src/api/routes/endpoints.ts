@@ -2,7 +2,7 @@ import { EVENT_TYPES, isEventType } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../../config/config.ts';
-import { checkDestinationUrl } from '../../destinations/index.ts';
+import { checkDestinationUrl, type DestinationOptions } from '../../destinations/index.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -12,7 +12,7 @@ import {
   listEndpoints,
   updateEndpoint,
 } from '../../endpoints/endpoints.ts';
-import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/health.ts';
+import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/limits.ts';
 import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
@@ -41,24 +41,8 @@ function present(endpoint: Endpoint) {
   };
 }
 
-export function assertValidUrl(raw: string, policy: { allowPrivate: boolean; requireHttps: boolean }): void {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ApiError('invalid_url', `"${raw.slice(0, 200)}" is not an absolute URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ApiError('invalid_url', `the URL must use http or https, not ${url.protocol.replace(':', '')}`);
-  }
-  if (url.username || url.password) {
-    throw new ApiError(
-      'invalid_url',
-      'the URL must not carry credentials; use the signature to authenticate',
-    );
-  }
-  if (url.hash) throw new ApiError('invalid_url', 'the URL must not have a #fragment');
-  // Literal addresses and localhost are refused here; names are checked again at every connect.
+/** Endpoint URLs are checked by destinations/ alone; a refusal answers `invalid_url` with its reason. */
+function assertValidUrl(raw: string, policy: DestinationOptions): void {
   const destination = checkDestinationUrl(raw, policy);
   if (!destination.ok) throw new ApiError('invalid_url', destination.reason);
 }

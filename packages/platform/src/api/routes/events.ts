@@ -1,14 +1,15 @@
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import { deliveriesOfEvent, recentAttemptsOf } from '../../deliveries/read.ts';
+import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
 import { getEvent } from '../../events/read.ts';
-import { assertValidEvent } from '../../events/validation.ts';
+import { checkEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
 import { isUuid } from '../pagination.ts';
+import { eventCheckProblem, publishProblem } from './event-problems.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
 
 /**
@@ -40,8 +41,10 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
       },
     },
     async (request, reply) => {
-      const { type, data } = request.body;
-      assertValidEvent(type, data);
+      const { data } = request.body;
+      const check = checkEvent(request.body.type, data);
+      if (!check.ok) throw eventCheckProblem(check);
+      const { type } = check;
       const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
       const result = await publisher.publish({
         accountId: request.accountId,
@@ -49,6 +52,7 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
         data,
         idempotencyKey,
       });
+      if (!result.ok) throw publishProblem(result);
       if (result.created) deps.metrics.eventsPublished.inc({ type });
       request.log.info(
         { event_id: result.id, type, deliveries: result.deliveries, replayed: !result.created },

@@ -1,4 +1,4 @@
-import type { AttemptRow, DeliveryRow, RecentAttempts } from '../../deliveries/read.ts';
+import type { AttemptRow, DeliveryRow, RecentAttempts } from '../../delivery-log/read.ts';
 import { encodeAttemptCursor } from '../pagination.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { classifyError } from '../../src/delivery/http/classify-error.ts';
 import { guardedConnector } from '../../src/delivery/http/guarded-connector.ts';
 import { DestinationForbiddenError } from '../../src/destinations/index.ts';
-import { installTripwire, type Tripwire } from './tripwire.ts';
+import { installTripwire, type Tripwire } from '../destinations/tripwire.ts';
 
 // The last layer of the guard: the address the socket actually connected to. To reach it, these
 // tests hand undici a lookup that is NOT the guarded one (a resolver that "lies" with 127.0.0.1),

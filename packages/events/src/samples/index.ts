@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { businessSlot, DAY, iso, MINUTE, monthAround, plus, SECOND } from './samples/clock.ts';
-import { type Cast, sampleCast } from './samples/people.ts';
-import { CANCEL_REASONS, DISQUALIFY_NOTES } from './samples/phrases.ts';
-import { Random, randomSeed } from './samples/random.ts';
 import {
   type CallDirection,
   type CallOutcome,
@@ -13,7 +9,11 @@ import {
   type Meeting,
   type MeetingCanceledData,
   SCHEMA_VERSION,
-} from './types.ts';
+} from '../types.ts';
+import { businessSlot, DAY, iso, MINUTE, monthAround, plus, SECOND } from './clock.ts';
+import { type Cast, sampleCast } from './people.ts';
+import { CANCEL_REASONS, DISQUALIFY_NOTES } from './phrases.ts';
+import { Random, randomSeed } from './random.ts';
 
 export interface SampleOptions {
   /** Same seed and same `now`, same payload. Omitted: a random seed. */
