@@ -52,3 +52,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** The query of a plain paged list: `limit` and `cursor`, nothing else. */
+export const PAGE_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', pattern: '^[0-9]+$' },
+    cursor: { type: 'string', maxLength: 200 },
+  },
+} as const;

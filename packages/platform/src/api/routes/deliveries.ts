@@ -13,6 +13,7 @@ import {
   encodeAttemptCursor,
   encodeCursor,
   isUuid,
+  PAGE_QUERY,
   parseLimit,
 } from '../pagination.ts';
 import { presentAttempt, presentDelivery, presentDeliveryWithAttempts } from './presenters.ts';
@@ -80,14 +81,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     {
       onRequest,
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            limit: { type: 'string', pattern: '^[0-9]+$' },
-            cursor: { type: 'string', maxLength: 200 },
-          },
-        },
+        querystring: PAGE_QUERY,
       },
     },
     async (request) => {

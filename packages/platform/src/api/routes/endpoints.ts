@@ -18,7 +18,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
-import { decodeCursor, encodeCursor, parseLimit } from '../pagination.ts';
+import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
 const MAX_URL_LENGTH = 2048;
 const ENDPOINTS_PAGE_DEFAULT = 100;
@@ -120,14 +120,7 @@ export function endpointRoutes(
     {
       onRequest,
       schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            limit: { type: 'string', pattern: '^[0-9]+$' },
-            cursor: { type: 'string', maxLength: 200 },
-          },
-        },
+        querystring: PAGE_QUERY,
       },
     },
     async (request) => {
