@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
-import { refuseUrl } from '../../destinations/destination-url.ts';
+import { parseHttpUrl, refuseUrl } from '../../destinations/destination-url.ts';
 import { guardedLookup, type Resolver } from '../../destinations/guarded-lookup.ts';
 import { honoursRetryAfter } from '../retry-policy/decide.ts';
 import type { AttemptError, AttemptFailed, AttemptResult, SendRequest } from './attempt-result.ts';
@@ -129,15 +129,15 @@ export function createSender(options: SenderOptions): Sender {
       error,
     });
 
-    let url: URL;
-    try {
-      url = new URL(req.url);
-    } catch {
-      return failure({ kind: 'invalid_url', message: 'the endpoint URL cannot be parsed' });
+    const parsed = parseHttpUrl(req.url);
+    if (!parsed.ok) {
+      const message =
+        parsed.problem === 'scheme'
+          ? `unsupported URL scheme ${parsed.scheme}:`
+          : 'the endpoint URL cannot be parsed';
+      return failure({ kind: 'invalid_url', message });
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return failure({ kind: 'invalid_url', message: `unsupported URL scheme ${url.protocol}` });
-    }
+    const { url } = parsed;
     // Refused here, before the dispatcher sees the URL: no pool, no connect, a clear message.
     const refusal = refuseUrl(url, destinations);
     if (refusal) return failure({ kind: 'destination_forbidden', message: refusal.message });
