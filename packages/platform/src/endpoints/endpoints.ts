@@ -15,10 +15,29 @@ export interface Endpoint {
   rate_limit: number | null;
   max_concurrency: number | null;
   failing_since: Date | null;
-  disabled_reason: string | null;
+  disabled_reason: DisableReason | null;
   disabled_at: Date | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/**
+ * Why an endpoint was disabled, as stored in `disabled_reason`: by its owner, by the platform after a
+ * 410 Gone, or by the platform after failing too long ('deleted' is set by deleteEndpoint alone, and
+ * deleted endpoints are never read back).
+ */
+export const DISABLE_REASONS = ['manual', 'gone_410', 'failing'] as const;
+export type DisableReason = (typeof DISABLE_REASONS)[number];
+
+type EndpointRow = Omit<Endpoint, 'disabled_reason'> & { disabled_reason: string | null };
+
+/** The row as read; a reason outside the union is a broken invariant, not something to pass on. */
+function toEndpoint(row: EndpointRow): Endpoint {
+  const reason = row.disabled_reason;
+  if (reason !== null && !(DISABLE_REASONS as readonly string[]).includes(reason)) {
+    throw new Error(`endpoint ${row.id} has an unknown disabled_reason ${JSON.stringify(reason)}`);
+  }
+  return { ...row, disabled_reason: reason as DisableReason | null };
 }
 
 const COLUMNS = `id, account_id, url, description, event_types, status, disabled_reason,
@@ -50,7 +69,7 @@ export async function createEndpoint(
     if ((counted[0]?.n ?? 0) >= maxPerAccount) {
       return { ok: false, reason: 'limit_reached', limit: maxPerAccount } as const;
     }
-    const { rows } = await tx.query<Endpoint>(
+    const { rows } = await tx.query<EndpointRow>(
       `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency)
        values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
       [
@@ -63,7 +82,7 @@ export async function createEndpoint(
         input.max_concurrency ?? null,
       ],
     );
-    const endpoint = rows[0]!;
+    const endpoint = toEndpoint(rows[0]!);
     return { ok: true, endpoint: { ...endpoint, secret: await addSecret(tx, box, endpoint.id) } } as const;
   });
 }
@@ -71,11 +90,11 @@ export async function createEndpoint(
 /** Another account's endpoint is simply not found: callers answer 404 and learn nothing. */
 export async function getEndpoint(db: Queryable, accountId: string, id: string): Promise<Endpoint | null> {
   if (!isPrefixedId(id, 'ep')) return null;
-  const { rows } = await db.query<Endpoint>(
+  const { rows } = await db.query<EndpointRow>(
     `select ${COLUMNS} from endpoints where id = $1 and account_id = $2 and deleted_at is null`,
     [id, accountId],
   );
-  return rows[0] ?? null;
+  return rows[0] ? toEndpoint(rows[0]) : null;
 }
 
 /** Keyset pagination, oldest first: `after` is the (created_at, id) of the last row of the previous page. */
@@ -92,12 +111,12 @@ export async function listEndpoints(
     params.push(page.after.id);
     cursor = ` and (created_at, id) > (select c.created_at, c.id from endpoints c where c.id = $3 and c.account_id = $1)`;
   }
-  const { rows } = await db.query<Endpoint>(
+  const { rows } = await db.query<EndpointRow>(
     `select ${COLUMNS} from endpoints where account_id = $1 and deleted_at is null${cursor}
       order by created_at, id limit $2`,
     params,
   );
-  return rows;
+  return rows.map(toEndpoint);
 }
 
 export interface EndpointPatch extends Partial<EndpointLimits> {
@@ -142,12 +161,6 @@ export async function updateEndpoint(
     return getEndpoint(tx, accountId, id);
   });
 }
-
-/**
- * Why an endpoint was disabled, as stored in `disabled_reason`: by its owner, by the platform after a
- * 410 Gone, or by the platform after failing too long ('deleted' is set by deleteEndpoint alone).
- */
-export type DisableReason = 'manual' | 'gone_410' | 'failing';
 
 /** Marks the endpoint disabled and holds its pending deliveries; nothing is dropped. */
 export async function disableEndpoint(tx: Queryable, id: string, reason: DisableReason): Promise<void> {
