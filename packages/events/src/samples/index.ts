@@ -98,40 +98,37 @@ function futureMeeting(scene: Scene, from: Date, id?: string): Meeting {
 
 type Generators = { [T in EventType]: (scene: Scene) => EventDataMap[T] };
 
+/** Every call.* event names the call and its direction first and the two parties last. */
+function callEvent<T extends object>(scene: Scene, detail: T) {
+  const { callId, direction, cast } = scene;
+  return { call_id: callId, direction, ...detail, lead: cast.lead, agent: cast.agent };
+}
+
 const generators: Generators = {
-  'call.started': ({ rnd, now, cast, callId, direction }) => {
-    const outbound = direction === 'outbound';
-    return {
-      call_id: callId,
-      direction,
+  'call.started': (scene) => {
+    const { rnd, now, cast } = scene;
+    const outbound = scene.direction === 'outbound';
+    return callEvent(scene, {
       from_number: outbound ? cast.agentNumber : cast.lead.phone,
       to_number: outbound ? cast.lead.phone : cast.agentNumber,
       started_at: iso(plus(now, -rnd.int(0, 2) * SECOND)),
-      lead: cast.lead,
-      agent: cast.agent,
-    };
+    });
   },
-  'call.connected': ({ rnd, now, cast, callId, direction }) => {
-    const ring = rnd.int(4, 22);
-    return {
-      call_id: callId,
-      direction,
-      started_at: iso(plus(now, -ring * SECOND)),
-      connected_at: iso(now),
+  'call.connected': (scene) => {
+    const ring = scene.rnd.int(4, 22);
+    return callEvent(scene, {
+      started_at: iso(plus(scene.now, -ring * SECOND)),
+      connected_at: iso(scene.now),
       ring_duration_seconds: ring,
-      lead: cast.lead,
-      agent: cast.agent,
-    };
+    });
   },
   'call.ended': (scene) => {
-    const { rnd, now, cast, callId, direction } = scene;
+    const { rnd, now, callId } = scene;
     const outcome = rnd.pick<CallOutcome>(['booked', 'disqualified', 'voicemail', 'no_answer']);
     const [min, max] = DURATION_SECONDS[outcome];
     const duration = rnd.int(min, max);
     const spoke = outcome !== 'no_answer';
-    return {
-      call_id: callId,
-      direction,
+    return callEvent(scene, {
       started_at: iso(plus(now, -duration * SECOND)),
       ended_at: iso(now),
       duration_seconds: duration,
@@ -139,9 +136,7 @@ const generators: Generators = {
       summary: callSummary(scene, outcome),
       transcript_url: spoke ? transcriptUrl(callId) : null,
       recording_url: spoke ? recordingUrl(callId) : null,
-      lead: cast.lead,
-      agent: cast.agent,
-    };
+    });
   },
   'meeting.booked': (scene) => ({
     call_id: scene.callId,
