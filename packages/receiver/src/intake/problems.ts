@@ -1,26 +1,30 @@
-import type { VerificationFailureReason } from '@bookflow/events';
+import { problemCatalogue, problemDocument, type VerificationFailureReason } from '@bookflow/events';
 
 /**
  * Every error the request path can answer with. Codes are stable (monitoring and the sender's
- * delivery log show them); the README lists them and a test keeps the two in step.
+ * delivery log show them); the README lists them and a test keeps the two in step. Grouped by
+ * the HTTP status each code answers with.
  */
-export const PROBLEMS = {
-  missing_header: { status: 400, title: 'A signature header is missing' },
-  bad_format: { status: 400, title: 'A signature header is malformed' },
-  stale_timestamp: { status: 401, title: 'The webhook timestamp is too old' },
-  future_timestamp: { status: 401, title: 'The webhook timestamp is too far in the future' },
-  no_matching_signature: { status: 401, title: 'No signature matches a configured secret' },
-  no_secrets: { status: 500, title: 'The receiver has no webhook secret configured' },
-  invalid_payload: { status: 400, title: 'The body is not a BookFlow event envelope' },
-  payload_too_deep: {
-    status: 400,
-    title: 'The body nests objects or arrays deeper than the receiver accepts',
+export const PROBLEMS = problemCatalogue({
+  400: {
+    missing_header: 'A signature header is missing',
+    bad_format: 'A signature header is malformed',
+    invalid_payload: 'The body is not a BookFlow event envelope',
+    payload_too_deep: 'The body nests objects or arrays deeper than the receiver accepts',
   },
-  payload_too_large: { status: 413, title: 'The body is larger than the receiver accepts' },
-  method_not_allowed: { status: 405, title: 'Webhooks are delivered with POST' },
-  raw_body_unavailable: { status: 500, title: 'The raw request body was consumed before verification' },
-  store_unavailable: { status: 503, title: 'The event could not be stored; retry later' },
-} as const satisfies Record<string, { status: number; title: string }>;
+  401: {
+    stale_timestamp: 'The webhook timestamp is too old',
+    future_timestamp: 'The webhook timestamp is too far in the future',
+    no_matching_signature: 'No signature matches a configured secret',
+  },
+  405: { method_not_allowed: 'Webhooks are delivered with POST' },
+  413: { payload_too_large: 'The body is larger than the receiver accepts' },
+  500: {
+    no_secrets: 'The receiver has no webhook secret configured',
+    raw_body_unavailable: 'The raw request body was consumed before verification',
+  },
+  503: { store_unavailable: 'The event could not be stored; retry later' },
+});
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
@@ -39,17 +43,12 @@ export interface AckResponse {
  * never from secrets or expected signatures.
  */
 export function problem(code: ProblemCode, detail?: string): AckResponse {
-  const { status, title } = PROBLEMS[code];
+  const entry = PROBLEMS[code];
+  const type = `https://bookflow.dev/problems/receiver/${code.replaceAll('_', '-')}`;
   return {
-    status,
+    status: entry.status,
     headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify({
-      type: `https://bookflow.dev/problems/receiver/${code.replaceAll('_', '-')}`,
-      title,
-      status,
-      code,
-      ...(detail ? { detail } : {}),
-    }),
+    body: JSON.stringify(problemDocument(type, code, entry, detail)),
   };
 }
 
