@@ -59,26 +59,64 @@ function url(raw: string | undefined, protocols: readonly string[]): string | un
   return value;
 }
 
+/** A field whose default is written once: it is both the value used when unset and the README's text. */
+function durationField(env: string, fallback: string, description: string): Field<number> {
+  return field({ env, description, defaultText: fallback, parse: (raw) => duration(raw, fallback) });
+}
+
+function integerField(
+  env: string,
+  fallback: number,
+  range: { min: number; max: number },
+  description: string,
+): Field<number> {
+  return field({
+    env,
+    description,
+    defaultText: String(fallback),
+    parse: (raw) => integer(raw, fallback, range.min, range.max),
+  });
+}
+
+function booleanField(env: string, fallback: boolean, description: string): Field<boolean> {
+  return field({ env, description, defaultText: String(fallback), parse: (raw) => boolean(raw, fallback) });
+}
+
+function choiceField<const C extends string>(
+  env: string,
+  fallback: C,
+  choices: readonly C[],
+  description: string,
+): Field<C> {
+  return field({
+    env,
+    description,
+    defaultText: fallback,
+    parse: (raw) => {
+      const value = optionalString(raw) ?? fallback;
+      if (!(choices as readonly string[]).includes(value)) {
+        throw new FieldError(`must be one of ${choices.join(', ')}`);
+      }
+      return value as C;
+    },
+  });
+}
+
+function textField(env: string, fallback: string, description: string): Field<string> {
+  return field({ env, description, defaultText: fallback, parse: (raw) => optionalString(raw) ?? fallback });
+}
+
 const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
  * The reference consumer's configuration: one field per setting, each with its environment
  * variable, default and description (the README's table is checked against this list).
  */
 export const CONFIG_FIELDS = {
-  port: field({
-    env: 'PORT',
-    description: 'HTTP port of the reference consumer.',
-    defaultText: '3000',
-    parse: (raw) => integer(raw, 3000, 0, 65535),
-  }),
-  host: field({
-    env: 'HOST',
-    description: 'Interface to listen on.',
-    defaultText: '0.0.0.0',
-    parse: (raw) => optionalString(raw) ?? '0.0.0.0',
-  }),
+  port: integerField('PORT', 3000, { min: 0, max: 65535 }, 'HTTP port of the reference consumer.'),
+  host: textField('HOST', '0.0.0.0', 'Interface to listen on.'),
   path: field({
     env: 'BOOKFLOW_RECEIVER_PATH',
     description: 'Route that receives deliveries.',
@@ -110,37 +148,29 @@ export const CONFIG_FIELDS = {
       return secrets;
     },
   }),
-  store: field({
-    env: 'BOOKFLOW_RECEIVER_STORE',
-    description:
-      'Dedupe and queue store: postgres (DATABASE_URL, or embedded PGlite), redis (REDIS_URL) or memory.',
-    defaultText: 'postgres',
-    parse: (raw): StoreKind => {
-      const value = optionalString(raw) ?? 'postgres';
-      if (!(STORE_KINDS as readonly string[]).includes(value)) {
-        throw new FieldError(`must be one of ${STORE_KINDS.join(', ')}`);
-      }
-      return value as StoreKind;
-    },
-  }),
+  store: choiceField(
+    'BOOKFLOW_RECEIVER_STORE',
+    'postgres',
+    STORE_KINDS,
+    'Dedupe and queue store: postgres (DATABASE_URL, or embedded PGlite), redis (REDIS_URL) or memory.',
+  ),
   databaseUrl: field({
     env: 'DATABASE_URL',
     description: 'PostgreSQL connection string. Unset: embedded PGlite under BOOKFLOW_RECEIVER_DATA_DIR.',
     defaultText: '(unset)',
     parse: (raw) => url(raw, ['postgres:', 'postgresql:']),
   }),
-  dataDir: field({
-    env: 'BOOKFLOW_RECEIVER_DATA_DIR',
-    description: 'Directory of the embedded PGlite database (when DATABASE_URL is unset).',
-    defaultText: './.bookflow-receiver',
-    parse: (raw) => optionalString(raw) ?? './.bookflow-receiver',
-  }),
-  dbPoolSize: field({
-    env: 'BOOKFLOW_RECEIVER_DB_POOL_SIZE',
-    description: 'Connections in the Postgres pool.',
-    defaultText: '10',
-    parse: (raw) => integer(raw, 10, 1, 1000),
-  }),
+  dataDir: textField(
+    'BOOKFLOW_RECEIVER_DATA_DIR',
+    './.bookflow-receiver',
+    'Directory of the embedded PGlite database (when DATABASE_URL is unset).',
+  ),
+  dbPoolSize: integerField(
+    'BOOKFLOW_RECEIVER_DB_POOL_SIZE',
+    10,
+    { min: 1, max: 1000 },
+    'Connections in the Postgres pool.',
+  ),
   redisUrl: field({
     env: 'REDIS_URL',
     description: 'Redis connection string; required when BOOKFLOW_RECEIVER_STORE=redis.',
@@ -153,31 +183,26 @@ export const CONFIG_FIELDS = {
       return value;
     },
   }),
-  redisPrefix: field({
-    env: 'BOOKFLOW_RECEIVER_REDIS_PREFIX',
-    description: 'Prefix of the Redis keys (use a {hash tag} on Redis Cluster).',
-    defaultText: 'bookflow:receiver:',
-    parse: (raw) => optionalString(raw) ?? 'bookflow:receiver:',
-  }),
-  toleranceMs: field({
-    env: 'BOOKFLOW_RECEIVER_TOLERANCE',
-    description: 'Accepted difference between webhook-timestamp and this machine’s clock.',
-    defaultText: '5m',
-    parse: (raw) => duration(raw, '5m'),
-  }),
-  acceptBookFlowSignature: field({
-    env: 'BOOKFLOW_RECEIVER_ACCEPT_BOOKFLOW_SIGNATURE',
-    description:
-      'Also accept the body-only X-BookFlow-Signature scheme (no replay protection beyond the dedupe TTL).',
-    defaultText: 'false',
-    parse: (raw) => boolean(raw, false),
-  }),
-  dedupeTtlMs: field({
-    env: 'BOOKFLOW_RECEIVER_DEDUPE_TTL',
-    description: 'How long an event id is remembered as seen.',
-    defaultText: '7d',
-    parse: (raw) => duration(raw, '7d'),
-  }),
+  redisPrefix: textField(
+    'BOOKFLOW_RECEIVER_REDIS_PREFIX',
+    'bookflow:receiver:',
+    'Prefix of the Redis keys (use a {hash tag} on Redis Cluster).',
+  ),
+  toleranceMs: durationField(
+    'BOOKFLOW_RECEIVER_TOLERANCE',
+    '5m',
+    'Accepted difference between webhook-timestamp and this machine’s clock.',
+  ),
+  acceptBookFlowSignature: booleanField(
+    'BOOKFLOW_RECEIVER_ACCEPT_BOOKFLOW_SIGNATURE',
+    false,
+    'Also accept the body-only X-BookFlow-Signature scheme (no replay protection beyond the dedupe TTL).',
+  ),
+  dedupeTtlMs: durationField(
+    'BOOKFLOW_RECEIVER_DEDUPE_TTL',
+    '7d',
+    'How long an event id is remembered as seen.',
+  ),
   retryScheduleMs: field({
     env: 'BOOKFLOW_RECEIVER_RETRY_SCHEDULE',
     description: 'Delays between handler attempts; after the last one fails the event is dead-lettered.',
@@ -190,50 +215,42 @@ export const CONFIG_FIELDS = {
       }
     },
   }),
-  worker: field({
-    env: 'BOOKFLOW_RECEIVER_WORKER',
-    description:
-      'Run the worker in this process (false: receive only; run workers elsewhere on the same store).',
-    defaultText: 'true',
-    parse: (raw) => boolean(raw, true),
-  }),
-  concurrency: field({
-    env: 'BOOKFLOW_RECEIVER_CONCURRENCY',
-    description: 'Handlers run at once by this process.',
-    defaultText: '8',
-    parse: (raw) => integer(raw, 8, 1, 1000),
-  }),
-  leaseMs: field({
-    env: 'BOOKFLOW_RECEIVER_LEASE',
-    description:
-      'Lease on a claimed job, renewed while the handler runs; a crashed worker’s jobs return after it.',
-    defaultText: '60s',
-    parse: (raw) => duration(raw, '60s'),
-  }),
-  pollIntervalMs: field({
-    env: 'BOOKFLOW_RECEIVER_POLL_INTERVAL',
-    description: 'Longest idle wait of the worker between looks at the queue.',
-    defaultText: '1s',
-    parse: (raw) => duration(raw, '1s'),
-  }),
-  reapIntervalMs: field({
-    env: 'BOOKFLOW_RECEIVER_REAP_INTERVAL',
-    description: 'How often expired leases are returned to the queue.',
-    defaultText: '15s',
-    parse: (raw) => duration(raw, '15s'),
-  }),
-  sweepIntervalMs: field({
-    env: 'BOOKFLOW_RECEIVER_SWEEP_INTERVAL',
-    description: 'How often expired dedupe rows are deleted (Postgres).',
-    defaultText: '10m',
-    parse: (raw) => duration(raw, '10m'),
-  }),
-  shutdownTimeoutMs: field({
-    env: 'BOOKFLOW_RECEIVER_SHUTDOWN_TIMEOUT',
-    description: 'How long shutdown waits for running handlers before giving their jobs back.',
-    defaultText: '10s',
-    parse: (raw) => duration(raw, '10s'),
-  }),
+  worker: booleanField(
+    'BOOKFLOW_RECEIVER_WORKER',
+    true,
+    'Run the worker in this process (false: receive only; run workers elsewhere on the same store).',
+  ),
+  concurrency: integerField(
+    'BOOKFLOW_RECEIVER_CONCURRENCY',
+    8,
+    { min: 1, max: 1000 },
+    'Handlers run at once by this process.',
+  ),
+  leaseMs: durationField(
+    'BOOKFLOW_RECEIVER_LEASE',
+    '60s',
+    'Lease on a claimed job, renewed while the handler runs; a crashed worker’s jobs return after it.',
+  ),
+  pollIntervalMs: durationField(
+    'BOOKFLOW_RECEIVER_POLL_INTERVAL',
+    '1s',
+    'Longest idle wait of the worker between looks at the queue.',
+  ),
+  reapIntervalMs: durationField(
+    'BOOKFLOW_RECEIVER_REAP_INTERVAL',
+    '15s',
+    'How often expired leases are returned to the queue.',
+  ),
+  sweepIntervalMs: durationField(
+    'BOOKFLOW_RECEIVER_SWEEP_INTERVAL',
+    '10m',
+    'How often expired dedupe rows are deleted (Postgres).',
+  ),
+  shutdownTimeoutMs: durationField(
+    'BOOKFLOW_RECEIVER_SHUTDOWN_TIMEOUT',
+    '10s',
+    'How long shutdown waits for running handlers before giving their jobs back.',
+  ),
   slackWebhookUrl: field({
     env: 'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
     description: 'Slack Incoming Webhook for dead-letter alerts.',
@@ -252,18 +269,12 @@ export const CONFIG_FIELDS = {
     defaultText: 'https://events.pagerduty.com/v2/enqueue',
     parse: (raw) => url(raw, ['https:', 'http:']) ?? 'https://events.pagerduty.com/v2/enqueue',
   }),
-  logLevel: field({
-    env: 'LOG_LEVEL',
-    description: 'pino log level: fatal, error, warn, info, debug, trace or silent.',
-    defaultText: 'info',
-    parse: (raw) => {
-      const value = optionalString(raw) ?? 'info';
-      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(value)) {
-        throw new FieldError('must be fatal, error, warn, info, debug, trace or silent');
-      }
-      return value;
-    },
-  }),
+  logLevel: choiceField(
+    'LOG_LEVEL',
+    'info',
+    LOG_LEVELS,
+    'pino log level: fatal, error, warn, info, debug, trace or silent.',
+  ),
 };
 
 export type ReceiverConfig = {
