@@ -36,18 +36,20 @@ export class ReceiverMetrics {
     const p = options.prefix ?? 'bookflow_receiver_';
     this.registry = registry;
     const registers = [registry];
-    this.received = new Counter({
-      name: `${p}events_received_total`,
-      help: 'Verified deliveries, duplicates included, by event type.',
-      labelNames: ['type'],
-      registers,
-    });
-    this.duplicates = new Counter({
-      name: `${p}dedupe_hits_total`,
-      help: 'Deliveries of an event id already seen within the dedupe TTL (answered 200, not enqueued).',
-      labelNames: ['type'],
-      registers,
-    });
+    const counter = <L extends string = never>(name: string, help: string, labelNames: L[] = []) =>
+      new Counter<L>({ name: p + name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets: number[]) =>
+      new Histogram<L>({ name: p + name, help, labelNames, buckets, registers });
+    this.received = counter(
+      'events_received_total',
+      'Verified deliveries, duplicates included, by event type.',
+      ['type'],
+    );
+    this.duplicates = counter(
+      'dedupe_hits_total',
+      'Deliveries of an event id already seen within the dedupe TTL (answered 200, not enqueued).',
+      ['type'],
+    );
     new Gauge({
       name: `${p}dedupe_hit_ratio`,
       help: 'Dedupe hits / events received since the process started. A rising ratio means the sender is retrying.',
@@ -58,67 +60,49 @@ export class ReceiverMetrics {
         gauge?.set(this.#receivedTotal === 0 ? 0 : this.#duplicatesTotal / this.#receivedTotal);
       },
     });
-    this.ackDuration = new Histogram({
-      name: `${p}ack_duration_seconds`,
-      help: 'Time from the request reaching the receiver to its answer (verify, parse, dedupe+enqueue).',
-      labelNames: ['outcome'],
-      buckets: ACK_BUCKETS,
-      registers,
-    });
-    this.verificationFailures = new Counter({
-      name: `${p}verification_failures_total`,
-      help: 'Requests rejected by signature verification, by reason.',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.invalidPayloads = new Counter({
-      name: `${p}invalid_payloads_total`,
-      help: 'Verified requests whose body was not an event envelope.',
-      registers,
-    });
-    this.storeErrors = new Counter({
-      name: `${p}store_errors_total`,
-      help: 'Store operations that failed (the request was answered 503 or the worker backed off).',
-      labelNames: ['operation'],
-      registers,
-    });
-    this.handlerErrors = new Counter({
-      name: `${p}handler_errors_total`,
-      help: 'Handler runs that threw, by event type.',
-      labelNames: ['type'],
-      registers,
-    });
-    this.processed = new Counter({
-      name: `${p}jobs_processed_total`,
-      help: 'Handler runs by event type and what followed: done, retry, dead_letter, unhandled (no handler).',
-      labelNames: ['type', 'outcome'],
-      registers,
-    });
-    this.processingDuration = new Histogram({
-      name: `${p}processing_duration_seconds`,
-      help: 'Handler run time by event type and outcome.',
-      labelNames: ['type', 'outcome'],
-      buckets: PROCESSING_BUCKETS,
-      registers,
-    });
-    this.endToEnd = new Histogram({
-      name: `${p}end_to_end_seconds`,
-      help: 'From received_at (the receiver clock at acknowledgement) to the handler succeeding.',
-      labelNames: ['type'],
-      buckets: END_TO_END_BUCKETS,
-      registers,
-    });
-    this.replays = new Counter({
-      name: `${p}dead_letter_replays_total`,
-      help: 'Dead-lettered events put back on the queue.',
-      registers,
-    });
-    this.alerts = new Counter({
-      name: `${p}alerts_total`,
-      help: 'Dead-letter alerts sent, by channel and outcome (sent, failed).',
-      labelNames: ['channel', 'outcome'],
-      registers,
-    });
+    this.ackDuration = histogram(
+      'ack_duration_seconds',
+      'Time from the request reaching the receiver to its answer (verify, parse, dedupe+enqueue).',
+      ['outcome'],
+      ACK_BUCKETS,
+    );
+    this.verificationFailures = counter(
+      'verification_failures_total',
+      'Requests rejected by signature verification, by reason.',
+      ['reason'],
+    );
+    this.invalidPayloads = counter(
+      'invalid_payloads_total',
+      'Verified requests whose body was not an event envelope.',
+    );
+    this.storeErrors = counter(
+      'store_errors_total',
+      'Store operations that failed (the request was answered 503 or the worker backed off).',
+      ['operation'],
+    );
+    this.handlerErrors = counter('handler_errors_total', 'Handler runs that threw, by event type.', ['type']);
+    this.processed = counter(
+      'jobs_processed_total',
+      'Handler runs by event type and what followed: done, retry, dead_letter, unhandled (no handler).',
+      ['type', 'outcome'],
+    );
+    this.processingDuration = histogram(
+      'processing_duration_seconds',
+      'Handler run time by event type and outcome.',
+      ['type', 'outcome'],
+      PROCESSING_BUCKETS,
+    );
+    this.endToEnd = histogram(
+      'end_to_end_seconds',
+      'From received_at (the receiver clock at acknowledgement) to the handler succeeding.',
+      ['type'],
+      END_TO_END_BUCKETS,
+    );
+    this.replays = counter('dead_letter_replays_total', 'Dead-lettered events put back on the queue.');
+    this.alerts = counter('alerts_total', 'Dead-letter alerts sent, by channel and outcome (sent, failed).', [
+      'channel',
+      'outcome',
+    ]);
     const depth = new Gauge({
       name: `${p}queue_depth`,
       help: 'Jobs in the queue by state (queued includes retries waiting for their time; running holds a lease).',
