@@ -30,3 +30,13 @@ export interface Db extends Queryable {
   /** Closes the pool or database when the adapter owns it. */
   close(): Promise<void>;
 }
+
+/** The first row of a statement, or null when it returns none (a lookup by key, an update ... returning). */
+export async function queryOne<R>(
+  db: Queryable,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<R | null> {
+  const { rows } = await db.query<R>(sql, params);
+  return rows[0] ?? null;
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../src/index.ts';
+import { type Db, queryOne } from '../src/index.ts';
 import { ENGINES, type Engine, eventually, startEngine } from './support/engines.ts';
 
 // The Db contract, identical on every engine: what callers may rely on whichever adapter they got.
@@ -24,6 +24,14 @@ describe.each(ENGINES)('Db on %s', (engineName) => {
       [41, "it's", null],
     );
     expect(rows).toEqual([{ n: 41, s: "it's", missing: null }]);
+  });
+
+  it('queryOne answers the first row, or null when there is none', async () => {
+    await db.query(`INSERT INTO items (id, label) VALUES (900, 'first') ON CONFLICT (id) DO NOTHING`);
+    expect(await queryOne<{ label: string }>(db, 'SELECT label FROM items WHERE id = $1', [900])).toEqual({
+      label: 'first',
+    });
+    expect(await queryOne(db, 'SELECT label FROM items WHERE id = $1', [901])).toBeNull();
   });
 
   it('rowCount is the command tag count, as node-postgres reports it', async () => {

@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '@bookflow/pg';
+import { type Db, type Queryable, queryOne } from '@bookflow/pg';
 import { prefixedId } from '../ids/ids.ts';
 import { generateApiKey, hashApiKey } from './api-keys.ts';
 
@@ -56,8 +56,7 @@ export async function accountIdForKey(db: Queryable, key: string): Promise<strin
 }
 
 export async function getAccount(db: Queryable, id: string): Promise<Account | null> {
-  const { rows } = await db.query<Account>('select * from accounts where id = $1', [id]);
-  return rows[0] ?? null;
+  return queryOne<Account>(db, 'select * from accounts where id = $1', [id]);
 }
 
 export async function updateNotificationSettings(

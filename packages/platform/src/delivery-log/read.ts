@@ -1,4 +1,4 @@
-import type { Queryable } from '@bookflow/pg';
+import { type Queryable, queryOne } from '@bookflow/pg';
 import { type DeliveryFilter, whereClause } from './filters.ts';
 
 export interface DeliveryRow {
@@ -45,11 +45,11 @@ const COLUMNS = `d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.seri
   d.dead_reason`;
 
 export async function getDelivery(db: Queryable, accountId: string, id: string): Promise<DeliveryRow | null> {
-  const { rows } = await db.query<DeliveryRow>(
+  return queryOne<DeliveryRow>(
+    db,
     `select ${COLUMNS} from deliveries d where d.id = $1 and d.account_id = $2`,
     [id, accountId],
   );
-  return rows[0] ?? null;
 }
 
 export async function deliveriesOfEvent(

@@ -1,4 +1,4 @@
-import type { Queryable } from '@bookflow/pg';
+import { type Queryable, queryOne } from '@bookflow/pg';
 import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 
 /**
@@ -63,10 +63,10 @@ export async function getEndpointHealth(
   accountId: string,
   id: string,
 ): Promise<EndpointHealth | null> {
-  const { rows } = await db.query<EndpointHealth>(
+  return queryOne<EndpointHealth>(
+    db,
     `select rate_limit, max_concurrency, failing_since from endpoints
       where id = $1 and account_id = $2 and deleted_at is null`,
     [id, accountId],
   );
-  return rows[0] ?? null;
 }

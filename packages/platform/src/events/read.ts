@@ -1,4 +1,4 @@
-import type { Queryable } from '@bookflow/pg';
+import { type Queryable, queryOne } from '@bookflow/pg';
 
 export interface StoredEvent {
   id: string;
@@ -11,9 +11,9 @@ export interface StoredEvent {
 }
 
 export async function getEvent(db: Queryable, accountId: string, id: string): Promise<StoredEvent | null> {
-  const { rows } = await db.query<StoredEvent>(
+  return queryOne<StoredEvent>(
+    db,
     `select id, account_id, type, schema_version, body, created_at, erased_at from events where id = $1 and account_id = $2`,
     [id, accountId],
   );
-  return rows[0] ?? null;
 }
