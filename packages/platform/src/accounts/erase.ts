@@ -1,4 +1,4 @@
-import type { Db, Queryable } from '@bookflow/pg';
+import type { Db } from '@bookflow/pg';
 
 /** What an account erasure deleted, per kind of row. */
 export interface ErasureCounts {
@@ -15,9 +15,24 @@ export interface ErasureCounts {
 
 export type EraseAccountResult = { ok: true; erased: ErasureCounts } | { ok: false; reason: 'not_found' };
 
-async function deleted(tx: Queryable, sql: string, accountId: string): Promise<number> {
-  return (await tx.query(sql, [accountId])).rowCount;
-}
+type ErasedTable = Exclude<keyof ErasureCounts, 'idempotency_keys'>;
+
+/** Each table's delete, children before parents as the foreign keys require; $1 is the account. */
+const DELETES: readonly [ErasedTable, string][] = [
+  [
+    'delivery_attempts',
+    'delete from delivery_attempts where delivery_id in (select id from deliveries where account_id = $1)',
+  ],
+  ['deliveries', 'delete from deliveries where account_id = $1'],
+  ['events', 'delete from events where account_id = $1'],
+  [
+    'endpoint_secrets',
+    'delete from endpoint_secrets where endpoint_id in (select id from endpoints where account_id = $1)',
+  ],
+  ['endpoints', 'delete from endpoints where account_id = $1'],
+  ['api_keys', 'delete from api_keys where account_id = $1'],
+  ['accounts', 'delete from accounts where id = $1'],
+];
 
 /**
  * Erases an account and every row that belongs to it, in one transaction (GDPR erasure): nothing
@@ -39,32 +54,17 @@ export async function eraseAccount(db: Db, accountId: string): Promise<EraseAcco
       'select count(*)::int as n from events where account_id = $1 and idempotency_key is not null',
       [accountId],
     );
-    // Children before parents, as the foreign keys require.
-    const delivery_attempts = await deleted(
-      tx,
-      'delete from delivery_attempts where delivery_id in (select id from deliveries where account_id = $1)',
-      accountId,
-    );
-    const deliveries = await deleted(tx, 'delete from deliveries where account_id = $1', accountId);
-    const events = await deleted(tx, 'delete from events where account_id = $1', accountId);
-    const endpoint_secrets = await deleted(
-      tx,
-      'delete from endpoint_secrets where endpoint_id in (select id from endpoints where account_id = $1)',
-      accountId,
-    );
-    const endpoints = await deleted(tx, 'delete from endpoints where account_id = $1', accountId);
-    const api_keys = await deleted(tx, 'delete from api_keys where account_id = $1', accountId);
-    const accounts = await deleted(tx, 'delete from accounts where id = $1', accountId);
     const erased: ErasureCounts = {
-      accounts,
-      api_keys,
-      endpoints,
-      endpoint_secrets,
-      events,
+      accounts: 0,
+      api_keys: 0,
+      endpoints: 0,
+      endpoint_secrets: 0,
+      events: 0,
       idempotency_keys: rows[0]?.n ?? 0,
-      deliveries,
-      delivery_attempts,
+      deliveries: 0,
+      delivery_attempts: 0,
     };
+    for (const [table, sql] of DELETES) erased[table] = (await tx.query(sql, [accountId])).rowCount;
     return { ok: true, erased } as const;
   });
 }
