@@ -3,6 +3,16 @@ import type { Db, Queryable } from '@bookflow/pg';
 /** Rows changed per statement, so a large purge never holds long locks or one huge transaction. */
 const BATCH = 5_000;
 
+/** Runs a statement that changes at most BATCH rows until a run changes fewer; the rows changed in all. */
+async function inBatches(db: Queryable, sql: string, params: unknown[]): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rowCount } = await db.query(sql, params);
+    total += rowCount;
+    if (rowCount < BATCH) return total;
+  }
+}
+
 /**
  * Purges event payloads and attempt response bodies older than the retention period, keeping the
  * rows (ids, types, times, statuses) as the audit trail. Events that still have deliveries waiting
@@ -13,43 +23,31 @@ export async function purgeExpired(
   db: Queryable,
   retentionMs: number,
 ): Promise<{ events: number; attempts: number; secrets: number }> {
-  let events = 0;
-  let attempts = 0;
-  let secrets = 0;
-  for (;;) {
-    const { rowCount } = await db.query(
-      `update events set body = null, erased_at = now(), erasure_reason = 'retention'
-        where id in (
-          select e.id from events e
-           where e.created_at < now() - make_interval(secs => $1::double precision / 1000) and e.body is not null
-             and not exists (select 1 from deliveries d where d.event_id = e.id and d.status in ('pending', 'delivering', 'held'))
-           limit $2)`,
-      [retentionMs, BATCH],
-    );
-    events += rowCount;
-    if (rowCount < BATCH) break;
-  }
-  for (;;) {
-    const { rowCount } = await db.query(
-      `update delivery_attempts set response_body = null, purged_at = now()
-        where id in (
-          select id from delivery_attempts
-           where started_at < now() - make_interval(secs => $1::double precision / 1000) and purged_at is null
-           limit $2)`,
-      [retentionMs, BATCH],
-    );
-    attempts += rowCount;
-    if (rowCount < BATCH) break;
-  }
-  for (;;) {
-    const { rowCount } = await db.query(
-      `delete from endpoint_secrets
-        where id in (select id from endpoint_secrets where expires_at <= now() limit $1)`,
-      [BATCH],
-    );
-    secrets += rowCount;
-    if (rowCount < BATCH) break;
-  }
+  const events = await inBatches(
+    db,
+    `update events set body = null, erased_at = now(), erasure_reason = 'retention'
+      where id in (
+        select e.id from events e
+         where e.created_at < now() - make_interval(secs => $1::double precision / 1000) and e.body is not null
+           and not exists (select 1 from deliveries d where d.event_id = e.id and d.status in ('pending', 'delivering', 'held'))
+         limit $2)`,
+    [retentionMs, BATCH],
+  );
+  const attempts = await inBatches(
+    db,
+    `update delivery_attempts set response_body = null, purged_at = now()
+      where id in (
+        select id from delivery_attempts
+         where started_at < now() - make_interval(secs => $1::double precision / 1000) and purged_at is null
+         limit $2)`,
+    [retentionMs, BATCH],
+  );
+  const secrets = await inBatches(
+    db,
+    `delete from endpoint_secrets
+      where id in (select id from endpoint_secrets where expires_at <= now() limit $1)`,
+    [BATCH],
+  );
   return { events, attempts, secrets };
 }
 
