@@ -49,44 +49,67 @@ function dashboard(
   };
 }
 
+interface EndpointAlert {
+  dedupKey: string;
+  summary: string;
+  class: string;
+  at: Date;
+  notice: { accountId: string; endpointId: string; endpointUrl: string };
+  /** Added to custom_details after the account, endpoint and URL. */
+  details: Record<string, unknown>;
+}
+
+/** What every alert of ours has: one endpoint of one account, severity error, the dashboard links. */
+function endpointAlert(routingKey: string, alert: EndpointAlert, dashboardUrl?: string): PagerDutyEvent {
+  const { notice } = alert;
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: truncate(alert.dedupKey, DEDUP_KEY_MAX),
+    payload: {
+      summary: truncate(alert.summary, SUMMARY_MAX),
+      source: hostOf(notice.endpointUrl),
+      severity: 'error',
+      timestamp: alert.at.toISOString(),
+      component: `endpoint:${notice.endpointId}`,
+      group: `account:${notice.accountId}`,
+      class: alert.class,
+      custom_details: {
+        account_id: notice.accountId,
+        endpoint_id: notice.endpointId,
+        endpoint_url: truncate(notice.endpointUrl, DETAIL_MAX),
+        ...alert.details,
+      },
+    },
+    ...dashboard(dashboardUrl),
+  };
+}
+
 export function deadLetterEvent(
   routingKey: string,
   notice: DeadLetterNotice,
   dashboardUrl?: string,
 ): PagerDutyEvent {
   const lastError = describeLastError(notice.lastStatusCode, notice.lastError);
-  return {
-    routing_key: routingKey,
-    event_action: 'trigger',
+  const alert: EndpointAlert = {
     // One alert per delivery: a repeated notice (say, after a worker restart) updates it, never duplicates it.
-    dedup_key: truncate(`bookflow-dead-letter-${notice.deliveryId}`, DEDUP_KEY_MAX),
-    payload: {
-      summary: truncate(
-        `BookFlow webhook dead-lettered: ${notice.eventType} to ${notice.endpointUrl} after ${notice.attempts} attempts (${lastError})`,
-        SUMMARY_MAX,
-      ),
-      source: hostOf(notice.endpointUrl),
-      severity: 'error',
-      timestamp: notice.deadLetteredAt.toISOString(),
-      component: `endpoint:${notice.endpointId}`,
-      group: `account:${notice.accountId}`,
-      class: 'webhook_dead_letter',
-      custom_details: {
-        account_id: notice.accountId,
-        endpoint_id: notice.endpointId,
-        endpoint_url: truncate(notice.endpointUrl, DETAIL_MAX),
-        delivery_id: notice.deliveryId,
-        event_id: notice.eventId,
-        event_type: notice.eventType,
-        attempts: notice.attempts,
-        last_status_code: notice.lastStatusCode,
-        last_error: notice.lastError === null ? null : truncate(notice.lastError, DETAIL_MAX),
-        dead_lettered_at: notice.deadLetteredAt.toISOString(),
-        replay: `POST /v1/deliveries/${notice.deliveryId}/replay`,
-      },
+    dedupKey: `bookflow-dead-letter-${notice.deliveryId}`,
+    summary: `BookFlow webhook dead-lettered: ${notice.eventType} to ${notice.endpointUrl} after ${notice.attempts} attempts (${lastError})`,
+    class: 'webhook_dead_letter',
+    at: notice.deadLetteredAt,
+    notice,
+    details: {
+      delivery_id: notice.deliveryId,
+      event_id: notice.eventId,
+      event_type: notice.eventType,
+      attempts: notice.attempts,
+      last_status_code: notice.lastStatusCode,
+      last_error: notice.lastError === null ? null : truncate(notice.lastError, DETAIL_MAX),
+      dead_lettered_at: notice.deadLetteredAt.toISOString(),
+      replay: `POST /v1/deliveries/${notice.deliveryId}/replay`,
     },
-    ...dashboard(dashboardUrl),
   };
+  return endpointAlert(routingKey, alert, dashboardUrl);
 }
 
 export function endpointDisabledEvent(
@@ -94,34 +117,21 @@ export function endpointDisabledEvent(
   notice: EndpointDisabledNotice,
   dashboardUrl?: string,
 ): PagerDutyEvent {
-  return {
-    routing_key: routingKey,
-    event_action: 'trigger',
-    dedup_key: truncate(`bookflow-endpoint-disabled-${notice.endpointId}`, DEDUP_KEY_MAX),
-    payload: {
-      summary: truncate(
-        `BookFlow webhook endpoint disabled: ${notice.endpointUrl} (${notice.reason})`,
-        SUMMARY_MAX,
-      ),
-      source: hostOf(notice.endpointUrl),
-      severity: 'error',
-      timestamp: notice.disabledAt.toISOString(),
-      component: `endpoint:${notice.endpointId}`,
-      group: `account:${notice.accountId}`,
-      class: 'webhook_endpoint_disabled',
-      custom_details: {
-        account_id: notice.accountId,
-        endpoint_id: notice.endpointId,
-        endpoint_url: truncate(notice.endpointUrl, DETAIL_MAX),
-        reason: truncate(notice.reason, DETAIL_MAX),
-        last_status_code: notice.lastStatusCode,
-        held_deliveries: notice.heldDeliveries,
-        disabled_at: notice.disabledAt.toISOString(),
-        re_enable: `PATCH /v1/endpoints/${notice.endpointId}`,
-      },
+  const alert: EndpointAlert = {
+    dedupKey: `bookflow-endpoint-disabled-${notice.endpointId}`,
+    summary: `BookFlow webhook endpoint disabled: ${notice.endpointUrl} (${notice.reason})`,
+    class: 'webhook_endpoint_disabled',
+    at: notice.disabledAt,
+    notice,
+    details: {
+      reason: truncate(notice.reason, DETAIL_MAX),
+      last_status_code: notice.lastStatusCode,
+      held_deliveries: notice.heldDeliveries,
+      disabled_at: notice.disabledAt.toISOString(),
+      re_enable: `PATCH /v1/endpoints/${notice.endpointId}`,
     },
-    ...dashboard(dashboardUrl),
   };
+  return endpointAlert(routingKey, alert, dashboardUrl);
 }
 
 /** Posts one event; resolves on 2xx (PagerDuty answers 202), throws with a short reason otherwise. */
