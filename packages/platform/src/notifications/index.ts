@@ -9,10 +9,4 @@ export type { PagerDutyEvent } from './pagerduty.ts';
 export { DEFAULT_PAGERDUTY_EVENTS_URL, deadLetterEvent, endpointDisabledEvent } from './pagerduty.ts';
 export type { SlackMessage } from './slack.ts';
 export { deadLetterMessage, endpointDisabledMessage } from './slack.ts';
-export type {
-  DeadLetterNotice,
-  EndpointDisabledNotice,
-  NotificationChannel,
-  NotificationChannels,
-  NotificationOutcome,
-} from './types.ts';
+export type * from './types.ts';
