@@ -38,6 +38,15 @@ local function held(job, worker)
 end
 `;
 
+/** A held job leaves the running set for another sorted set (the queue or the dead letter) at `score`. */
+const MOVE = `
+local function move(running, target, id, score)
+  redis.call('ZREM', running, id)
+  redis.call('ZADD', target, score, id)
+  return 1
+end
+`;
+
 /**
  * KEYS: seen, job, queued, wake channel. ARGV: ttlMs, receivedAtMs, eventId, eventType,
  * schemaVersion, body (the envelope's JSON text), headers.
@@ -98,31 +107,25 @@ return 1
 `);
 
 /** KEYS: job, running, queued. ARGV: eventId, workerId, runAtMs, error. */
-export const RETRY = script(`${HELD}
+export const RETRY = script(`${HELD}${MOVE}
 if not held(KEYS[1], ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'queued', 'lockedBy', '', 'lastError', ARGV[4])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-return 1
+return move(KEYS[2], KEYS[3], ARGV[1], ARGV[3])
 `);
 
 /** KEYS: job, running, dead. ARGV: eventId, workerId, atMs, error. */
-export const DEAD_LETTER = script(`${HELD}
+export const DEAD_LETTER = script(`${HELD}${MOVE}
 if not held(KEYS[1], ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'dead', 'lockedBy', '', 'lastError', ARGV[4], 'deadAt', ARGV[3])
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-return 1
+return move(KEYS[2], KEYS[3], ARGV[1], ARGV[3])
 `);
 
 /** KEYS: job, running, queued. ARGV: eventId, workerId, nowMs. The released attempt does not count. */
-export const RELEASE = script(`${HELD}
+export const RELEASE = script(`${HELD}${MOVE}
 if not held(KEYS[1], ARGV[2]) then return 0 end
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 redis.call('HSET', KEYS[1], 'status', 'queued', 'lockedBy', '', 'attempts', math.max(attempts - 1, 0))
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-return 1
+return move(KEYS[2], KEYS[3], ARGV[1], ARGV[3])
 `);
 
 /** KEYS: running, queued. ARGV: nowMs, job key prefix. Leases that ended before now go back to the queue. */
