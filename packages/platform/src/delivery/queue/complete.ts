@@ -16,40 +16,54 @@ export interface Completion {
 export type Completed = { status: 'pending' | 'held' | 'dead'; dead_reason: string | null } | null;
 
 /**
+ * Records the end of an attempt on a delivery this worker still leases: the attempt counted, its
+ * outcome kept, the lease released. `set` (constant SQL, never input) says where the delivery goes.
+ */
+async function finish(
+  tx: Queryable,
+  input: Completion,
+  set: string,
+  params: readonly unknown[] = [],
+): Promise<Completed> {
+  const { rows } = await tx.query<NonNullable<Completed>>(
+    `update deliveries d
+        set ${set},
+            attempt_count = d.attempt_count + 1,
+            last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
+       from endpoints ep
+      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
+      returning d.status, d.dead_reason`,
+    [input.id, input.workerId, input.statusCode, input.error, ...params],
+  );
+  return rows[0] ?? null;
+}
+
+/**
  * Schedules the next attempt `delayMs` after now, computed by the database so every worker agrees
  * on the clock. If the endpoint was disabled while this attempt was in flight (410, the failure
  * threshold, or its owner), the delivery is held with the others, to be released in order.
  */
 export async function markRetry(tx: Queryable, input: Completion & { delayMs: number }): Promise<Completed> {
-  const { rows } = await tx.query<NonNullable<Completed>>(
-    `update deliveries d
-        set status = case when ep.deleted_at is not null then 'dead' when ep.status = 'enabled' then 'pending'
-                          else 'held' end,
-            dead_at = case when ep.deleted_at is not null then now() end,
-            dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end,
-            attempt_count = d.attempt_count + 1,
-            next_attempt_at = now() + make_interval(secs => $5::double precision / 1000),
-            last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
-       from endpoints ep
-      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
-      returning d.status, d.dead_reason`,
-    [input.id, input.workerId, input.statusCode, input.error, input.delayMs],
+  return finish(
+    tx,
+    input,
+    `status = case when ep.deleted_at is not null then 'dead' when ep.status = 'enabled' then 'pending'
+                   else 'held' end,
+     dead_at = case when ep.deleted_at is not null then now() end,
+     dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end,
+     next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)`,
+    [input.delayMs],
   );
-  return rows[0] ?? null;
 }
 
 /** The last attempt of the series failed: the dead letter. */
 export async function markDead(tx: Queryable, input: Completion): Promise<Completed> {
-  const { rows } = await tx.query<NonNullable<Completed>>(
-    `update deliveries d set status = 'dead', attempt_count = d.attempt_count + 1, dead_at = now(),
-            dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' else 'attempts_exhausted' end,
-            last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
-       from endpoints ep
-      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
-      returning d.status, d.dead_reason`,
-    [input.id, input.workerId, input.statusCode, input.error],
+  return finish(
+    tx,
+    input,
+    `status = 'dead', dead_at = now(),
+     dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' else 'attempts_exhausted' end`,
   );
-  return rows[0] ?? null;
 }
 
 /**
@@ -57,17 +71,11 @@ export async function markDead(tx: Queryable, input: Completion): Promise<Comple
  * its other ones; or ends dead if the endpoint was deleted meanwhile.
  */
 export async function markHeld(tx: Queryable, input: Completion): Promise<Completed> {
-  const { rows } = await tx.query<NonNullable<Completed>>(
-    `update deliveries d
-        set status = case when ep.deleted_at is not null then 'dead' else 'held' end,
-            dead_at = case when ep.deleted_at is not null then now() end,
-            dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end,
-            attempt_count = d.attempt_count + 1,
-            last_status_code = $3, last_error = $4, lease_expires_at = null, leased_by = null, updated_at = now()
-       from endpoints ep
-      where d.id = $1 and d.status = 'delivering' and d.leased_by = $2 and ep.id = d.endpoint_id
-      returning d.status, d.dead_reason`,
-    [input.id, input.workerId, input.statusCode, input.error],
+  return finish(
+    tx,
+    input,
+    `status = case when ep.deleted_at is not null then 'dead' else 'held' end,
+     dead_at = case when ep.deleted_at is not null then now() end,
+     dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end`,
   );
-  return rows[0] ?? null;
 }
