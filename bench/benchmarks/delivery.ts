@@ -114,10 +114,18 @@ async function baselines(ctx: BenchContext, receiver: Receiver, events: number) 
   const urls = receiver.urls;
   const deliveries = events * urls.length;
   const spec = { events, urls, concurrency: ctx.args.concurrency };
-  const out: { bare?: DeliveryRun; bullmq?: DeliveryRun; pgBoss?: DeliveryRun } = {};
+  const out: { bare?: DeliveryRun; plain?: DeliveryRun; bullmq?: DeliveryRun; pgBoss?: DeliveryRun } = {};
   const want = ctx.args.baselines;
   if (want.includes('bare')) {
     out.bare = await deliveryRun('bare undici loop', workerSpec('bare-undici', spec), receiver, deliveries);
+  }
+  // Always: the platform's figure means little without the simplest queue on the same database beside it.
+  const plainDb = await createDatabase('plain');
+  try {
+    const plain = workerSpec('plain-pg', { ...spec, databaseUrl: plainDb.url });
+    out.plain = await deliveryRun('plain PostgreSQL queue', plain, receiver, deliveries, plainDb.name);
+  } finally {
+    await plainDb.drop();
   }
   if (want.includes('bullmq')) {
     if (!ctx.redis) progress(`BullMQ baseline skipped: Redis is not reachable at ${REDIS_URL}`);
@@ -145,12 +153,13 @@ async function baselines(ctx: BenchContext, receiver: Receiver, events: number) 
 const mb = (bytes: unknown) => `${Math.round(Number(bytes) / 1048576)} MB`;
 
 function row(label: string, run: DeliveryRun | undefined, base: Awaited<ReturnType<typeof baselines>>) {
-  if (!run) return [label, 'skipped', '', '', '', '', '', '', ''];
+  if (!run) return [label, 'skipped', '', '', '', '', '', '', '', ''];
   const us = (x: number) => (Number.isFinite(x) ? num(x) : '–');
   return [
     label,
     num(run.rate),
     ratio(run.rate, base.bare?.rate),
+    ratio(run.rate, base.plain?.rate),
     ratio(run.rate, base.bullmq?.rate),
     ratio(run.rate, base.pgBoss?.rate),
     us(run.cpu.worker),
@@ -166,6 +175,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
     'system',
     'deliveries/s',
     'vs bare undici',
+    'vs plain PG queue',
     'vs BullMQ',
     'vs pg-boss',
     'worker CPU µs/delivery',
@@ -199,6 +209,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
       if (endpoints === 1) {
         ctx.figures.set('delivery.platform.1', backlog.rate);
         ctx.figures.set('delivery.bare.1', base.bare?.rate ?? Number.NaN);
+        ctx.figures.set('delivery.plain.1', base.plain?.rate ?? Number.NaN);
         statements = (backlog.stats.statements as StatementTiming[]) ?? [];
       }
       const concurrent =
@@ -209,6 +220,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
         headers,
         rows: [
           row('bare undici loop, no storage (the limit)', base.bare, base),
+          row('plain PostgreSQL queue (claim, sign, POST, record)', base.plain, base),
           row(`BullMQ worker (${ctx.redis ?? 'no Redis'})`, base.bullmq, base),
           row('pg-boss worker (fetch/complete loops)', base.pgBoss, base),
           row('BookFlow platform worker, on a backlog', backlog, base),
@@ -216,8 +228,9 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
         ],
         notes: [
           `Every system keeps ${ctx.args.concurrency} attempts in flight with 50 connections per origin, signs with @bookflow/events, POSTs ~1.2 KB envelopes; the receiver (its own process) answers 200 at once.`,
+          'Plain PostgreSQL queue: 4 loops each claim a quarter of the concurrency with FOR UPDATE SKIP LOCKED, sign and POST the batch, then mark it delivered and insert one attempt row per delivery in one statement (bench/workers/plain-pg.ts).',
           'Baselines and the platform worker each run alone in a child process on a pre-filled queue, timed from start until the receiver has every delivery.',
-          'CPU per delivery (user + system, µs): of the worker process, of the receiver process, and of the PostgreSQL backends serving the run’s own database (platform and pg-boss; WAL writer and checkpointer not counted). Two cores give 2,000,000 µs per second in all.',
+          'CPU per delivery (user + system, µs): of the worker process, of the receiver process, and of the PostgreSQL backends serving the run’s own database (platform, plain queue and pg-boss; WAL writer and checkpointer not counted). Two cores give 2,000,000 µs per second in all.',
           `Backlog filled through POST /v1/events at ${num(backlog.publishRate)} events/s (64 in flight, worker off).` +
             (concurrent
               ? ` Publish and deliver at once: timed from the first publish; publishing ran at ${num(concurrent.publishRate)}/s.`
