@@ -4,7 +4,7 @@ import { Wakeup } from '@bookflow/pg';
 import type { Logger } from 'pino';
 import type { Sender } from '../http/index.ts';
 import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
-import { saturated } from '../queue/claim-shares.ts';
+import { type ClaimShares, heldBackByCaps } from '../queue/claim-shares.ts';
 import { extendLeases } from '../queue/extend-leases.ts';
 import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { WORKERS_CHANNEL } from '../queue/notify-workers.ts';
@@ -123,8 +123,8 @@ export class DeliveryWorker {
 
   /**
    * Claims what fits in the free slots. 'full' when no slot is free; 'capped' when the claim got
-   * fewer rows than it asked for and an endpoint or account is now at its cap (the loop should
-   * wait for room), unless enough room freed during the claim to claim again at once.
+   * fewer rows than it asked for because an endpoint or account reached its cap (the loop waits
+   * for room, see low-water.ts); else how many it asked for and got.
    */
   private async claim(): Promise<Claimed> {
     this.lowWater.claimStarts();
@@ -133,8 +133,9 @@ export class DeliveryWorker {
       const free = this.options.concurrency - this.inFlight.size;
       if (free <= 0) return 'full';
       const asked = Math.min(this.options.batchSize, free);
+      const shares = this.shares.snapshot();
       const jobs = await claimDue(this.deps.db, {
-        shares: this.shares.snapshot(),
+        shares,
         limit: asked,
         leaseMs: this.options.leaseMs,
         workerId: this.id,
@@ -144,7 +145,7 @@ export class DeliveryWorker {
         rateHorizonMs: this.options.pollIntervalMs,
       });
       for (const job of jobs) this.launch(job);
-      if (jobs.length < asked) mark = this.lowWaterMark();
+      if (jobs.length < asked && heldBackByCaps(shares, jobs)) mark = this.lowWaterMark(shares);
       return mark > 0 ? 'capped' : { asked, got: jobs.length };
     } finally {
       if (this.lowWater.claimEnded(mark)) this.wakeup.wake();
@@ -152,14 +153,11 @@ export class DeliveryWorker {
   }
 
   /**
-   * After a claim that came back short: 0 when nothing is at a cap (nothing more is due), else the
-   * slots to let free before claiming again, half an endpoint's cap (or the batch size if smaller),
-   * so a capped endpoint is claimed in batches while the other half of its slots is still busy.
+   * The slots to let free before claiming again after a claim that caps held back: half an
+   * endpoint's cap (or of the batch size if smaller), so a capped endpoint is claimed in batches
+   * while the other half of its slots is still busy.
    */
-  private lowWaterMark(): number {
-    const shares = this.shares.snapshot();
-    const skip = saturated(shares);
-    if (skip.endpoints.length + skip.accounts.length === 0) return 0;
+  private lowWaterMark(shares: ClaimShares): number {
     return Math.max(1, Math.floor(Math.min(this.options.batchSize, shares.endpointCap) / 2));
   }
 
