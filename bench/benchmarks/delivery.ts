@@ -9,6 +9,7 @@ import { onCleanup } from '../support/cleanup.ts';
 import type { BenchContext } from '../support/context.ts';
 import { hotSpotsIn, profileTables } from '../support/cpu-profile.ts';
 import { createDatabase } from '../support/database.ts';
+import { type RunWithWrites, statementTable, workTable } from '../support/database-work.ts';
 import {
   countEventsIn,
   type DeliveryRun,
@@ -22,11 +23,13 @@ import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { deleteKeys, REDIS_URL } from '../support/redis.ts';
-import { ms, num, ratio, type Table } from '../support/table.ts';
+import { num, ratio, type Table } from '../support/table.ts';
+import { countWrites, type TableWrites } from '../support/table-writes.ts';
 import type { StatementTiming } from '../support/timed-db.ts';
 
 interface PlatformRun extends DeliveryRun {
   publishRate: number;
+  writes: Map<string, TableWrites>;
 }
 
 /** Publishes `events` through the API with no worker running, then times a worker-only platform on that backlog. */
@@ -52,14 +55,10 @@ async function platformOnBacklog(
       concurrency: ctx.args.concurrency,
       profileFile,
     });
-    const run = await deliveryRun(
-      label,
-      spec,
-      receiver,
-      published.events * receiver.urls.length,
-      database.name,
+    const { result: run, writes } = await countWrites(database.url, () =>
+      deliveryRun(label, spec, receiver, published.events * receiver.urls.length, database.name),
     );
-    return { ...run, publishRate: published.rate };
+    return { ...run, publishRate: published.rate, writes };
   } finally {
     await load.stop();
     await database.drop();
@@ -99,7 +98,7 @@ async function platformConcurrent(
         },
       });
       progress(`${label}: ${num(run.rate)} deliveries/s`);
-      return { ...run, publishRate };
+      return { ...run, publishRate, writes: new Map() };
     } finally {
       await worker.stop();
       await api.stop();
@@ -114,10 +113,27 @@ async function baselines(ctx: BenchContext, receiver: Receiver, events: number) 
   const urls = receiver.urls;
   const deliveries = events * urls.length;
   const spec = { events, urls, concurrency: ctx.args.concurrency };
-  const out: { bare?: DeliveryRun; bullmq?: DeliveryRun; pgBoss?: DeliveryRun } = {};
+  const out: {
+    bare?: DeliveryRun;
+    plain?: RunWithWrites;
+    bullmq?: DeliveryRun;
+    pgBoss?: DeliveryRun;
+  } = {};
   const want = ctx.args.baselines;
   if (want.includes('bare')) {
     out.bare = await deliveryRun('bare undici loop', workerSpec('bare-undici', spec), receiver, deliveries);
+  }
+  // Always: the platform's figure means little without the simplest queue on the same database beside it.
+  const plainDb = await createDatabase('plain');
+  try {
+    const plain = workerSpec('plain-pg', { ...spec, databaseUrl: plainDb.url });
+    // Its table is created in prepare: count from after the start, or its inserts would count too.
+    const { result, writes } = await countWrites(plainDb.url, () =>
+      deliveryRun('plain PostgreSQL queue', plain, receiver, deliveries, plainDb.name),
+    );
+    out.plain = { ...result, writes };
+  } finally {
+    await plainDb.drop();
   }
   if (want.includes('bullmq')) {
     if (!ctx.redis) progress(`BullMQ baseline skipped: Redis is not reachable at ${REDIS_URL}`);
@@ -145,12 +161,13 @@ async function baselines(ctx: BenchContext, receiver: Receiver, events: number) 
 const mb = (bytes: unknown) => `${Math.round(Number(bytes) / 1048576)} MB`;
 
 function row(label: string, run: DeliveryRun | undefined, base: Awaited<ReturnType<typeof baselines>>) {
-  if (!run) return [label, 'skipped', '', '', '', '', '', '', ''];
+  if (!run) return [label, 'skipped', '', '', '', '', '', '', '', ''];
   const us = (x: number) => (Number.isFinite(x) ? num(x) : '–');
   return [
     label,
     num(run.rate),
     ratio(run.rate, base.bare?.rate),
+    ratio(run.rate, base.plain?.rate),
     ratio(run.rate, base.bullmq?.rate),
     ratio(run.rate, base.pgBoss?.rate),
     us(run.cpu.worker),
@@ -166,6 +183,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
     'system',
     'deliveries/s',
     'vs bare undici',
+    'vs plain PG queue',
     'vs BullMQ',
     'vs pg-boss',
     'worker CPU µs/delivery',
@@ -178,6 +196,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
   let statements: StatementTiming[] = [];
+  let work: Table | null = null;
 
   const shapes: [number, number][] = [[1, ctx.args.events]];
   if (ctx.args.endpoints > 1) shapes.push([ctx.args.endpoints, ctx.args.fanoutEvents]);
@@ -199,7 +218,9 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
       if (endpoints === 1) {
         ctx.figures.set('delivery.platform.1', backlog.rate);
         ctx.figures.set('delivery.bare.1', base.bare?.rate ?? Number.NaN);
+        ctx.figures.set('delivery.plain.1', base.plain?.rate ?? Number.NaN);
         statements = (backlog.stats.statements as StatementTiming[]) ?? [];
+        work = workTable(backlog, statements, base.plain);
       }
       const concurrent =
         endpoints === 1 && ctx.args.concurrent ? await platformConcurrent(ctx, receiver, events) : undefined;
@@ -209,6 +230,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
         headers,
         rows: [
           row('bare undici loop, no storage (the limit)', base.bare, base),
+          row('plain PostgreSQL queue (claim, sign, POST, record)', base.plain, base),
           row(`BullMQ worker (${ctx.redis ?? 'no Redis'})`, base.bullmq, base),
           row('pg-boss worker (fetch/complete loops)', base.pgBoss, base),
           row('BookFlow platform worker, on a backlog', backlog, base),
@@ -216,8 +238,9 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
         ],
         notes: [
           `Every system keeps ${ctx.args.concurrency} attempts in flight with 50 connections per origin, signs with @bookflow/events, POSTs ~1.2 KB envelopes; the receiver (its own process) answers 200 at once.`,
+          'Plain PostgreSQL queue: 4 loops each claim a quarter of the concurrency with FOR UPDATE SKIP LOCKED, sign and POST the batch, then mark it delivered and insert one attempt row per delivery in one statement (bench/workers/plain-pg.ts).',
           'Baselines and the platform worker each run alone in a child process on a pre-filled queue, timed from start until the receiver has every delivery.',
-          'CPU per delivery (user + system, µs): of the worker process, of the receiver process, and of the PostgreSQL backends serving the run’s own database (platform and pg-boss; WAL writer and checkpointer not counted). Two cores give 2,000,000 µs per second in all.',
+          'CPU per delivery (user + system, µs): of the worker process, of the receiver process, and of the PostgreSQL backends serving the run’s own database (platform, plain queue and pg-boss; WAL writer and checkpointer not counted). Two cores give 2,000,000 µs per second in all.',
           `Backlog filled through POST /v1/events at ${num(backlog.publishRate)} events/s (64 in flight, worker off).` +
             (concurrent
               ? ` Publish and deliver at once: timed from the first publish; publishing ran at ${num(concurrent.publishRate)}/s.`
@@ -230,6 +253,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
   }
 
   if (statements.length) tables.push(statementTable(statements));
+  if (work) tables.push(work);
   if (profileDir) {
     const spots = hotSpotsIn(join(profileDir, 'worker.cpuprofile'));
     await removeProfiles();
@@ -238,17 +262,4 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
     if (spots) tables.push(...profileTables('Platform worker', spots, note));
   }
   return tables;
-}
-
-function statementTable(statements: StatementTiming[]): Table {
-  return {
-    title: 'Where the platform worker waits on the database (1 endpoint, backlog run)',
-    headers: ['statement (first words)', 'count', 'p50', 'p99', 'total'],
-    rows: statements
-      .slice(0, 8)
-      .map((s) => [s.statement, num(s.count), ms(s.p50), ms(s.p99), `${num(s.totalMs / 1000, 1)} s`]),
-    notes: [
-      'Wall time per statement as seen by the worker (pool wait + round trip + execution); statements overlap, up to the pool size at once.',
-    ],
-  };
 }

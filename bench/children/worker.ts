@@ -5,6 +5,7 @@ import { processProfiler, saveProfile } from '../support/cpu-profile.ts';
 import { bareUndici } from '../workers/bare-undici.ts';
 import { bullmq } from '../workers/bullmq.ts';
 import { pgBoss } from '../workers/pg-boss.ts';
+import { plainPg } from '../workers/plain-pg.ts';
 import { platformWorker } from '../workers/platform.ts';
 import type { DeliverySystem, WorkerSpec } from '../workers/system.ts';
 
@@ -13,6 +14,7 @@ const systems: Record<WorkerSpec['kind'], (spec: WorkerSpec) => DeliverySystem> 
   bullmq,
   'pg-boss': pgBoss,
   'bare-undici': bareUndici,
+  'plain-pg': plainPg,
 };
 
 serveChild<WorkerSpec>(async (spec) => {

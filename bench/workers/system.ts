@@ -12,7 +12,7 @@ export interface DeliverySystem {
 }
 
 export interface WorkerSpec {
-  kind: 'platform' | 'bullmq' | 'pg-boss' | 'bare-undici';
+  kind: 'platform' | 'bullmq' | 'pg-boss' | 'bare-undici' | 'plain-pg';
   /** Events to enqueue in prepare (baselines); each goes to every url. */
   events: number;
   urls: string[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
-import { saturated } from '../../src/delivery/queue/claim-shares.ts';
+import { heldBackByCaps, saturated } from '../../src/delivery/queue/claim-shares.ts';
 import { FairShares } from '../../src/delivery/worker/fair-shares.ts';
 import { OriginGate } from '../../src/delivery/worker/origin-gate.ts';
 
@@ -71,5 +71,32 @@ describe('fair-share settings', () => {
       loadConfig({ BOOKFLOW_WORKER_CONCURRENCY: '10', BOOKFLOW_WORKER_RESERVED_SLOTS: '10' }),
     ).toThrow(ConfigError);
     expect(() => loadConfig({ BOOKFLOW_CONNECTIONS_PER_ORIGIN: '0' })).toThrow(ConfigError);
+  });
+});
+
+describe('held back by caps', () => {
+  const shares = (endpointHeld: [string, number][], accountHeld: [string, number][]) => ({
+    endpointHeld: new Map(endpointHeld),
+    accountHeld: new Map(accountHeld),
+    endpointCap: 4,
+    accountCap: 6,
+  });
+  const jobs = (n: number, accountId: string, endpointId: string) =>
+    Array.from({ length: n }, () => ({ accountId, endpointId }));
+
+  it('an endpoint that got exactly the room its cap left was held back; one that got less was not', () => {
+    expect(heldBackByCaps(shares([['e1', 1]], [['a', 1]]), jobs(3, 'a', 'e1'))).toBe(true);
+    expect(heldBackByCaps(shares([['e1', 1]], [['a', 1]]), jobs(2, 'a', 'e1'))).toBe(false);
+  });
+
+  it('an account that reached its cap across its endpoints was held back', () => {
+    const claimed = [...jobs(2, 'a', 'e1'), ...jobs(2, 'a', 'e2')];
+    expect(heldBackByCaps(shares([], [['a', 2]]), claimed)).toBe(true);
+    expect(heldBackByCaps(shares([], [['a', 1]]), claimed)).toBe(false);
+  });
+
+  it('an endpoint skipped at its cap counts as held back, though the claim got nothing', () => {
+    expect(heldBackByCaps(shares([['e1', 4]], [['a', 4]]), [])).toBe(true);
+    expect(heldBackByCaps(shares([], []), [])).toBe(false);
   });
 });

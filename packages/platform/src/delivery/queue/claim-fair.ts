@@ -106,4 +106,4 @@ const FAIR_CLAIM_SQL = `
          updated_at = now()
     from chosen c, events e, endpoints ep
    where d.id = c.id and e.id = d.event_id and ep.id = d.endpoint_id
-  returning ${CLAIMED_COLUMNS}, 0::float8 as send_in_ms, 0 as rate_limit`;
+  returning ${CLAIMED_COLUMNS}, 0::float8 as send_in_ms, 0 as rate_limit, false as limited`;

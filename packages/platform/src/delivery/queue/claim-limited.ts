@@ -199,7 +199,7 @@ const CLAIM_SQL = `
   )
   select ${CLAIMED_COLUMNS},
          greatest(0, extract(epoch from (d.send_at - clock_timestamp())) * 1000)::float8 as send_in_ms,
-         d.rate_limit
+         d.rate_limit, true as limited
     from claimed d
     join events e on e.id = d.event_id
     join endpoints ep on ep.id = d.endpoint_id

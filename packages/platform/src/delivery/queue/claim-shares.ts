@@ -32,3 +32,28 @@ export function saturated(shares: ClaimShares): { endpoints: string[]; accounts:
 export function asArrays(held: ReadonlyMap<string, number>): [string[], number[]] {
   return [[...held.keys()], [...held.values()]];
 }
+
+/**
+ * Whether caps held back part of a claim made with `shares`: an endpoint or account was skipped at
+ * its cap, or got exactly the room its cap left it (it may have more due). A claim that came back
+ * short for any other reason found nothing more due.
+ */
+export function heldBackByCaps(
+  shares: ClaimShares,
+  claimed: readonly { accountId: string; endpointId: string }[],
+): boolean {
+  const skip = saturated(shares);
+  if (skip.endpoints.length + skip.accounts.length > 0) return true;
+  const byEndpoint = new Map<string, number>();
+  const byAccount = new Map<string, number>();
+  for (const c of claimed) {
+    byEndpoint.set(c.endpointId, (byEndpoint.get(c.endpointId) ?? 0) + 1);
+    byAccount.set(c.accountId, (byAccount.get(c.accountId) ?? 0) + 1);
+  }
+  const reached = (got: Map<string, number>, held: ReadonlyMap<string, number>, cap: number) =>
+    [...got].some(([id, n]) => n >= cap - (held.get(id) ?? 0));
+  return (
+    reached(byEndpoint, shares.endpointHeld, shares.endpointCap) ||
+    reached(byAccount, shares.accountHeld, shares.accountCap)
+  );
+}

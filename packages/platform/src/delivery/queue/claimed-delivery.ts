@@ -23,9 +23,14 @@ export interface ClaimedDelivery {
   sendInMs: number;
   /** The endpoint's rate limit in force for this claim (requests per second; 0 = none). */
   rateLimit: number;
+  /**
+   * Claimed for an endpoint with a rate or concurrency limit (claim-limited.ts): its room is
+   * counted in the database, not in the worker's fair shares.
+   */
+  limited: boolean;
 }
 
-/** A claimed row as the claim statements return it: CLAIMED_COLUMNS, then send_in_ms and rate_limit. */
+/** A claimed row as the claim statements return it: CLAIMED_COLUMNS, then send_in_ms, rate_limit and limited. */
 export interface ClaimedRow {
   id: string;
   event_id: string;
@@ -43,6 +48,7 @@ export interface ClaimedRow {
   event_created_at: Date;
   send_in_ms: number;
   rate_limit: number;
+  limited: boolean;
 }
 
 /** The claim boundary: past it, the worker sees the domain type, never the row. */
@@ -64,6 +70,7 @@ export function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {
     eventCreatedAt: row.event_created_at,
     sendInMs: row.send_in_ms,
     rateLimit: row.rate_limit,
+    limited: row.limited,
   };
 }
 
@@ -75,7 +82,7 @@ export interface EndpointLimitDefaults {
 
 export const NO_LIMITS: EndpointLimitDefaults = Object.freeze({ rateLimit: 0, maxConcurrency: 0 });
 
-/** The columns of ClaimedRow (but the last two), from `d` (deliveries), `e` (events) and `ep` (endpoints). */
+/** The columns of ClaimedRow (but the last three), from `d` (deliveries), `e` (events) and `ep` (endpoints). */
 export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.endpoint_id, ep.url,
   (select array_agg(s.sealed order by s.id desc) from endpoint_secrets s
     where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,

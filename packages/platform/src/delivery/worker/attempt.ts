@@ -60,15 +60,14 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
   const { result, recorded } = await recordOutcome(deps, job, startedAt, sent);
   observe(deps, job, result, recorded !== null);
   if (!recorded) return;
-  const log = deps.logger.child({
-    delivery_id: job.id,
-    event_id: job.eventId,
-    endpoint_id: job.endpointId,
-  });
+  const ids = { delivery_id: job.id, event_id: job.eventId, endpoint_id: job.endpointId };
   if (result.ok) {
-    log.debug({ attempt: job.attempt, status: result.statusCode }, 'delivered');
+    // The common case: no child logger or log object built unless debug logging is on.
+    if (deps.logger.isLevelEnabled('debug'))
+      deps.logger.debug({ ...ids, attempt: job.attempt, status: result.statusCode }, 'delivered');
     return;
   }
+  const log = deps.logger.child(ids);
   log.info(
     { attempt: job.attempt, status: result.statusCode, error: result.error.kind, next: recorded.next },
     'attempt failed',

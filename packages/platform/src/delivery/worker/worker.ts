@@ -4,13 +4,14 @@ import { Wakeup } from '@bookflow/pg';
 import type { Logger } from 'pino';
 import type { Sender } from '../http/index.ts';
 import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
-import { saturated } from '../queue/claim-shares.ts';
+import { type ClaimShares, heldBackByCaps } from '../queue/claim-shares.ts';
 import { extendLeases } from '../queue/extend-leases.ts';
 import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { WORKERS_CHANNEL } from '../queue/notify-workers.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
 import { FairShares } from './fair-shares.ts';
+import { LowWater } from './low-water.ts';
 import { OriginGate, originOf } from './origin-gate.ts';
 import { SendPacer } from './pacer.ts';
 import { SuccessBatcher } from './success-batcher.ts';
@@ -32,7 +33,7 @@ export interface WorkerOptions {
   reservedSlots?: number;
 }
 
-type Claimed = { asked: number; got: number; capped: boolean } | 'full';
+type Claimed = { asked: number; got: number } | 'full' | 'capped';
 
 /**
  * Keeps up to `concurrency` attempts in flight. Each attempt is recorded as soon as it ends, so a
@@ -44,6 +45,7 @@ export class DeliveryWorker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly wakeup = new Wakeup();
+  private readonly lowWater = new LowWater(this.wakeup);
   private readonly pacer = new SendPacer();
   private readonly shares: FairShares;
   private readonly gate: OriginGate;
@@ -105,13 +107,11 @@ export class DeliveryWorker {
     while (this.running) {
       try {
         const claimed = await this.claim();
-        // Fewer rows than asked for means nothing else is claimable right now, except when caps
-        // held some back: claim again at once if that round got something, else wait for an
-        // attempt to end (or a notification) rather than spin on rows that are due but capped.
-        if (claimed === 'full' || claimed.got < claimed.asked) {
-          if (claimed !== 'full' && claimed.capped && claimed.got > 0) continue;
-          await this.wakeup.wait(await this.idleMs(claimed));
-        }
+        if (claimed === 'full') await this.wakeup.wait(this.options.pollIntervalMs);
+        // As many rows as asked for: more may be due, claim again at once. Held back by a cap:
+        // claim again once enough slots have freed (low-water.ts), at once if they already have.
+        else if (claimed === 'capped') await this.wakeup.wait(this.options.pollIntervalMs);
+        else if (claimed.got < claimed.asked) await this.wakeup.wait(await this.idleMs());
       } catch (err) {
         // Database unreachable or restarting: try again soon (not a whole, possibly long, poll
         // interval: a lost connection usually comes back at once); leases protect claimed work.
@@ -121,25 +121,44 @@ export class DeliveryWorker {
     }
   }
 
-  /** Claims what fits in the free slots; 'full' when no slot is free. */
+  /**
+   * Claims what fits in the free slots. 'full' when no slot is free; 'capped' when the claim got
+   * fewer rows than it asked for because an endpoint or account reached its cap (the loop waits
+   * for room, see low-water.ts); else how many it asked for and got.
+   */
   private async claim(): Promise<Claimed> {
-    const free = this.options.concurrency - this.inFlight.size;
-    if (free <= 0) return 'full';
-    const asked = Math.min(this.options.batchSize, free);
-    const shares = this.shares.snapshot();
-    const skip = saturated(shares);
-    const jobs = await claimDue(this.deps.db, {
-      shares,
-      limit: asked,
-      leaseMs: this.options.leaseMs,
-      workerId: this.id,
-      defaults: this.limits,
-      // Slots are handed out one polling interval ahead, so polling alone keeps a rate-limited
-      // endpoint at its full rate.
-      rateHorizonMs: this.options.pollIntervalMs,
-    });
-    for (const job of jobs) this.launch(job);
-    return { asked, got: jobs.length, capped: skip.endpoints.length + skip.accounts.length > 0 };
+    this.lowWater.claimStarts();
+    let mark = 0;
+    try {
+      const free = this.options.concurrency - this.inFlight.size;
+      if (free <= 0) return 'full';
+      const asked = Math.min(this.options.batchSize, free);
+      const shares = this.shares.snapshot();
+      const jobs = await claimDue(this.deps.db, {
+        shares,
+        limit: asked,
+        leaseMs: this.options.leaseMs,
+        workerId: this.id,
+        defaults: this.limits,
+        // Slots are handed out one polling interval ahead, so polling alone keeps a rate-limited
+        // endpoint at its full rate.
+        rateHorizonMs: this.options.pollIntervalMs,
+      });
+      for (const job of jobs) this.launch(job);
+      if (jobs.length < asked && heldBackByCaps(shares, jobs)) mark = this.lowWaterMark(shares);
+      return mark > 0 ? 'capped' : { asked, got: jobs.length };
+    } finally {
+      if (this.lowWater.claimEnded(mark)) this.wakeup.wake();
+    }
+  }
+
+  /**
+   * The slots to let free before claiming again after a claim that caps held back: half an
+   * endpoint's cap (or of the batch size if smaller), so a capped endpoint is claimed in batches
+   * while the other half of its slots is still busy.
+   */
+  private lowWaterMark(shares: ClaimShares): number {
+    return Math.max(1, Math.floor(Math.min(this.options.batchSize, shares.endpointCap) / 2));
   }
 
   private get limits(): EndpointLimitDefaults {
@@ -154,8 +173,6 @@ export class DeliveryWorker {
       if (!requestOpen) return;
       requestOpen = false;
       this.shares.endRequest(job.endpointId);
-      // The endpoint may take another delivery now, though the attempt is still being recorded.
-      this.wakeup.wake();
     };
     // A rate-limited endpoint's delivery waits for the send slot its claim was given.
     const turn =
@@ -176,7 +193,7 @@ export class DeliveryWorker {
         this.shares.endAttempt(job.accountId);
         this.held.delete(job.id);
         this.inFlight.delete(task);
-        this.wakeup.wake();
+        this.lowWater.freed(job.limited);
       });
     this.inFlight.add(task);
   }
@@ -212,8 +229,7 @@ export class DeliveryWorker {
   }
 
   /** When idle, sleep until the next delivery is due, but never longer than the polling interval. */
-  private async idleMs(claimed: Claimed): Promise<number> {
-    if (claimed === 'full' || claimed.capped) return this.options.pollIntervalMs;
+  private async idleMs(): Promise<number> {
     const next = await msUntilNextClaimable(this.deps.db, this.limits);
     return next === null ? this.options.pollIntervalMs : Math.min(next, this.options.pollIntervalMs);
   }
