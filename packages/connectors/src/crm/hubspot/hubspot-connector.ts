@@ -188,7 +188,7 @@ export class HubSpotConnector implements Connector {
     if (end) properties.hs_meeting_end_time = end;
     return this.#objects.withLock('meeting', meetingId, async (tx) => {
       const known = await this.#objects.find('meeting', meetingId, tx);
-      if (known && known.stateAt && known.stateAt > state.at) return known.crmId;
+      if (known?.stateAt && known.stateAt > state.at) return known.crmId;
       let crmId: string;
       if (known) {
         await this.#call('update meeting', ctx, () =>
