@@ -1,3 +1,4 @@
+import type { Connector } from '@bookflow/connectors';
 import {
   type Alerter,
   createReceiver,
@@ -40,6 +41,7 @@ export async function buildReferenceApp(
   config: ReceiverConfig,
   store: ReceiverStore,
   logger: Logger,
+  connectors: readonly Connector[] = [],
 ): Promise<ReferenceApp> {
   const receiver = createReceiver({
     store,
@@ -58,7 +60,7 @@ export async function buildReferenceApp(
     alerts: alertersFrom(config),
     logger,
   });
-  registerReferenceHandlers(receiver);
+  registerReferenceHandlers(receiver, connectors);
 
   // Request logs are off: each event is logged once by its handler, and a log line per request
   // would cost more than the rest of the acknowledgement.
@@ -88,6 +90,8 @@ export async function buildReferenceApp(
     async close() {
       await app.close();
       await receiver.stop();
+      // After the worker: a connector flushes what its last handlers handed it.
+      for (const connector of connectors) await connector.close?.();
       await store.close();
     },
   };
