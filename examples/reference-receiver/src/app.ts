@@ -4,6 +4,7 @@ import {
   createReceiver,
   PagerDutyAlerter,
   type Receiver,
+  type ReceiverMetrics,
   type ReceiverStore,
   SlackAlerter,
 } from '@bookflow/receiver';
@@ -42,6 +43,7 @@ export async function buildReferenceApp(
   store: ReceiverStore,
   logger: Logger,
   connectors: readonly Connector[] = [],
+  metrics?: ReceiverMetrics,
 ): Promise<ReferenceApp> {
   const receiver = createReceiver({
     store,
@@ -59,6 +61,7 @@ export async function buildReferenceApp(
     },
     alerts: alertersFrom(config),
     logger,
+    metrics,
   });
   registerReferenceHandlers(receiver, connectors);
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ConnectorsConfigError, loadConnectorsConfig, openConnectors } from '@bookflow/connectors';
+import { ReceiverMetrics } from '@bookflow/receiver';
 import { openPGlite } from '@bookflow/receiver/pglite';
 import { PostgresStore } from '@bookflow/receiver/postgres';
 import { pino } from 'pino';
@@ -37,14 +38,17 @@ export async function serve(config: ReceiverConfig): Promise<void> {
   }
   const logger = pino({ level: config.logLevel, base: { service: 'bookflow-receiver' } });
   const { store, description } = await openStore(config);
+  // One registry for the receiver and its connectors, so /metrics shows both.
+  const metrics = new ReceiverMetrics();
   const { connectors, descriptions } = await openConnectors(connectorsConfig, {
     // The CRM connectors' mapping table lives beside the receiver's own tables; a Redis or memory
     // store has none, so an embedded database in the data directory holds it instead.
     db: async () =>
       store instanceof PostgresStore ? store.db : openPGlite(join(config.dataDir, 'connectors')),
     concurrency: config.concurrency,
+    registry: metrics.registry,
   });
-  const reference = await buildReferenceApp(config, store, logger, connectors);
+  const reference = await buildReferenceApp(config, store, logger, connectors, metrics);
   const token = newAdminToken();
   registerAdminRoutes(reference.app, reference.receiver, token);
 

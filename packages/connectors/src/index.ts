@@ -15,6 +15,8 @@ export { type AnyEvent, type Connector, connectorsHandler, scopedContext } from 
 export { hubspotClient } from './crm/hubspot/hubspot-api.ts';
 export { HubSpotConnector } from './crm/hubspot/hubspot-connector.ts';
 export { CrmObjects, connectorMigrations } from './crm/mappings/crm-objects.ts';
+export { type HighValueRule, SalesforceConnector } from './crm/salesforce/salesforce-connector.ts';
+export { type SalesforceAuth, SalesforceSession } from './crm/salesforce/salesforce-session.ts';
 export { type ConnectorDeps, type OpenedConnectors, openConnectors } from './open-connectors.ts';
 export { RawEventBatcher } from './warehouse/batcher.ts';
 export { DuckDbWarehouse } from './warehouse/duckdb/duckdb-warehouse.ts';

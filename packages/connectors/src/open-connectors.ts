@@ -1,11 +1,14 @@
+import { readFileSync } from 'node:fs';
 import type { Db } from '@bookflow/pg';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { ConnectorsConfig } from './config.ts';
 import { duckDbFile } from './config.ts';
 import type { Connector } from './connector.ts';
 import { hubspotClient } from './crm/hubspot/hubspot-api.ts';
 import { HubSpotConnector } from './crm/hubspot/hubspot-connector.ts';
 import { CrmObjects } from './crm/mappings/crm-objects.ts';
+import { SalesforceConnector } from './crm/salesforce/salesforce-connector.ts';
+import { type SalesforceAuth, SalesforceSession } from './crm/salesforce/salesforce-session.ts';
 import { DuckDbWarehouse } from './warehouse/duckdb/duckdb-warehouse.ts';
 import { PostgresWarehouse } from './warehouse/postgres/postgres-warehouse.ts';
 import type { RawEventSink } from './warehouse/warehouse.ts';
@@ -95,5 +98,57 @@ export async function openConnectors(
     );
     descriptions.push(`hubspot ${config.hubspotBasePath ?? 'https://api.hubapi.com'}`);
   }
+  if (config.salesforceClientId) {
+    connectors.push(
+      new SalesforceConnector({
+        session: new SalesforceSession({
+          auth: salesforceAuth(config),
+          apiUsage: salesforceGauges(deps.registry),
+        }),
+        objects: await CrmObjects.open(await deps.db(), 'salesforce'),
+        defaultOwnerId: config.salesforceDefaultOwnerId,
+        unqualifiedStatus: config.salesforceUnqualifiedStatus,
+        highValue: {
+          companies: config.salesforceHighValueCompanies,
+          minLeadScore: config.salesforceHighValueMinScore,
+        },
+      }),
+    );
+    descriptions.push(`salesforce ${config.salesforceLoginUrl}`);
+  }
   return { connectors, descriptions };
+}
+
+function salesforceAuth(config: ConnectorsConfig): SalesforceAuth {
+  const common = {
+    loginUrl: config.salesforceLoginUrl,
+    clientId: config.salesforceClientId!,
+    username: config.salesforceUsername!,
+  };
+  if (config.salesforcePrivateKeyFile) {
+    return { flow: 'jwt', ...common, privateKey: readFileSync(config.salesforcePrivateKeyFile, 'utf8') };
+  }
+  return {
+    flow: 'password',
+    ...common,
+    clientSecret: config.salesforceClientSecret ?? '',
+    password: config.salesforcePassword ?? '',
+  };
+}
+
+/** Salesforce's daily API usage as Sforce-Limit-Info reports it on every answer. */
+function salesforceGauges(registry: Registry | undefined) {
+  const registers = registry ? [registry] : [];
+  return {
+    used: new Gauge({
+      name: 'bookflow_connectors_salesforce_api_requests_used',
+      help: 'API requests used in the last 24 h, from the latest Sforce-Limit-Info header',
+      registers,
+    }),
+    limit: new Gauge({
+      name: 'bookflow_connectors_salesforce_api_requests_limit',
+      help: 'Daily API request limit of the org, from the latest Sforce-Limit-Info header',
+      registers,
+    }),
+  };
 }
