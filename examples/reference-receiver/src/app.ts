@@ -1,8 +1,10 @@
+import type { Connector } from '@bookflow/connectors';
 import {
   type Alerter,
   createReceiver,
   PagerDutyAlerter,
   type Receiver,
+  type ReceiverMetrics,
   type ReceiverStore,
   SlackAlerter,
 } from '@bookflow/receiver';
@@ -40,6 +42,8 @@ export async function buildReferenceApp(
   config: ReceiverConfig,
   store: ReceiverStore,
   logger: Logger,
+  connectors: readonly Connector[] = [],
+  metrics?: ReceiverMetrics,
 ): Promise<ReferenceApp> {
   const receiver = createReceiver({
     store,
@@ -57,8 +61,9 @@ export async function buildReferenceApp(
     },
     alerts: alertersFrom(config),
     logger,
+    metrics,
   });
-  registerReferenceHandlers(receiver);
+  registerReferenceHandlers(receiver, connectors);
 
   // Request logs are off: each event is logged once by its handler, and a log line per request
   // would cost more than the rest of the acknowledgement.
@@ -88,6 +93,8 @@ export async function buildReferenceApp(
     async close() {
       await app.close();
       await receiver.stop();
+      // After the worker: a connector flushes what its last handlers handed it.
+      for (const connector of connectors) await connector.close?.();
       await store.close();
     },
   };

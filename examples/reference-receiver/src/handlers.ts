@@ -1,11 +1,14 @@
+import { type Connector, connectorsHandler } from '@bookflow/connectors';
 import type { Receiver } from '@bookflow/receiver';
 
 /**
- * The reference consumer's handlers: they log. Replace them with your own (a CRM activity, a
- * warehouse row), wrapping each external call in ctx.once.
+ * The reference consumer's handlers: they log, then hand the event to the configured connectors
+ * (warehouse, HubSpot, Salesforce; none by default). Replace them with your own, wrapping each
+ * external call in ctx.once.
  */
-export function registerReferenceHandlers(receiver: Receiver): void {
-  receiver.on('meeting.booked', (event, ctx) => {
+export function registerReferenceHandlers(receiver: Receiver, connectors: readonly Connector[] = []): void {
+  const runConnectors = connectorsHandler(connectors);
+  receiver.on('meeting.booked', async (event, ctx) => {
     const { meeting, lead } = event.data;
     ctx.log.info(
       {
@@ -19,9 +22,10 @@ export function registerReferenceHandlers(receiver: Receiver): void {
       },
       'meeting booked',
     );
+    await runConnectors(event, ctx);
   });
 
-  receiver.onAny((event, ctx) => {
+  receiver.onAny(async (event, ctx) => {
     ctx.log.info(
       {
         account_id: event.accountId,
@@ -30,5 +34,6 @@ export function registerReferenceHandlers(receiver: Receiver): void {
       },
       'event received',
     );
+    await runConnectors(event, ctx);
   });
 }

@@ -1,3 +1,8 @@
+import { join } from 'node:path';
+import { ConnectorsConfigError, loadConnectorsConfig, openConnectors } from '@bookflow/connectors';
+import { ReceiverMetrics } from '@bookflow/receiver';
+import { openPGlite } from '@bookflow/receiver/pglite';
+import { PostgresStore } from '@bookflow/receiver/postgres';
 import { pino } from 'pino';
 import { registerAdminRoutes } from './admin-routes.ts';
 import { buildReferenceApp } from './app.ts';
@@ -24,9 +29,26 @@ export async function serve(config: ReceiverConfig): Promise<void> {
       `another receiver (pid ${other.pid}, ${other.url}) is using the embedded database in ${config.dataDir}, which only one process may open: stop it, or set BOOKFLOW_RECEIVER_DATA_DIR to another directory`,
     );
   }
+  let connectorsConfig: ReturnType<typeof loadConnectorsConfig>;
+  try {
+    connectorsConfig = loadConnectorsConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConnectorsConfigError)) throw error;
+    refuse(error.message);
+  }
   const logger = pino({ level: config.logLevel, base: { service: 'bookflow-receiver' } });
   const { store, description } = await openStore(config);
-  const reference = await buildReferenceApp(config, store, logger);
+  // One registry for the receiver and its connectors, so /metrics shows both.
+  const metrics = new ReceiverMetrics();
+  const { connectors, descriptions } = await openConnectors(connectorsConfig, {
+    // The CRM connectors' mapping table lives beside the receiver's own tables; a Redis or memory
+    // store has none, so an embedded database in the data directory holds it instead.
+    db: async () =>
+      store instanceof PostgresStore ? store.db : openPGlite(join(config.dataDir, 'connectors')),
+    concurrency: config.concurrency,
+    registry: metrics.registry,
+  });
+  const reference = await buildReferenceApp(config, store, logger, connectors, metrics);
   const token = newAdminToken();
   registerAdminRoutes(reference.app, reference.receiver, token);
 
@@ -48,7 +70,7 @@ export async function serve(config: ReceiverConfig): Promise<void> {
   const port = (reference.app.server.address() as { port: number }).port;
   await writeRuntimeFile(config.dataDir, { pid: process.pid, url: adminUrl(config.host, port), token });
   logger.info(
-    { address, path: config.path, store: description, worker: config.worker },
+    { address, path: config.path, store: description, worker: config.worker, connectors: descriptions },
     'receiver listening',
   );
 

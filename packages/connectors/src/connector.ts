@@ -1,0 +1,32 @@
+import type { AnyEventHandler, HandlerContext, ReceivedEvent, UnknownEvent } from '@bookflow/receiver';
+
+export type AnyEvent = ReceivedEvent | UnknownEvent;
+
+/** One destination of the events (a CRM, a warehouse). Handlers run inside the receiver's worker. */
+export interface Connector {
+  /** Prefixes its ctx.once step keys, so two connectors never share a ledger entry. */
+  readonly name: string;
+  handle(event: AnyEvent, ctx: HandlerContext): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** The context a connector sees: ctx.once keys are its own. */
+export function scopedContext(ctx: HandlerContext, name: string): HandlerContext {
+  return {
+    attempt: ctx.attempt,
+    signal: ctx.signal,
+    log: ctx.log.child({ connector: name }),
+    once: (stepKey, fn) => ctx.once(`${name}:${stepKey}`, fn),
+  };
+}
+
+/**
+ * One handler that runs every connector on each event, in order. A connector that throws fails
+ * the event and the receiver retries it; the connectors that had finished skip their work on the
+ * retry through their ctx.once steps.
+ */
+export function connectorsHandler(connectors: readonly Connector[]): AnyEventHandler {
+  return async (event, ctx) => {
+    for (const connector of connectors) await connector.handle(event, scopedContext(ctx, connector.name));
+  };
+}
