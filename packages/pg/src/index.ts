@@ -2,6 +2,7 @@
 // only by the functions that open a connection (openPostgres, openPglite).
 
 export type { Db, Queryable, QueryResult } from './db.ts';
+export { GroupCommit, type GroupCommitOptions, type Pending } from './group-commit.ts';
 export { quoteIdentifier } from './identifier.ts';
 export { loadDriver, MissingDriverError } from './load-driver.ts';
 export {
@@ -16,4 +17,5 @@ export { openPostgres, type PostgresOptions } from './pg/open.ts';
 export { fromPgPool, type PgAdapterOptions } from './pg/pool-adapter.ts';
 export { fromPGlite, openPglite, type PGliteAdapterOptions } from './pglite/adapter.ts';
 export { isConnectionLost, isRetryable, withRetries } from './retryable-errors.ts';
+export { isRowRefusal } from './row-refusal.ts';
 export { Wakeup } from './wakeup.ts';
