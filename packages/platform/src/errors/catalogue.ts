@@ -51,6 +51,10 @@ export const ERROR_CATALOGUE = {
   event_refused: { status: 422, title: 'The database refused to store this event' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service is not ready' },
+  database_unavailable: {
+    status: 503,
+    title: 'The database is briefly unavailable; retry after the Retry-After delay',
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
