@@ -2,9 +2,9 @@ import { sampleData } from '@bookflow/events';
 import { type Db, openPostgres } from '@bookflow/pg';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '../../../../test/tcp-proxy.ts';
 import { openTestDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 // A database that is briefly unavailable (a restart, a failover, terminated connections) is a
 // 503 database_unavailable with Retry-After on every route, which clients and SDKs retry, never a
