@@ -38,6 +38,10 @@ export const ERROR_CATALOGUE = {
     status: 429,
     title: 'Too many bulk replays for this account; retry after the Retry-After delay',
   },
+  overloaded: {
+    status: 429,
+    title: 'More publishes are waiting than the platform takes at once; retry after the Retry-After delay',
+  },
   headers_too_large: { status: 431, title: 'The request headers or URL are too large' },
   unknown_event_type: { status: 422, title: 'Unknown event type' },
   invalid_event_data: {
