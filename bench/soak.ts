@@ -94,6 +94,11 @@ async function main() {
   const accepted = new Set<string>();
   let refused = 0;
   let errors = 0;
+  const errorKinds = new Map<string, number>();
+  const countError = (kind: string) => {
+    errors++;
+    errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+  };
   let sent = 0;
   let bucket: number[] = [];
   let lateBucket: number[] = [];
@@ -115,9 +120,9 @@ async function main() {
       bucket.push(performance.now() - due);
       if (res.statusCode === 202) accepted.add((JSON.parse(text) as { id: string }).id);
       else if (res.statusCode === 429) refused++;
-      else errors++;
-    } catch {
-      errors++;
+      else countError(`HTTP ${res.statusCode}`);
+    } catch (err) {
+      countError((err as { code?: string }).code ?? (err as Error).message);
     }
   };
 
@@ -178,6 +183,7 @@ async function main() {
       ? 'Check: nothing lost, nothing delivered twice.'
       : `CHECK FAILED: ${lost} accepted events not delivered, ${stats.duplicates} delivered more than once.`,
   );
+  if (errors > 0) log(`Errors by kind: ${[...errorKinds].map(([k, n]) => `${k} ${n}`).join(', ')}.`);
   log(`RSS after draining: ${(final.rss / MB).toFixed(0)} MB, heap ${(final.heapUsed / MB).toFixed(0)} MB.`);
   if (snapshots.length) log(`Heap snapshots (start, end of publishing, drained): ${snapshots.join(', ')}`);
   log(
