@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, isConnectionLost, isRetryable, withRetries } from '../src/index.ts';
+import { type Db, isConnectionLost, isDatabaseUnavailable, isRetryable, withRetries } from '../src/index.ts';
 import { ENGINES, type Engine, startEngine } from './support/engines.ts';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
@@ -22,6 +22,23 @@ describe('retryable-error classification', () => {
     expect(
       isConnectionLost(new Error('Client has encountered a connection error and is not queryable')),
     ).toBe(true);
+  });
+
+  it('an unreachable or full database is unavailable (a 503 for a server); a lost race or a refused row is not', () => {
+    for (const code of ['57P01', '57P03', '08006', '08001', '53300', 'ECONNREFUSED', 'ECONNRESET']) {
+      expect(isDatabaseUnavailable(withCode(code))).toBe(true);
+    }
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    for (const error of [
+      withCode('40001'),
+      withCode('23505'),
+      withCode('22021'),
+      withCode('constructor'),
+      null,
+    ]) {
+      expect(isDatabaseUnavailable(error)).toBe(false);
+    }
   });
 
   it('anything about the statement itself is neither', () => {

@@ -14,13 +14,25 @@ function rowCountOf(result: Results<unknown>): number {
   return result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
 }
 
+/**
+ * PGlite runs each statement on this thread, and its promises resolve as microtasks: callers that
+ * chain statements (a worker claiming and recording, publishes committing one batch after another)
+ * would run statement after statement without the event loop ever reaching its I/O phase, so an
+ * overloaded embedded platform stopped accepting connections at all. One macrotask turn before
+ * each statement lets sockets be accepted and answered between any two statements; it costs
+ * microseconds against a statement's hundreds.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function queryable(target: PGlite | Transaction): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      await yieldToEventLoop();
       const result = await target.query<R>(sql, params as unknown[] | undefined);
       return { rows: result.rows, rowCount: rowCountOf(result) };
     },
     async exec(sql: string) {
+      await yieldToEventLoop();
       await target.exec(sql);
     },
   };

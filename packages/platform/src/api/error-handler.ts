@@ -1,5 +1,13 @@
+import { isDatabaseUnavailable } from '@bookflow/pg';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/catalogue.ts';
+
+/**
+ * Retry-After of a 503 database_unavailable: a PostgreSQL restart or failover takes seconds, and
+ * the pool reconnects by itself on the next query, so a client that waits this long usually
+ * succeeds on its first retry.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** Maps Fastify's own errors (body parsing, schema validation) onto the catalogue. */
 function fromFastify(error: FastifyError): ApiError | null {
@@ -48,6 +56,17 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = error instanceof ApiError ? error : fromFastify(error);
+    if (!problem && isDatabaseUnavailable(error)) {
+      // A restart, failover or terminated connection: nothing was written for this request (or,
+      // if the commit went through, a retry with the same Idempotency-Key answers as the first).
+      request.log.warn({ err: error }, 'database unavailable; answered 503');
+      const unavailable = new ApiError('database_unavailable', 'the database is briefly unavailable');
+      return reply
+        .code(unavailable.status)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+        .type('application/problem+json')
+        .send(unavailable.toProblem(request.url));
+    }
     if (!problem) {
       request.log.error({ err: error }, 'unhandled error');
       const internal = new ApiError('internal_error', 'an internal error occurred; it has been logged');

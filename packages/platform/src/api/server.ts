@@ -65,7 +65,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
   apiKeyRoutes(app, { db: deps.db });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
-  eventRoutes(app, { db: deps.db, metrics: deps.metrics });
+  eventRoutes(app, {
+    db: deps.db,
+    metrics: deps.metrics,
+    maxPendingPublishes: deps.config.maxPendingPublishes,
+  });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
   return app;
 }

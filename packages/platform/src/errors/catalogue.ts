@@ -43,10 +43,15 @@ export const ERROR_CATALOGUE = problemCatalogue({
   429: {
     rate_limited: 'Too many requests for this API key; retry after the Retry-After delay',
     bulk_replay_rate_limited: 'Too many bulk replays for this account; retry after the Retry-After delay',
+    overloaded:
+      'More publishes are waiting than the platform takes at once; retry after the Retry-After delay',
   },
   431: { headers_too_large: 'The request headers or URL are too large' },
   500: { internal_error: 'Internal error' },
-  503: { service_unavailable: 'The service is not ready' },
+  503: {
+    service_unavailable: 'The service is not ready',
+    database_unavailable: 'The database is briefly unavailable; retry after the Retry-After delay',
+  },
 });
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

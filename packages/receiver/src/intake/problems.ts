@@ -28,6 +28,12 @@ export const PROBLEMS = problemCatalogue({
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
+/**
+ * Retry-After of a 503 store_unavailable: a database restart or failover takes seconds. BookFlow's
+ * sender waits the larger of this and its own retry schedule, other senders at least this long.
+ */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 // Compile-time check: every verification reason of the events SDK has an entry above.
 const _everyReasonMapped: Record<VerificationFailureReason, unknown> = PROBLEMS;
 void _everyReasonMapped;
@@ -47,7 +53,10 @@ export function problem(code: ProblemCode, detail?: string): AckResponse {
   const type = `https://bookflow.dev/problems/receiver/${code.replaceAll('_', '-')}`;
   return {
     status: entry.status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(code === 'store_unavailable' ? { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } : {}),
+    },
     body: JSON.stringify(problemDocument(type, code, entry, detail)),
   };
 }

@@ -9,6 +9,7 @@ import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
 import { isUuid } from '../pagination.ts';
+import { publishAdmission } from '../publish-admission.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
 
@@ -18,14 +19,18 @@ import { presentDeliveryWithAttempts } from './presenters.ts';
  */
 const ATTEMPTS_PER_DELIVERY_OF_EVENT = 10;
 
-export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metrics }): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; metrics: Metrics; maxPendingPublishes: number },
+): void {
   const publisher = new PublishBatcher(deps.db);
   const onRequest = accountAuth(deps.db);
+  const admit = publishAdmission(deps.maxPendingPublishes);
 
   app.post<{ Body: { type: string; data: Record<string, unknown> } }>(
     '/v1/events',
     {
-      onRequest,
+      onRequest: [admit, onRequest],
       config: { eventDataProperty: 'data' },
       schema: {
         headers: {

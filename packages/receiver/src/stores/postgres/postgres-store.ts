@@ -2,8 +2,8 @@ import { type Db, withRetries } from '@bookflow/pg';
 import type { IncomingJob } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
 import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import { AcceptBatcher } from './accept-batcher.ts';
 import { migrate } from './migrate.ts';
-import { acceptJob } from './sql/accept.ts';
 import { claimJobs } from './sql/claim.ts';
 import { completeJob } from './sql/complete.ts';
 import { deadLetterJob } from './sql/dead-letter.ts';
@@ -46,6 +46,7 @@ export class PostgresStore implements ReceiverStore {
   readonly #ttlMs: number;
   readonly #batch: number;
   readonly #notifyDebounceMs: number;
+  readonly #accepts: AcceptBatcher;
   #notifyTimer: NodeJS.Timeout | undefined;
 
   private constructor(options: PostgresStoreOptions) {
@@ -53,6 +54,7 @@ export class PostgresStore implements ReceiverStore {
     this.#ttlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
     this.#batch = options.sweepBatchSize ?? 1000;
     this.#notifyDebounceMs = options.notifyDebounceMs ?? 25;
+    this.#accepts = new AcceptBatcher(this.#db, this.#ttlMs);
     const db = this.#db;
     this.ledger = {
       get: (eventId, stepKey) => withRetries(() => getLedgerEntry(db, eventId, stepKey)),
@@ -71,8 +73,9 @@ export class PostgresStore implements ReceiverStore {
     return this.#db;
   }
 
+  /** Concurrent accepts share one statement and one commit (accept-batcher.ts). */
   async accept(job: IncomingJob) {
-    const outcome = await withRetries(() => acceptJob(this.#db, job, this.#ttlMs));
+    const outcome = await this.#accepts.accept(job);
     if (outcome === 'enqueued') this.#announce();
     return outcome;
   }

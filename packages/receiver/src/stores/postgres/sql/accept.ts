@@ -2,37 +2,55 @@ import type { Queryable } from '@bookflow/pg';
 import type { AcceptOutcome, IncomingJob } from '../../../jobs/job.ts';
 
 /**
- * Dedupe row and job row in one statement, hence one transaction and one round trip: the job is
- * inserted only from the row the dedupe insert returned. Of two concurrent deliveries of one id,
- * the second blocks on the first's primary-key entry, then finds the conflict and inserts nothing.
+ * Dedupe rows and job rows of a whole batch of deliveries in one statement, hence one transaction,
+ * one round trip and one commit: a job is inserted only from a row the dedupe insert returned. Of
+ * two concurrent deliveries of one id (in two batches or two processes), the second blocks on the
+ * first's primary-key entry, then finds the conflict and inserts nothing. Rows are inserted in
+ * event id order, so two batches that share ids lock them in the same order and cannot deadlock.
+ * The event ids of one batch must be distinct (ON CONFLICT cannot touch one row twice).
  *
  * A dedupe row that has expired but not been swept yet is taken over (the DO UPDATE ... WHERE), so
- * expiry does not depend on the sweeper's timing. One statement rather than BEGIN, two INSERTs and
- * COMMIT: the acknowledgement waits on one round trip instead of four.
+ * expiry does not depend on the sweeper's timing. Every value travels as a text array (headers and
+ * times cast here), which node-postgres and PGlite serialise alike.
  */
 const SQL = `
-WITH seen AS (
+WITH incoming AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+    AS i(event_id, event_type, schema_version, body, headers, received_at)
+),
+seen AS (
   INSERT INTO bookflow_receiver_dedupe (event_id, received_at, expires_at)
-  VALUES ($1, $6, $6::timestamptz + make_interval(secs => $7::double precision / 1000))
+  SELECT event_id, received_at::timestamptz,
+         received_at::timestamptz + make_interval(secs => $7::double precision / 1000)
+  FROM incoming ORDER BY event_id
   ON CONFLICT (event_id) DO UPDATE
     SET received_at = EXCLUDED.received_at, expires_at = EXCLUDED.expires_at
     WHERE bookflow_receiver_dedupe.expires_at <= EXCLUDED.received_at
   RETURNING event_id
 )
 INSERT INTO bookflow_receiver_jobs (event_id, event_type, schema_version, body, headers, received_at, run_at)
-SELECT event_id, $2, $3, $4, $5::jsonb, $6, $6 FROM seen
+SELECT i.event_id, i.event_type, i.schema_version, i.body, i.headers::jsonb,
+       i.received_at::timestamptz, i.received_at::timestamptz
+FROM incoming i JOIN seen USING (event_id)
+ORDER BY i.event_id
 ON CONFLICT (event_id) DO NOTHING
 RETURNING event_id`;
 
-export async function acceptJob(db: Queryable, job: IncomingJob, ttlMs: number): Promise<AcceptOutcome> {
-  const { rows } = await db.query(SQL, [
-    job.eventId,
-    job.eventType,
-    job.schemaVersion,
-    job.body,
-    JSON.stringify(job.headers),
-    job.receivedAt,
+/** Stores a batch of jobs with distinct event ids; one outcome per job, in order. */
+export async function acceptJobs(
+  db: Queryable,
+  jobs: readonly IncomingJob[],
+  ttlMs: number,
+): Promise<AcceptOutcome[]> {
+  const { rows } = await db.query<{ event_id: string }>(SQL, [
+    jobs.map((j) => j.eventId),
+    jobs.map((j) => j.eventType),
+    jobs.map((j) => j.schemaVersion),
+    jobs.map((j) => j.body),
+    jobs.map((j) => JSON.stringify(j.headers)),
+    jobs.map((j) => j.receivedAt.toISOString()),
     ttlMs,
   ]);
-  return rows.length === 1 ? 'enqueued' : 'duplicate';
+  const enqueued = new Set(rows.map((r) => r.event_id));
+  return jobs.map((j) => (enqueued.has(j.eventId) ? 'enqueued' : 'duplicate'));
 }

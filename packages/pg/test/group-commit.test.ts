@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit, type Pending } from '../../src/db/group-commit.ts';
+import { GroupCommit, type Pending } from '../src/group-commit.ts';
 
 /** A writer whose batches end only when the test says so, recording what each batch held. */
 function gatedWriter() {
