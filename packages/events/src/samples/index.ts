@@ -304,8 +304,11 @@ export function sampleEnvelope<T extends EventType>(
 export function sampleVersionedEnvelope(
   type: EventType,
   options: VersionedSampleEnvelopeOptions,
-): Envelope & { data: unknown } {
+): VersionedSampleEnvelope {
   const converted = convertEnvelope(sampleEnvelope(type, options), options.version);
   if (!converted.ok) throw new RangeError(`${type} does not exist in schema version ${options.version}`);
-  return converted.envelope as Envelope;
+  return converted.envelope as VersionedSampleEnvelope;
 }
+
+/** An envelope whose `data` is in some version's shape (see EventDataByVersion for the types). */
+export type VersionedSampleEnvelope = Omit<Envelope, 'data'> & { data: Record<string, unknown> };
