@@ -11,6 +11,7 @@ import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
+import { endpointPreviewRoutes } from './routes/endpoint-preview.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -61,10 +62,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
   homeRoutes(app);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
-  eventTypeRoutes(app);
+  eventTypeRoutes(app, { publicUrl: deps.config.publicUrl });
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
   apiKeyRoutes(app, { db: deps.db });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
+  endpointPreviewRoutes(app, { db: deps.db });
   eventRoutes(app, {
     db: deps.db,
     metrics: deps.metrics,

@@ -15,9 +15,16 @@ export const ERROR_CATALOGUE = problemCatalogue({
       'A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM)',
     duplicate_header: 'A header that must appear once was sent more than once',
   },
-  401: { unauthorized: 'Missing or invalid credentials' },
-  403: { admin_token_required: 'This route needs the admin token' },
-  404: { not_found: 'No such resource', route_not_found: 'No such route' },
+  401: {
+    unauthorized: 'Missing or invalid credentials',
+  },
+  403: {
+    admin_token_required: 'This route needs the admin token',
+  },
+  404: {
+    not_found: 'No such resource',
+    route_not_found: 'No such route',
+  },
   409: {
     delivery_in_progress: 'The delivery is being attempted; replay it once it ends',
     endpoint_disabled: 'The endpoint is disabled; enable it first',
@@ -27,9 +34,15 @@ export const ERROR_CATALOGUE = problemCatalogue({
     endpoint_limit_reached: 'The account has as many endpoints as allowed',
     event_erased: 'The event payload was erased; it can no longer be delivered',
   },
-  413: { payload_too_large: 'The request body is too large' },
-  414: { uri_too_long: 'A path parameter is too long' },
-  415: { unsupported_media_type: 'Send the body as application/json' },
+  413: {
+    payload_too_large: 'The request body is too large',
+  },
+  414: {
+    uri_too_long: 'A path parameter is too long',
+  },
+  415: {
+    unsupported_media_type: 'Send the body as application/json',
+  },
   422: {
     unknown_event_type: 'Unknown event type',
     invalid_event_data:
@@ -39,6 +52,10 @@ export const ERROR_CATALOGUE = problemCatalogue({
     confirmation_mismatch: 'The confirmation does not name the account to delete',
     idempotency_key_reused: 'This Idempotency-Key was used with a different request',
     event_refused: 'The database refused to store this event',
+    reserved_event_type: 'This event type is produced by the platform itself and cannot be published',
+    event_type_not_in_version:
+      "The event type does not exist in the endpoint's schema version; upgrade the endpoint first",
+    invalid_plan: 'The plan is not valid (its period must end after it starts)',
   },
   429: {
     rate_limited: 'Too many requests for this API key; retry after the Retry-After delay',
@@ -46,8 +63,12 @@ export const ERROR_CATALOGUE = problemCatalogue({
     overloaded:
       'More publishes are waiting than the platform takes at once; retry after the Retry-After delay',
   },
-  431: { headers_too_large: 'The request headers or URL are too large' },
-  500: { internal_error: 'Internal error' },
+  431: {
+    headers_too_large: 'The request headers or URL are too large',
+  },
+  500: {
+    internal_error: 'Internal error',
+  },
   503: {
     service_unavailable: 'The service is not ready',
     database_unavailable: 'The database is briefly unavailable; retry after the Retry-After delay',
