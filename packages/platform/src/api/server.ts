@@ -16,6 +16,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
@@ -67,5 +68,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
+  sandboxRoutes(app, { db: deps.db });
   return app;
 }
