@@ -7,6 +7,10 @@ export interface Account {
   name: string;
   slack_webhook_url: string | null;
   pagerduty_routing_key: string | null;
+  /** 'test' for the test twin of a live account (the sandbox; see sandbox/test-twin.ts). */
+  mode: 'live' | 'test';
+  /** The live account of a test twin; null for a live account. */
+  live_account_id: string | null;
   created_at: Date;
 }
 
@@ -20,7 +24,7 @@ export async function createAccount(
   input: { name: string } & NotificationSettings,
 ): Promise<{ account: Account; apiKey: string }> {
   const id = prefixedId('acct');
-  const key = generateApiKey();
+  const key = generateApiKey('live');
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<Account>(
       `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key)

@@ -15,6 +15,7 @@ export const ERROR_CATALOGUE = {
   duplicate_header: { status: 400, title: 'A header that must appear once was sent more than once' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
   admin_token_required: { status: 403, title: 'This route needs the admin token' },
+  live_key_required: { status: 403, title: 'This needs a live API key; a test key cannot do it' },
   not_found: { status: 404, title: 'No such resource' },
   route_not_found: { status: 404, title: 'No such route' },
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },

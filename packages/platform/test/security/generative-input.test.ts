@@ -34,6 +34,7 @@ const ANSWERS: Record<string, number[]> = {
   'GET /v1/deliveries/{id}': [200, 404],
   'POST /v1/deliveries/{id}/replay': [202, 404, 409],
   'POST /v1/deliveries/replay': [202, 413],
+  'DELETE /v1/test-data': [200],
 };
 
 describe.each(BACKENDS)('generated hostile input on every route (%s)', (backend) => {

@@ -249,7 +249,12 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
         })
         .map(compact),
     ),
-    withBody('POST /v1/api-keys', 'POST', fc.constant('/v1/api-keys'), fc.record({ name: field(mild) })),
+    withBody(
+      'POST /v1/api-keys',
+      'POST',
+      fc.constant('/v1/api-keys'),
+      fc.record({ name: field(mild), mode: maybe(field(fc.constantFrom('live', 'test'))) }).map(compact),
+    ),
     get('GET /v1/api-keys', fc.constant('/v1/api-keys')),
     idSegment(ids.apiKeyId).map(
       (id): HostileRequest => ({
@@ -357,6 +362,12 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
       }),
     ),
     withBody('POST /v1/deliveries/replay', 'POST', fc.constant('/v1/deliveries/replay'), filter),
+    fc.constant<HostileRequest>({
+      route: 'DELETE /v1/test-data',
+      method: 'DELETE',
+      url: '/v1/test-data',
+      auth: 'account',
+    }),
   ];
   return fc
     .tuple(

@@ -8,6 +8,7 @@ import {
 } from '../../accounts/accounts.ts';
 import { eraseAccount } from '../../accounts/erase.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { accountMode } from '../../sandbox/test-twin.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 
 const notificationProps = {
@@ -23,6 +24,8 @@ function present(account: Account) {
       slack_webhook_url: account.slack_webhook_url ? 'configured' : null,
       pagerduty_routing_key: account.pagerduty_routing_key ? 'configured' : null,
     },
+    // 'test' when called with a test key: the account's test twin, with its own id and settings.
+    mode: account.mode,
     created_at: account.created_at.toISOString(),
   };
 }
@@ -96,7 +99,13 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
   app.delete<{ Body: { confirm: string } }>(
     '/v1/account',
     { onRequest: accountAuth(deps.db), schema: { body: confirmBody } },
-    async (request) => erase(request, request.accountId),
+    async (request) => {
+      // Erasure takes the live account and its test twin; a test key (often kept in CI) cannot.
+      if ((await accountMode(deps.db, request.accountId))?.mode === 'test') {
+        throw new ApiError('live_key_required', 'erasing the account needs a live key; a test key cannot');
+      }
+      return erase(request, request.accountId);
+    },
   );
 
   app.delete<{ Params: { id: string }; Body: { confirm: string } }>(

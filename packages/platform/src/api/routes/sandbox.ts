@@ -3,6 +3,8 @@ import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/catalogue.ts';
 import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test-event.ts';
+import { accountMode } from '../../sandbox/test-twin.ts';
+import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
 
 function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
@@ -23,7 +25,7 @@ function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, ty
   }
 }
 
-/** The sandbox: test events sent to one endpoint. */
+/** The sandbox: test events sent to one endpoint, and wiping test mode's data. */
 export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
   const onRequest = accountAuth(deps.db);
 
@@ -63,4 +65,17 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
       });
     },
   );
+
+  // With a live key or a test key alike: it wipes the account's test data, never live data.
+  app.delete('/v1/test-data', { onRequest }, async (request) => {
+    const caller = await accountMode(deps.db, request.accountId);
+    if (!caller) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
+    const wiped = await wipeTestData(deps.db, caller.liveAccountId);
+    request.log.warn({ account_id: caller.liveAccountId, deleted: wiped.deleted }, 'test data wiped');
+    return {
+      test_account_id: wiped.testAccountId,
+      wiped_at: new Date().toISOString(),
+      deleted: wiped.deleted,
+    };
+  });
 }
