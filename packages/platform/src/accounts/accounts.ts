@@ -1,3 +1,4 @@
+import { SCHEMA_VERSION } from '@bookflow/events';
 import type { Db, Queryable } from '@bookflow/pg';
 import { prefixedId } from '../ids/ids.ts';
 import { generateApiKey, hashApiKey } from './api-keys.ts';
@@ -7,6 +8,15 @@ export interface Account {
   name: string;
   slack_webhook_url: string | null;
   pagerduty_routing_key: string | null;
+  /** The schema version new endpoints are pinned to. */
+  default_schema_version: string;
+  plan_name: string | null;
+  plan_minutes_included: number | null;
+  plan_period_start: Date | null;
+  plan_period_end: Date | null;
+  trial_ends_at: Date | null;
+  /** False for accounts whose calls are not billable (sandbox): usage/ skips them. */
+  counts_usage: boolean;
   /** 'test' for the test twin of a live account (the sandbox; see sandbox/test-twin.ts). */
   mode: 'live' | 'test';
   /** The live account of a test twin; null for a live account. */
@@ -27,9 +37,9 @@ export async function createAccount(
   const key = generateApiKey('live');
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<Account>(
-      `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key)
-       values ($1, $2, $3, $4) returning *`,
-      [id, input.name, input.slack_webhook_url ?? null, input.pagerduty_routing_key ?? null],
+      `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key, default_schema_version)
+       values ($1, $2, $3, $4, $5) returning *`,
+      [id, input.name, input.slack_webhook_url ?? null, input.pagerduty_routing_key ?? null, SCHEMA_VERSION],
     );
     await tx.query('insert into api_keys (id, account_id, key_hash, key_prefix) values ($1, $2, $3, $4)', [
       prefixedId('key'),

@@ -35,11 +35,13 @@ export async function existingTestTwin(db: Queryable, liveAccountId: string): Pr
 /**
  * The live account's test twin, created on first use. Concurrent first uses make one twin: the
  * unique index on live_account_id turns the second insert into a no-op, and both read the same row.
+ * The twin has no plan or trial and `counts_usage` false: test events are never counted as usage
+ * (nor produce usage.threshold or trial.ending). Its endpoints start on the live account's version.
  */
 export async function testTwinOf(db: Queryable, liveAccountId: string): Promise<string> {
   await db.query(
-    `insert into accounts (id, name, mode, live_account_id)
-     select $1, name, 'test', id from accounts where id = $2 and mode = 'live'
+    `insert into accounts (id, name, mode, live_account_id, default_schema_version, counts_usage)
+     select $1, name, 'test', id, default_schema_version, false from accounts where id = $2 and mode = 'live'
      on conflict (live_account_id) where live_account_id is not null do nothing`,
     [prefixedId('acct'), liveAccountId],
   );

@@ -1,0 +1,30 @@
+import type { EventDataMap } from '@bookflow/events';
+import type { Queryable } from '@bookflow/pg';
+import { insertEvents, type PreparedEvent, prepare } from '../events/publish.ts';
+
+/** The account events only the platform produces; callers that publish them get 422 reserved_event_type. */
+export const PLATFORM_EVENT_TYPES = ['trial.ending', 'usage.threshold'] as const;
+
+export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
+
+export function isPlatformEventType(type: string): type is PlatformEventType {
+  return (PLATFORM_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** A platform event ready to insert; its id is known first, so the row that makes it once-only can name it. */
+export function platformEvent<T extends PlatformEventType>(
+  accountId: string,
+  type: T,
+  data: EventDataMap[T],
+  createdAt?: Date,
+): PreparedEvent {
+  return prepare({ accountId, type, data, source: 'platform', createdAt });
+}
+
+/**
+ * Stores the event and its deliveries, in the caller's transaction, through the same outbox
+ * statement as a published event: subscriptions, retries and dead letters apply unchanged.
+ */
+export async function emitPlatformEvent(tx: Queryable, event: PreparedEvent): Promise<void> {
+  await insertEvents(tx, [event]);
+}
