@@ -39,8 +39,8 @@ export class Tally {
       [this.bySource, event.source],
       [this.byCampaign, event.campaign ?? '(no campaign)'],
     ] as const) {
-      let row = table.get(key);
-      if (!row) table.set(key, (row = emptyRow()));
+      const row = table.get(key) ?? emptyRow();
+      table.set(key, row);
       count(row, event);
     }
   }
