@@ -3,6 +3,7 @@ export * from './durations.ts';
 export * from './errors.ts';
 export * from './headers.ts';
 export * from './problems.ts';
+export * from './samples/building-blocks.ts';
 export * from './samples/index.ts';
 export * from './secrets.ts';
 export * from './signing.ts';

@@ -92,7 +92,7 @@ const REGIONS = [
   { areaCode: '206', timezone: 'America/Los_Angeles' },
 ] as const;
 
-const SOURCES = [
+export const SOURCES = [
   'website_form',
   'hubspot_import',
   'salesforce_import',
@@ -101,7 +101,7 @@ const SOURCES = [
   'csv_upload',
 ];
 
-const CAMPAIGNS = [
+export const CAMPAIGNS = [
   'Q2 outbound: logistics',
   'Spring webinar follow-up',
   'Pricing page requests',

@@ -17,6 +17,10 @@ export interface Account {
   trial_ends_at: Date | null;
   /** False for accounts whose calls are not billable (sandbox): usage/ skips them. */
   counts_usage: boolean;
+  /** 'test' for the test twin of a live account (the sandbox; see sandbox/test-twin.ts). */
+  mode: 'live' | 'test';
+  /** The live account of a test twin; null for a live account. */
+  live_account_id: string | null;
   created_at: Date;
 }
 
@@ -38,7 +42,7 @@ export async function createAccount(
   input: { name: string } & NotificationSettings & AccountStart,
 ): Promise<{ account: Account; apiKey: string }> {
   const id = prefixedId('acct');
-  const key = generateApiKey();
+  const key = generateApiKey('live');
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<Account>(
       `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key, default_schema_version,

@@ -4,12 +4,18 @@ import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 
 // An account's API keys: how a key is made and hashed, and the stored keys created, listed and revoked.
 
-const KEY_PREFIX = 'bfk_';
+/**
+ * Live or test (the sandbox): a test key belongs to the account's test twin, so it reaches test
+ * data only. The mode is in the key (`bfk_live_…`, `bfk_test_…`) so a person can tell them apart;
+ * the platform never trusts that text: a key's mode is its account's. Keys made before test mode
+ * (`bfk_…`) are live.
+ */
+export type KeyMode = 'live' | 'test';
 
 /** A new API key: shown once to the caller, stored only as its hash. */
-export function generateApiKey(): { key: string; hash: string; prefix: string } {
-  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
-  return { key, hash: hashApiKey(key), prefix: key.slice(0, 12) };
+export function generateApiKey(mode: KeyMode): { key: string; hash: string; prefix: string } {
+  const key = `bfk_${mode}_${randomBytes(32).toString('base64url')}`;
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, 16) };
 }
 
 /**
@@ -31,12 +37,14 @@ export interface ApiKeyRow {
 
 const COLUMNS = 'id, name, key_prefix, created_at, last_used_at, revoked_at';
 
+/** A key of `accountId`, whose mode it is (a test twin's keys are test keys). */
 export async function createApiKey(
   db: Queryable,
   accountId: string,
   name: string | null,
+  mode: KeyMode = 'live',
 ): Promise<ApiKeyRow & { key: string }> {
-  const key = generateApiKey();
+  const key = generateApiKey(mode);
   const { rows } = await db.query<ApiKeyRow>(
     `insert into api_keys (id, account_id, key_hash, key_prefix, name) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
     [prefixedId('key'), accountId, key.hash, key.prefix, name],

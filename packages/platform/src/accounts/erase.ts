@@ -17,26 +17,30 @@ export type EraseAccountResult = { ok: true; erased: ErasureCounts } | { ok: fal
 
 type ErasedTable = Exclude<keyof ErasureCounts, 'idempotency_keys'>;
 
-/** Each table's delete, children before parents as the foreign keys require; $1 is the account. */
+/**
+ * Each table's delete, children before parents as the foreign keys require; $1 is the account and
+ * its test twin. The accounts are deleted in one statement: the twin's reference is checked at its end.
+ */
 const DELETES: readonly [ErasedTable, string][] = [
   [
     'delivery_attempts',
-    'delete from delivery_attempts where delivery_id in (select id from deliveries where account_id = $1)',
+    'delete from delivery_attempts where delivery_id in (select id from deliveries where account_id = any($1::text[]))',
   ],
-  ['deliveries', 'delete from deliveries where account_id = $1'],
-  ['events', 'delete from events where account_id = $1'],
+  ['deliveries', 'delete from deliveries where account_id = any($1::text[])'],
+  ['events', 'delete from events where account_id = any($1::text[])'],
   [
     'endpoint_secrets',
-    'delete from endpoint_secrets where endpoint_id in (select id from endpoints where account_id = $1)',
+    'delete from endpoint_secrets where endpoint_id in (select id from endpoints where account_id = any($1::text[]))',
   ],
-  ['endpoints', 'delete from endpoints where account_id = $1'],
-  ['api_keys', 'delete from api_keys where account_id = $1'],
-  ['accounts', 'delete from accounts where id = $1'],
+  ['endpoints', 'delete from endpoints where account_id = any($1::text[])'],
+  ['api_keys', 'delete from api_keys where account_id = any($1::text[])'],
+  ['accounts', 'delete from accounts where id = any($1::text[])'],
 ];
 
 /**
  * Erases an account and every row that belongs to it, in one transaction (GDPR erasure): nothing
- * is kept, not even the audit rows that event erasure keeps.
+ * is kept, not even the audit rows that event erasure keeps. A live account's test twin (test
+ * mode, sandbox/test-twin.ts) and all its rows go with it; the counts include them.
  *
  * Rows are locked before anything is deleted, endpoints first and then deliveries, the order in
  * which a worker recording an attempt takes them. A worker that finishes an attempt meanwhile
@@ -46,13 +50,21 @@ const DELETES: readonly [ErasedTable, string][] = [
  */
 export async function eraseAccount(db: Db, accountId: string): Promise<EraseAccountResult> {
   return db.transaction(async (tx) => {
-    const found = await tx.query('select id from accounts where id = $1 for update', [accountId]);
-    if (found.rowCount === 0) return { ok: false, reason: 'not_found' } as const;
-    await tx.query('select id from endpoints where account_id = $1 order by id for update', [accountId]);
-    await tx.query('select id from deliveries where account_id = $1 order by id for update', [accountId]);
-    const { rows } = await tx.query<{ n: number }>(
-      'select count(*)::int as n from events where account_id = $1 and idempotency_key is not null',
+    const found = await tx.query<{ id: string }>(
+      'select id from accounts where id = $1 or live_account_id = $1 order by id for update',
       [accountId],
+    );
+    const ids = found.rows.map((r) => r.id);
+    if (!ids.includes(accountId)) return { ok: false, reason: 'not_found' } as const;
+    await tx.query('select id from endpoints where account_id = any($1::text[]) order by id for update', [
+      ids,
+    ]);
+    await tx.query('select id from deliveries where account_id = any($1::text[]) order by id for update', [
+      ids,
+    ]);
+    const { rows } = await tx.query<{ n: number }>(
+      'select count(*)::int as n from events where account_id = any($1::text[]) and idempotency_key is not null',
+      [ids],
     );
     const erased: ErasureCounts = {
       accounts: 0,
@@ -64,7 +76,7 @@ export async function eraseAccount(db: Db, accountId: string): Promise<EraseAcco
       deliveries: 0,
       delivery_attempts: 0,
     };
-    for (const [table, sql] of DELETES) erased[table] = (await tx.query(sql, [accountId])).rowCount;
+    for (const [table, sql] of DELETES) erased[table] = (await tx.query(sql, [ids])).rowCount;
     return { ok: true, erased } as const;
   });
 }

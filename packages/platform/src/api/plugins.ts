@@ -21,7 +21,11 @@ export async function registerOpenApi(app: FastifyInstance, config: PlatformConf
       servers: [{ url: config.publicUrl }],
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An account API key (bfk_…)' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An account API key: bfk_live_… (live mode) or bfk_test_… (test mode)',
+          },
           adminToken: { type: 'http', scheme: 'bearer', description: 'BOOKFLOW_ADMIN_TOKEN' },
         },
       },

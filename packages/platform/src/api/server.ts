@@ -17,6 +17,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
@@ -73,5 +74,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     maxPendingPublishes: deps.config.maxPendingPublishes,
   });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
+  sandboxRoutes(app, { db: deps.db });
   return app;
 }

@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = problemCatalogue({
   },
   403: {
     admin_token_required: 'This route needs the admin token',
+    live_key_required: 'This needs a live API key; a test key cannot do it',
   },
   404: {
     not_found: 'No such resource',
@@ -56,6 +57,8 @@ export const ERROR_CATALOGUE = problemCatalogue({
     event_type_not_in_version:
       "The event type does not exist in the endpoint's schema version; upgrade the endpoint first",
     invalid_plan: 'The plan is not valid (its period must end after it starts)',
+    endpoint_not_subscribed:
+      'The endpoint does not subscribe to this event type, so it cannot be sent a test one',
   },
   429: {
     rate_limited: 'Too many requests for this API key; retry after the Retry-After delay',

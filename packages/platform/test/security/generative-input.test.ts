@@ -25,6 +25,7 @@ const ANSWERS: Record<string, number[]> = {
   'PATCH /v1/endpoints/{id}': [200, 404, 413, 422],
   'POST /v1/endpoints/{id}/rotate-secret': [201, 404, 413],
   'DELETE /v1/endpoints/{id}': [204, 404],
+  'POST /v1/endpoints/{id}/test': [202, 404, 409, 413, 422],
   'GET /v1/event-types': [200],
   'GET /v1/changelog.atom': [200],
   'POST /v1/endpoints/{id}/preview': [200, 404, 413, 422],
@@ -36,6 +37,7 @@ const ANSWERS: Record<string, number[]> = {
   'GET /v1/deliveries/{id}': [200, 404],
   'POST /v1/deliveries/{id}/replay': [202, 404, 409],
   'POST /v1/deliveries/replay': [202, 413],
+  'DELETE /v1/test-data': [200],
 };
 
 describe.each(BACKENDS)('generated hostile input on every route (%s)', (backend) => {

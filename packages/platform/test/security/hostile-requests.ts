@@ -285,7 +285,12 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
         })
         .map(compact),
     ),
-    withBody('POST /v1/api-keys', 'POST', fc.constant('/v1/api-keys'), fc.record({ name: field(mild) })),
+    withBody(
+      'POST /v1/api-keys',
+      'POST',
+      fc.constant('/v1/api-keys'),
+      fc.record({ name: field(mild), mode: maybe(field(fc.constantFrom('live', 'test'))) }).map(compact),
+    ),
     get('GET /v1/api-keys', fc.constant('/v1/api-keys')),
     idSegment(ids.apiKeyId).map(
       (id): HostileRequest => ({
@@ -331,6 +336,12 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
       fc
         .record({ overlap_seconds: maybe(fc.oneof(fc.integer({ min: -1, max: 700_000 }), hostileString)) })
         .map(compact),
+    ),
+    withBody(
+      'POST /v1/endpoints/{id}/test',
+      'POST',
+      idSegment(ids.endpointId).map((id) => `/v1/endpoints/${id}/test`),
+      fc.record({ type: field(eventType) }),
     ),
     idSegment(`${ids.endpointId}x`).map(
       (id): HostileRequest => ({
@@ -406,6 +417,12 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
       }),
     ),
     withBody('POST /v1/deliveries/replay', 'POST', fc.constant('/v1/deliveries/replay'), filter),
+    fc.constant<HostileRequest>({
+      route: 'DELETE /v1/test-data',
+      method: 'DELETE',
+      url: '/v1/test-data',
+      auth: 'account',
+    }),
   ];
   return fc
     .tuple(

@@ -11,6 +11,7 @@ import { eraseAccount } from '../../accounts/erase.ts';
 import { checkPlan, currentUsage, type PlanInput, updatePlanAndTrial } from '../../accounts/plan.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
+import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 
@@ -50,6 +51,8 @@ function present(account: Account) {
       slack_webhook_url: account.slack_webhook_url ? 'configured' : null,
       pagerduty_routing_key: account.pagerduty_routing_key ? 'configured' : null,
     },
+    // 'test' when called with a test key: the account's test twin, with its own id and settings.
+    mode: account.mode,
     default_schema_version: account.default_schema_version,
     plan:
       account.plan_name === null
@@ -212,7 +215,13 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
   app.delete<{ Body: { confirm: string } }>(
     '/v1/account',
     { onRequest: accountAuth(deps.db), schema: { body: confirmBody } },
-    async (request) => erase(request, request.accountId),
+    async (request) => {
+      // Erasure takes the live account and its test twin; a test key (often kept in CI) cannot.
+      if ((await accountMode(deps.db, request.accountId))?.mode === 'test') {
+        throw new ApiError('live_key_required', 'erasing the account needs a live key; a test key cannot');
+      }
+      return erase(request, request.accountId);
+    },
   );
 
   app.delete<{ Params: { id: string }; Body: { confirm: string } }>(

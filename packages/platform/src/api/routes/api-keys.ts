@@ -3,20 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import {
   type ApiKeyRow,
   createApiKey,
+  type KeyMode,
   listApiKeys,
   type RevokeResult,
   revokeApiKey,
 } from '../../accounts/api-keys.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** The key itself is never shown again after creation: only its first characters identify it. */
-function present(k: ApiKeyRow) {
+function present(k: ApiKeyRow, mode: KeyMode) {
   return {
     id: k.id,
     name: k.name,
+    mode,
     prefix: k.key_prefix,
     created_at: iso(k.created_at),
     last_used_at: iso(k.last_used_at),
@@ -35,7 +38,29 @@ function revokeProblem(reason: (RevokeResult & { ok: false })['reason']): ApiErr
 export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
   const onRequest = accountAuth(deps.db);
 
-  app.post<{ Body: { name?: string } | undefined }>(
+  /** The calling key's account and its mode (a test key's account is the test twin). */
+  async function callerMode(accountId: string): Promise<AccountMode> {
+    const found = await accountMode(deps.db, accountId);
+    if (!found) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
+    return found;
+  }
+
+  /**
+   * Where a new key of `mode` goes: the caller's own account for its own mode; a live key may also
+   * make test keys (on the test twin, created on first use); a test key never makes a live key.
+   */
+  async function keyAccount(caller: AccountMode, mode: KeyMode): Promise<string> {
+    if (mode === caller.mode) return caller.id;
+    if (caller.mode === 'test') {
+      throw new ApiError(
+        'live_key_required',
+        'a test key cannot create a live key; use a live key (bfk_live_…)',
+      );
+    }
+    return testTwinOf(deps.db, caller.id);
+  }
+
+  app.post<{ Body: { name?: string; mode?: KeyMode } | undefined }>(
     '/v1/api-keys',
     {
       onRequest,
@@ -43,20 +68,28 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            mode: { type: 'string', enum: ['live', 'test'] },
+          },
         },
       },
     },
     async (request, reply) => {
-      const key = await createApiKey(deps.db, request.accountId, request.body?.name ?? null);
-      request.log.info({ api_key_id: key.id }, 'api key created');
-      return reply.code(201).send({ ...present(key), key: key.key });
+      const caller = await callerMode(request.accountId);
+      const mode = request.body?.mode ?? caller.mode;
+      const accountId = await keyAccount(caller, mode);
+      const key = await createApiKey(deps.db, accountId, request.body?.name ?? null, mode);
+      request.log.info({ api_key_id: key.id, mode }, 'api key created');
+      return reply.code(201).send({ ...present(key, mode), key: key.key });
     },
   );
 
-  app.get('/v1/api-keys', { onRequest }, async (request) => ({
-    data: (await listApiKeys(deps.db, request.accountId)).map(present),
-  }));
+  // The keys of the caller's mode only: a live key does not see test keys, nor the reverse.
+  app.get('/v1/api-keys', { onRequest }, async (request) => {
+    const caller = await callerMode(request.accountId);
+    return { data: (await listApiKeys(deps.db, request.accountId)).map((k) => present(k, caller.mode)) };
+  });
 
   app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { onRequest }, async (request, reply) => {
     const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
