@@ -1,4 +1,5 @@
 import type { Db } from '@bookflow/pg';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -10,6 +11,7 @@ import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { dashboardSessionRoutes } from './routes/dashboard-sessions.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -57,6 +59,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installJsonOnly(app);
   installTextGuard(app);
+  await app.register(cookie);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
   homeRoutes(app);
@@ -64,6 +67,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   eventTypeRoutes(app);
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
   apiKeyRoutes(app, { db: deps.db });
+  dashboardSessionRoutes(app, { db: deps.db, config: deps.config });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db, config: deps.config });

@@ -73,6 +73,12 @@ export interface PlatformConfig {
   bulkReplaysPerMinute: number;
   /** Deliveries one bulk replay queues at most; the answer says whether more match (call again). */
   bulkReplayMaxRows: number;
+  /** How long a dashboard session lasts after sign-in. */
+  dashboardSessionTtlMs: number;
+  /** How long a one-time sign-in link (POST /v1/dashboard-links) stays valid. */
+  dashboardLinkTtlMs: number;
+  /** How often the live stream (GET /v1/stream) looks for new deliveries and attempt results. */
+  streamPollMs: number;
   /** Base URL printed in messages and notifications. */
   publicUrl: string;
   logLevel: string;
@@ -209,6 +215,9 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     maxEndpointsPerAccount: int(env, 'BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT', 100, 1),
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
+    dashboardSessionTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_SESSION_TTL', 12 * 3_600_000),
+    dashboardLinkTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_LINK_TTL', 10 * 60_000),
+    streamPollMs: duration(env, 'BOOKFLOW_STREAM_POLL_INTERVAL', 500),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

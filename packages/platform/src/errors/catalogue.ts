@@ -15,6 +15,11 @@ export const ERROR_CATALOGUE = {
   duplicate_header: { status: 400, title: 'A header that must appear once was sent more than once' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
   admin_token_required: { status: 403, title: 'This route needs the admin token' },
+  csrf_token_invalid: {
+    status: 403,
+    title: 'A request made with the dashboard session cookie needs its X-CSRF-Token header',
+  },
+  sign_in_link_invalid: { status: 401, title: 'The sign-in link is unknown, expired or already used' },
   not_found: { status: 404, title: 'No such resource' },
   route_not_found: { status: 404, title: 'No such route' },
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
