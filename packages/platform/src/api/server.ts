@@ -18,6 +18,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { streamRoutes } from './routes/stream.ts';
 import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
@@ -71,5 +72,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
+  streamRoutes(app, { db: deps.db, config: deps.config });
   return app;
 }
