@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/config.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { Notifier } from '../notifications/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';
 import { frameworkErrors, installErrorHandling } from './error-handler.ts';
@@ -18,6 +19,8 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { installTextGuard } from './text-guard.ts';
 
@@ -27,6 +30,8 @@ export interface ApiDeps {
   logger: Logger;
   secretBox: SecretBox;
   config: PlatformConfig;
+  /** Sends the dashboard's "test notice"; the worker's notices go through the same one. */
+  notifier: Notifier;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -73,5 +78,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
   streamRoutes(app, { db: deps.db, config: deps.config });
+  statsRoutes(app, { db: deps.db });
+  notificationRoutes(app, { db: deps.db, config: deps.config, notifier: deps.notifier });
   return app;
 }

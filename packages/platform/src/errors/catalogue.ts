@@ -30,6 +30,10 @@ export const ERROR_CATALOGUE = {
     title:
       'The endpoint has as many active secrets as allowed; rotate without overlap or wait for one to expire',
   },
+  notification_not_configured: {
+    status: 409,
+    title: 'The notification channel is not set for this account; set it first',
+  },
   endpoint_limit_reached: { status: 409, title: 'The account has as many endpoints as allowed' },
   event_erased: { status: 409, title: 'The event payload was erased; it can no longer be delivered' },
   uri_too_long: { status: 414, title: 'A path parameter is too long' },
