@@ -20,6 +20,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { installTextGuard } from './text-guard.ts';
@@ -80,5 +81,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   streamRoutes(app, { db: deps.db, config: deps.config });
   statsRoutes(app, { db: deps.db });
   notificationRoutes(app, { db: deps.db, config: deps.config, notifier: deps.notifier });
+  sandboxRoutes(app, { db: deps.db });
   return app;
 }

@@ -55,6 +55,10 @@ export const ERROR_CATALOGUE = {
   },
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },
   empty_event_types: { status: 422, title: 'An endpoint must subscribe to at least one event type' },
+  endpoint_not_subscribed: {
+    status: 422,
+    title: 'The endpoint does not subscribe to this event type, so it cannot be sent a test one',
+  },
   confirmation_mismatch: { status: 422, title: 'The confirmation does not name the account to delete' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   event_refused: { status: 422, title: 'The database refused to store this event' },
