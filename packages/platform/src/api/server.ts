@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';
+import { dashboardBuilt, registerDashboard } from './dashboard-static.ts';
 import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -69,7 +70,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
-  homeRoutes(app);
+  if (dashboardBuilt(deps.config.dashboardDir)) await registerDashboard(app, deps.config.dashboardDir);
+  else homeRoutes(app);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
   eventTypeRoutes(app);
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
