@@ -34,7 +34,8 @@ export function useSignOut() {
   return async () => {
     await api('DELETE', '/v1/dashboard/session');
     setCsrfToken(null);
-    client.clear();
     client.setQueryData(['session'], null);
+    // Nothing of the account stays in memory after sign-out (the session query itself is observed).
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
   };
 }
