@@ -77,8 +77,14 @@ function watch(page: Page, problems: string[]): void {
   page.on('console', (msg) => {
     if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`csp: ${msg.text()}`);
   });
+  // The page asks before destructive steps (confirm): the tests accept. Any other dialog (an
+  // alert() from injected markup) is a failure.
   page.on('dialog', (dialog) => {
-    problems.push(`dialog: ${dialog.message()}`);
+    if (dialog.type() === 'confirm') {
+      void dialog.accept();
+      return;
+    }
+    problems.push(`dialog: ${dialog.type()} ${dialog.message()}`);
     void dialog.dismiss();
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
