@@ -22,7 +22,16 @@ export function Chart({ title, times, series }: { title: string; times: number[]
         legend: { show: true },
         scales: { x: { time: true } },
         axes: [{}, { size: 50 }],
-        series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: false }))],
+        series: [
+          {},
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 2,
+            spanGaps: false,
+            points: { show: true, size: 5 },
+          })),
+        ],
       },
       [times, ...series.map((s) => s.values)] as uPlot.AlignedData,
       el,
