@@ -79,7 +79,7 @@ describeInBrowser(
       await until(async () => (await deadCount()) === 3, 60_000);
       reply = { status: 200, body: 'ok' };
       await page.getByLabel('Endpoint', { exact: true }).selectOption(endpoint.id);
-      await page.getByLabel('Dead-lettered events since').fill('2020-01-01T00:00');
+      await page.getByLabel('Events accepted since').fill('2020-01-01T00:00');
       await page.getByRole('button', { name: 'Count' }).click();
       await page.getByText('3 dead deliveries match.').waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: 'Replay 3' }).click();

@@ -29,6 +29,7 @@ export function DeliveryTable({
             <th scope="col">Status</th>
             <th scope="col">Attempts</th>
             <th scope="col">Last result</th>
+            {select && <th scope="col">Reason</th>}
             <th scope="col">Delivery</th>
           </tr>
         </thead>
@@ -53,7 +54,10 @@ export function DeliveryTable({
                 <StatusBadge status={d.status} />
               </td>
               <td>{d.attempt_count}</td>
-              <td className="clip">{d.last_status_code ?? d.last_error ?? '—'}</td>
+              <td className="clip" title={d.last_error ?? undefined}>
+                {[d.last_status_code, d.last_error].filter((x) => x !== null).join(' · ') || '—'}
+              </td>
+              {select && <td>{d.dead_reason?.replaceAll('_', ' ') ?? '—'}</td>}
               <td>
                 <Link to={`/deliveries/${d.id}`}>
                   Open<span className="sr-only"> delivery {d.id}</span>

@@ -134,7 +134,7 @@ function BulkReplay() {
           </select>
         </div>
         <div>
-          <label htmlFor="bulk-since">Dead-lettered events since</label>
+          <label htmlFor="bulk-since">Events accepted since</label>
           <input
             id="bulk-since"
             type="datetime-local"
