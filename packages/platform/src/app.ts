@@ -49,8 +49,13 @@ export async function createPlatform(
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);
+  const notifier = createNotifier({
+    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
+    dashboardUrl: config.publicUrl,
+    logger,
+  });
   const api = config.roles.includes('api')
-    ? await buildApi({ db, metrics, logger, secretBox, config })
+    ? await buildApi({ db, metrics, logger, secretBox, config, notifier })
     : null;
   const sender =
     overrides.sender ??
@@ -62,11 +67,6 @@ export async function createPlatform(
       allowPrivateDestinations: config.allowPrivateDestinations,
       requireHttps: config.requireHttps,
     });
-  const notifier = createNotifier({
-    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
-    dashboardUrl: config.publicUrl,
-    logger,
-  });
   const worker = config.roles.includes('worker')
     ? new DeliveryWorker(
         {

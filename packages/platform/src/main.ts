@@ -16,6 +16,8 @@ function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
   if (config.roles.includes('api')) {
     lines.push(
       '',
+      `Dashboard: ${url}/ (sign in with an account's API key; step 1 below creates an account and its key)`,
+      '',
       'Send your first event, in a second terminal:',
       '',
       ...quickStartSteps(url, token).map((line) => `  ${line}`),

@@ -17,10 +17,12 @@ export const ERROR_CATALOGUE = problemCatalogue({
   },
   401: {
     unauthorized: 'Missing or invalid credentials',
+    sign_in_link_invalid: 'The sign-in link is unknown, expired or already used',
   },
   403: {
     admin_token_required: 'This route needs the admin token',
     live_key_required: 'This needs a live API key; a test key cannot do it',
+    csrf_token_invalid: 'A request made with the dashboard session cookie needs its X-CSRF-Token header',
   },
   404: {
     not_found: 'No such resource',
@@ -34,6 +36,7 @@ export const ERROR_CATALOGUE = problemCatalogue({
       'The endpoint has as many active secrets as allowed; rotate without overlap or wait for one to expire',
     endpoint_limit_reached: 'The account has as many endpoints as allowed',
     event_erased: 'The event payload was erased; it can no longer be delivered',
+    notification_not_configured: 'The notification channel is not set for this account; set it first',
   },
   413: {
     payload_too_large: 'The request body is too large',

@@ -49,7 +49,7 @@ export async function testPlatform(
 export function client(platform: Platform) {
   const api = platform.api!;
   async function call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     key: string | null,
     body?: unknown,
