@@ -12,6 +12,10 @@ export interface Endpoint {
   description: string | null;
   event_types: string[];
   status: 'enabled' | 'disabled';
+  /** 'http': the worker POSTs to `url`; 'cli': a `bookflow listen` session forwards (listen/). */
+  kind: 'http' | 'cli';
+  /** When a 'cli' endpoint is deleted unless a CLI still holds it; null for 'http'. */
+  expires_at: Date | null;
   rate_limit: number | null;
   max_concurrency: number | null;
   failing_since: Date | null;
@@ -21,7 +25,7 @@ export interface Endpoint {
   updated_at: Date;
 }
 
-const COLUMNS = `id, account_id, url, description, event_types, status, disabled_reason,
+const COLUMNS = `id, account_id, url, description, event_types, status, kind, expires_at, disabled_reason,
   disabled_at, rate_limit, max_concurrency, failing_since, created_at, updated_at`;
 
 export type CreateEndpointResult =
@@ -40,6 +44,8 @@ export async function createEndpoint(
   accountId: string,
   input: { url: string; event_types: string[]; description?: string | null } & Partial<EndpointLimits>,
   maxPerAccount: number,
+  /** A 'cli' endpoint (listen/) with its first expiry; an ordinary 'http' one when omitted. */
+  cli?: { expiresAt: Date },
 ): Promise<CreateEndpointResult> {
   return db.transaction(async (tx) => {
     await tx.query('select id from accounts where id = $1 for update', [accountId]);
@@ -51,8 +57,9 @@ export async function createEndpoint(
       return { ok: false, reason: 'limit_reached', limit: maxPerAccount } as const;
     }
     const { rows } = await tx.query<Endpoint>(
-      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency)
-       values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency,
+         kind, expires_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${COLUMNS}`,
       [
         prefixedId('ep'),
         accountId,
@@ -61,6 +68,8 @@ export async function createEndpoint(
         input.event_types,
         input.rate_limit ?? null,
         input.max_concurrency ?? null,
+        cli ? 'cli' : 'http',
+        cli?.expiresAt ?? null,
       ],
     );
     const endpoint = rows[0]!;

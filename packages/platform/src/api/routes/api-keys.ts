@@ -9,6 +9,8 @@ import {
 } from '../../accounts/api-keys.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { API_KEY_EXAMPLE } from '../docs/schemas.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -39,13 +41,30 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
     '/v1/api-keys',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'createApiKey',
+        summary: 'Create an API key',
+        description: 'Another key for the account; the key is in this answer only.',
+        tag: 'API keys',
+        auth: 'account',
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
           properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+          examples: [{ name: 'CI' }],
         },
-      },
+        ok: {
+          status: 201,
+          description: 'The key (shown once)',
+          schema: {
+            allOf: [
+              { $ref: 'ApiKey#' },
+              { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
+            ],
+          },
+          example: { ...API_KEY_EXAMPLE, key: 'bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg' },
+        },
+      }),
     },
     async (request, reply) => {
       const key = await createApiKey(deps.db, request.accountId, request.body?.name ?? null);
@@ -54,14 +73,44 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
     },
   );
 
-  app.get('/v1/api-keys', { onRequest }, async (request) => ({
+  const list = operation({
+    operationId: 'listApiKeys',
+    summary: "List the account's API keys",
+    description: 'Their prefixes and use; never the keys.',
+    tag: 'API keys',
+    auth: 'account',
+    ok: {
+      status: 200,
+      description: 'The keys',
+      schema: {
+        type: 'object',
+        required: ['data'],
+        properties: { data: { type: 'array', items: { $ref: 'ApiKey#' } } },
+      },
+      example: { data: [API_KEY_EXAMPLE] },
+    },
+  });
+  app.get('/v1/api-keys', { onRequest, schema: list }, async (request) => ({
     data: (await listApiKeys(deps.db, request.accountId)).map(present),
   }));
 
-  app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { onRequest }, async (request, reply) => {
-    const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
-    if (!revoked.ok) throw revokeProblem(revoked.reason);
-    request.log.info({ api_key_id: request.params.id }, 'api key revoked');
-    return reply.code(204).send();
+  const revoke = operation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key',
+    tag: 'API keys',
+    auth: 'account',
+    params: idParam('API key', API_KEY_EXAMPLE.id),
+    ok: { status: 204, description: 'Revoked' },
+    problems: ['last_api_key'],
   });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/api-keys/:id',
+    { onRequest, schema: revoke },
+    async (request, reply) => {
+      const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
+      if (!revoked.ok) throw revokeProblem(revoked.reason);
+      request.log.info({ api_key_id: request.params.id }, 'api key revoked');
+      return reply.code(204).send();
+    },
+  );
 }

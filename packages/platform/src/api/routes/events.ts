@@ -1,3 +1,4 @@
+import { catalogue, SCHEMA_VERSION } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
@@ -8,6 +9,8 @@ import { checkEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { isUuid } from '../pagination.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
@@ -27,7 +30,13 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
     {
       onRequest,
       config: { eventDataProperty: 'data' },
-      schema: {
+      schema: operation({
+        operationId: 'publishEvent',
+        summary: 'Publish an event',
+        description:
+          "Validates `data` against the type's JSON Schema, then stores the event and one delivery per subscribed endpoint; answers after they are committed. A repeated `Idempotency-Key` returns the first answer.",
+        tag: 'Events',
+        auth: 'account',
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -37,8 +46,22 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
           additionalProperties: false,
           required: ['type', 'data'],
           properties: { type: { type: 'string', maxLength: 100 }, data: { type: 'object' } },
+          examples: [{ type: 'meeting.booked', data: catalogue['meeting.booked'].example }],
         },
-      },
+        ok: {
+          status: 202,
+          description: 'Accepted: the event and its deliveries are committed',
+          schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+          example: { id: EXAMPLE_IDS.event },
+        },
+        problems: [
+          'unknown_event_type',
+          'invalid_event_data',
+          'idempotency_key_reused',
+          'event_refused',
+          'duplicate_header',
+        ],
+      }),
     },
     async (request, reply) => {
       const { data } = request.body;
@@ -63,7 +86,29 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request) => {
+  const params = idParam('event', EXAMPLE_IDS.event);
+  const show = operation({
+    operationId: 'getEvent',
+    summary: 'Show an event',
+    description: 'The envelope as delivered (`data: null` and `erased_at` once erased).',
+    tag: 'Events',
+    auth: 'account',
+    params,
+    ok: {
+      status: 200,
+      description: 'The envelope',
+      schema: { $ref: 'Envelope#' },
+      example: {
+        id: EXAMPLE_IDS.event,
+        type: 'meeting.booked',
+        created_at: '2026-11-30T09:01:00.000Z',
+        account_id: EXAMPLE_IDS.account,
+        schema_version: SCHEMA_VERSION,
+        data: catalogue['meeting.booked'].example,
+      },
+    },
+  });
+  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest, schema: show }, async (request) => {
     const event = isUuid(request.params.id)
       ? await getEvent(deps.db, request.accountId, request.params.id)
       : null;
@@ -82,25 +127,61 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
     return JSON.parse(event.body);
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request, reply) => {
-    const erased =
-      isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
-    if (!erased) throw new ApiError('not_found', 'no event with this id');
-    request.log.info({ event_id: request.params.id }, 'event payload erased on request');
-    return reply.code(204).send();
+  const erase = operation({
+    operationId: 'eraseEvent',
+    summary: "Erase an event's payload",
+    description:
+      "Deletes `data` and the attempts' response bodies (GDPR); the audit row stays. Deliveries not yet sent end as dead.",
+    tag: 'Events',
+    auth: 'account',
+    params,
+    ok: { status: 204, description: 'Erased' },
   });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/events/:id',
+    { onRequest, schema: erase },
+    async (request, reply) => {
+      const erased =
+        isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
+      if (!erased) throw new ApiError('not_found', 'no event with this id');
+      request.log.info({ event_id: request.params.id }, 'event payload erased on request');
+      return reply.code(204).send();
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id/deliveries', { onRequest }, async (request) => {
-    const event = isUuid(request.params.id)
-      ? await getEvent(deps.db, request.accountId, request.params.id)
-      : null;
-    if (!event) throw new ApiError('not_found', 'no event with this id');
-    const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
-    const recent = await recentAttemptsOf(
-      deps.db,
-      deliveries.map((d) => d.id),
-      ATTEMPTS_PER_DELIVERY_OF_EVENT,
-    );
-    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
+  const deliveries = operation({
+    operationId: 'listEventDeliveries',
+    summary: "List an event's deliveries",
+    description: `One per subscribed endpoint, each with its ${ATTEMPTS_PER_DELIVERY_OF_EVENT} newest attempts.`,
+    tag: 'Events',
+    auth: 'account',
+    params,
+    ok: {
+      status: 200,
+      description: 'The deliveries',
+      schema: {
+        type: 'object',
+        required: ['data'],
+        properties: { data: { type: 'array', items: { $ref: 'DeliveryWithAttempts#' } } },
+      },
+      example: { data: [DELIVERY_WITH_ATTEMPTS_EXAMPLE] },
+    },
   });
+  app.get<{ Params: { id: string } }>(
+    '/v1/events/:id/deliveries',
+    { onRequest, schema: deliveries },
+    async (request) => {
+      const event = isUuid(request.params.id)
+        ? await getEvent(deps.db, request.accountId, request.params.id)
+        : null;
+      if (!event) throw new ApiError('not_found', 'no event with this id');
+      const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
+      const recent = await recentAttemptsOf(
+        deps.db,
+        deliveries.map((d) => d.id),
+        ATTEMPTS_PER_DELIVERY_OF_EVENT,
+      );
+      return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
+    },
+  );
 }
