@@ -6,6 +6,7 @@ import type { PlatformConfig } from './config/config.ts';
 import { openDatabase } from './db/open.ts';
 import { createSender, type Sender } from './delivery/http/index.ts';
 import { DeliveryWorker } from './delivery/worker/worker.ts';
+import { ListenHub } from './listen/hub.ts';
 import { createLogger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createNotifier } from './notifications/index.ts';
@@ -43,8 +44,31 @@ export async function createPlatform(
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);
+  const notifier = createNotifier({
+    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
+    dashboardUrl: config.publicUrl,
+    logger,
+  });
+  // `bookflow listen` sessions: the API process holding a CLI's stream delivers to it (listen/).
+  const listen = new ListenHub(
+    {
+      db,
+      metrics,
+      notifier,
+      logger,
+      secretBox,
+      retryScheduleMs: config.retryScheduleMs,
+      endpointDisableAfterMs: config.endpointDisableAfterMs,
+    },
+    {
+      leaseMs: config.leaseMs,
+      pollIntervalMs: config.pollIntervalMs,
+      answerTimeoutMs: config.totalTimeoutMs,
+      ttlMs: config.listenEndpointTtlMs,
+    },
+  );
   const api = config.roles.includes('api')
-    ? await buildApi({ db, metrics, logger, secretBox, config })
+    ? await buildApi({ db, metrics, logger, secretBox, config, listen })
     : null;
   const sender =
     overrides.sender ??
@@ -56,11 +80,6 @@ export async function createPlatform(
       allowPrivateDestinations: config.allowPrivateDestinations,
       requireHttps: config.requireHttps,
     });
-  const notifier = createNotifier({
-    pagerdutyEventsUrl: config.pagerdutyEventsUrl,
-    dashboardUrl: config.publicUrl,
-    logger,
-  });
   const worker = config.roles.includes('worker')
     ? new DeliveryWorker(
         {
@@ -104,12 +123,16 @@ export async function createPlatform(
     api,
     worker,
     async start() {
-      if (api) await api.listen({ port: config.port, host: config.host });
+      if (api) {
+        listen.start();
+        await api.listen({ port: config.port, host: config.host });
+      }
       await worker?.start();
       retention?.start();
     },
     async stop() {
       await api?.close();
+      await listen.stop();
       await worker?.stop();
       await retention?.stop();
       await sender.close();

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/config.ts';
+import type { ListenHub } from '../listen/hub.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';
@@ -16,6 +17,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { listenRoutes } from './routes/listen.ts';
 import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
@@ -24,6 +26,8 @@ export interface ApiDeps {
   logger: Logger;
   secretBox: SecretBox;
   config: PlatformConfig;
+  /** The `bookflow listen` sessions this process holds. */
+  listen: ListenHub;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -67,5 +71,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
+  listenRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config, hub: deps.listen });
   return app;
 }

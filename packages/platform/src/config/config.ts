@@ -73,6 +73,8 @@ export interface PlatformConfig {
   bulkReplaysPerMinute: number;
   /** Deliveries one bulk replay queues at most; the answer says whether more match (call again). */
   bulkReplayMaxRows: number;
+  /** How long a `bookflow listen` endpoint (kind 'cli') outlives the CLI's last connection. */
+  listenEndpointTtlMs: number;
   /** Base URL printed in messages and notifications. */
   publicUrl: string;
   logLevel: string;
@@ -209,6 +211,7 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     maxEndpointsPerAccount: int(env, 'BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT', 100, 1),
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
+    listenEndpointTtlMs: duration(env, 'BOOKFLOW_LISTEN_ENDPOINT_TTL', 5 * 60_000),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
