@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENERATED_TYPES_PATH, REGENERATE_COMMAND, typesOf } from '../scripts/openapi-types.ts';
 import { servedPlatform } from './support/platform.ts';
 
 const run = promisify(execFile);
@@ -55,5 +57,17 @@ describe('the OpenAPI document the platform serves', () => {
         expect(Object.keys(problem.content ?? {}), name).toEqual(['application/problem+json']);
       }
     }
+  });
+
+  it("matches the CLI's committed generated types (src/api/schema.ts)", async () => {
+    const spec = await (await fetch(`${served.url}/openapi.json`)).json();
+    const committed = await readFile(GENERATED_TYPES_PATH, 'utf8');
+    const fresh = await typesOf(spec);
+    if (fresh !== committed) {
+      throw new Error(
+        `packages/cli/src/api/schema.ts no longer matches the served OpenAPI document: run \`${REGENERATE_COMMAND}\` and commit the result`,
+      );
+    }
+    expect(committed).toContain('"/v1/listen/{id}/stream"');
   });
 });
