@@ -60,7 +60,7 @@ describe('the OpenAPI document the platform serves', () => {
   });
 
   it("matches the CLI's committed generated types (src/api/schema.ts)", async () => {
-    const spec = await (await fetch(`${served.url}/openapi.json`)).json();
+    const spec = (await (await fetch(`${served.url}/openapi.json`)).json()) as object;
     const committed = await readFile(GENERATED_TYPES_PATH, 'utf8');
     const fresh = await typesOf(spec);
     if (fresh !== committed) {

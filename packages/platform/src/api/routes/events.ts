@@ -1,17 +1,17 @@
-import { catalogue, SCHEMA_VERSION } from '@bookflow/events';
+import { catalogue, EVENT_TYPES, SCHEMA_VERSION } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
-import { getEvent } from '../../events/read.ts';
+import { getEvent, listEvents } from '../../events/read.ts';
 import { checkEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
 import { idParam, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
-import { isUuid } from '../pagination.ts';
+import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
 
@@ -85,6 +85,85 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
       return reply.code(202).send({ id: result.id });
     },
   );
+
+  const list = operation({
+    operationId: 'listEvents',
+    summary: 'List events',
+    description:
+      'Newest first, without their payloads; `since` and `until` are on the acceptance time, `[since, until)`.',
+    tag: 'Events',
+    auth: 'account',
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', enum: [...EVENT_TYPES] },
+        // Years from 1000, as the delivery filters.
+        since: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
+        until: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
+        limit: { type: 'string', pattern: '^[0-9]+$' },
+        cursor: { type: 'string', maxLength: 200 },
+      },
+    },
+    ok: {
+      status: 200,
+      description: 'A page of events',
+      schema: {
+        type: 'object',
+        required: ['data', 'next_cursor'],
+        properties: {
+          data: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'type', 'schema_version', 'created_at', 'erased_at'],
+              properties: {
+                id: { type: 'string' },
+                type: { type: 'string' },
+                schema_version: { type: 'string' },
+                created_at: { type: 'string', format: 'date-time' },
+                erased_at: { type: ['string', 'null'], format: 'date-time' },
+              },
+            },
+          },
+          next_cursor: { type: ['string', 'null'] },
+        },
+      },
+      example: {
+        data: [
+          {
+            id: EXAMPLE_IDS.event,
+            type: 'meeting.booked',
+            schema_version: SCHEMA_VERSION,
+            created_at: '2026-11-30T09:01:00.000Z',
+            erased_at: null,
+          },
+        ],
+        next_cursor: null,
+      },
+    },
+  });
+  app.get<{
+    Querystring: { type?: string; since?: string; until?: string; limit?: string; cursor?: string };
+  }>('/v1/events', { onRequest, schema: list }, async (request) => {
+    const { limit: rawLimit, cursor, ...filter } = request.query;
+    const limit = parseLimit(rawLimit);
+    const rows = await listEvents(deps.db, request.accountId, filter, {
+      limit,
+      before: decodeCursor(cursor),
+    });
+    const last = rows.at(-1);
+    return {
+      data: rows.map((e) => ({
+        id: e.id,
+        type: e.type,
+        schema_version: e.schema_version,
+        created_at: e.created_at.toISOString(),
+        erased_at: e.erased_at?.toISOString() ?? null,
+      })),
+      next_cursor: rows.length === limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  });
 
   const params = idParam('event', EXAMPLE_IDS.event);
   const show = operation({
