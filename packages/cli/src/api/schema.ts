@@ -852,9 +852,13 @@ export interface operations {
                             type: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
                             description: string;
                             /** @description The JSON Schema of `data` */
-                            schema: Record<string, never>;
+                            schema: {
+                                [key: string]: unknown;
+                            };
                             /** @description An example `data` */
-                            example: Record<string, never>;
+                            example: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         changelog: {
                             version?: string;
@@ -2617,7 +2621,9 @@ export interface operations {
                  */
                 "application/json": {
                     type: string;
-                    data: Record<string, never>;
+                    data: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

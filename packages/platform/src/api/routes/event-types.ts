@@ -15,8 +15,8 @@ const EVENT_TYPES_SCHEMA = {
         properties: {
           type: { type: 'string', enum: [...EVENT_TYPES] },
           description: { type: 'string' },
-          schema: { type: 'object', description: 'The JSON Schema of `data`' },
-          example: { type: 'object', description: 'An example `data`' },
+          schema: { type: 'object', additionalProperties: true, description: 'The JSON Schema of `data`' },
+          example: { type: 'object', additionalProperties: true, description: 'An example `data`' },
         },
       },
     },

@@ -45,7 +45,10 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
           type: 'object',
           additionalProperties: false,
           required: ['type', 'data'],
-          properties: { type: { type: 'string', maxLength: 100 }, data: { type: 'object' } },
+          properties: {
+            type: { type: 'string', maxLength: 100 },
+            data: { type: 'object', additionalProperties: true },
+          },
           examples: [{ type: 'meeting.booked', data: catalogue['meeting.booked'].example }],
         },
         ok: {
