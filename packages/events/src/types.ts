@@ -181,6 +181,11 @@ export interface Envelope<T extends EventType = EventType> {
   account_id: string;
   schema_version: string;
   data: EventDataMap[T];
+  /**
+   * Present, and true, only on an event sent by "send test event" (`POST /v1/endpoints/{id}/test`):
+   * the catalogue's example, sent to one endpoint. Receivers may ignore it or skip side effects.
+   */
+  test?: true;
 }
 
 /** Any envelope, discriminated on `type`. */

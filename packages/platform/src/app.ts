@@ -68,7 +68,7 @@ export async function createPlatform(
     },
   );
   const api = config.roles.includes('api')
-    ? await buildApi({ db, metrics, logger, secretBox, config, listen })
+    ? await buildApi({ db, metrics, logger, secretBox, config, notifier, listen })
     : null;
   const sender =
     overrides.sender ??

@@ -2,24 +2,34 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '@bookflow/pg';
 import type { FastifyRequest } from 'fastify';
 import { accountIdForKey } from '../accounts/accounts.ts';
+import { accountIdForSession } from '../dashboard-auth/sessions.ts';
+import { CSRF_HEADER, csrfMatches, SESSION_COOKIE } from '../dashboard-auth/tokens.ts';
 import { ApiError } from '../errors/catalogue.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated account; set by the account auth hook. */
     accountId: string;
+    /** How the account authenticated: an API key, or the dashboard's session cookie. */
+    authenticatedBy: 'api_key' | 'session';
   }
 }
 
-function bearer(request: FastifyRequest): string | null {
+export function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? match[1]! : null;
 }
 
+/** The dashboard session token from the cookie, when one was sent. */
+export function sessionToken(request: FastifyRequest): string | null {
+  const value = request.cookies?.[SESSION_COOKIE];
+  return value && value.length <= 200 ? value : null;
+}
+
 /** Compares digests so neither length nor content leaks through timing. */
-function sameSecret(a: string, b: string): boolean {
+export function sameSecret(a: string, b: string): boolean {
   const da = createHash('sha256').update(a).digest();
   const db = createHash('sha256').update(b).digest();
   return timingSafeEqual(da, db);
@@ -35,12 +45,35 @@ export function adminAuth(adminToken: string | null) {
   };
 }
 
-export function accountAuth(db: Queryable) {
+/** Methods that change nothing; every other one made with the session cookie needs the CSRF token. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * An account's API key (Authorization: Bearer) or, failing that, the dashboard's session cookie.
+ * A request with the cookie that changes state must also carry the session's CSRF token: the
+ * cookie is SameSite=Strict already, the token is the second, independent line.
+ */
+export function accountAuth(db: Queryable, options: { apiKeyOnly?: boolean } = {}) {
   return async (request: FastifyRequest) => {
     const token = bearer(request);
-    if (!token) throw new ApiError('unauthorized', 'send Authorization: Bearer <api key>');
-    const accountId = await accountIdForKey(db, token);
-    if (!accountId) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
+    if (token) {
+      const accountId = await accountIdForKey(db, token);
+      if (!accountId) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
+      request.accountId = accountId;
+      request.authenticatedBy = 'api_key';
+      return;
+    }
+    const session = options.apiKeyOnly ? null : sessionToken(request);
+    if (!session) throw new ApiError('unauthorized', 'send Authorization: Bearer <api key>');
+    const accountId = await accountIdForSession(db, session);
+    if (!accountId) throw new ApiError('unauthorized', 'the dashboard session has expired or was signed out');
+    if (!SAFE_METHODS.has(request.method)) {
+      const presented = request.headers[CSRF_HEADER];
+      if (typeof presented !== 'string' || !csrfMatches(session, presented)) {
+        throw new ApiError('csrf_token_invalid', `send the session's CSRF token in ${CSRF_HEADER}`);
+      }
+    }
     request.accountId = accountId;
+    request.authenticatedBy = 'session';
   };
 }

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../config/config.ts';
+import { SESSION_COOKIE } from '../dashboard-auth/tokens.ts';
 import { ApiError } from '../errors/catalogue.ts';
 import { API_TAGS } from './docs/operation.ts';
 import { PROBLEM_SCHEMA } from './docs/problems.ts';
@@ -63,7 +64,8 @@ export async function registerRateLimit(app: FastifyInstance, perMinute: number)
       !request.url.startsWith('/v1/') ||
       (request.method === 'POST' && request.url.split('?')[0] === '/v1/events'),
     keyGenerator: (request: FastifyRequest) => {
-      const auth = request.headers.authorization;
+      // An API key, or the dashboard's session cookie: each signed-in browser has its own budget.
+      const auth = request.headers.authorization ?? request.cookies?.[SESSION_COOKIE];
       // Hashed so the limiter's keys never hold a credential.
       return auth ? createHash('sha256').update(auth).digest('hex') : `ip:${request.ip}`;
     },

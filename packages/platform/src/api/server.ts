@@ -1,16 +1,20 @@
 import type { Db } from '@bookflow/pg';
+import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/config.ts';
 import type { ListenHub } from '../listen/hub.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { Notifier } from '../notifications/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';
+import { dashboardBuilt, registerDashboard } from './dashboard-static.ts';
 import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { dashboardSessionRoutes } from './routes/dashboard-sessions.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { eventTypeRoutes } from './routes/event-types.ts';
@@ -18,6 +22,10 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
 import { listenRoutes } from './routes/listen.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { sandboxRoutes } from './routes/sandbox.ts';
+import { statsRoutes } from './routes/stats.ts';
+import { streamRoutes } from './routes/stream.ts';
 import { installTextGuard } from './text-guard.ts';
 
 export interface ApiDeps {
@@ -28,6 +36,8 @@ export interface ApiDeps {
   config: PlatformConfig;
   /** The `bookflow listen` sessions this process holds. */
   listen: ListenHub;
+  /** Sends the dashboard's "test notice"; the worker's notices go through the same one. */
+  notifier: Notifier;
 }
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
@@ -61,16 +71,23 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installJsonOnly(app);
   installTextGuard(app);
+  await app.register(cookie);
   await registerOpenApi(app, deps.config);
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
-  homeRoutes(app);
+  if (dashboardBuilt(deps.config.dashboardDir)) await registerDashboard(app, deps.config.dashboardDir);
+  else homeRoutes(app);
   healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
   eventTypeRoutes(app);
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
   apiKeyRoutes(app, { db: deps.db });
+  dashboardSessionRoutes(app, { db: deps.db, config: deps.config });
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   eventRoutes(app, { db: deps.db, metrics: deps.metrics });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
   listenRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config, hub: deps.listen });
+  streamRoutes(app, { db: deps.db, config: deps.config });
+  statsRoutes(app, { db: deps.db });
+  notificationRoutes(app, { db: deps.db, config: deps.config, notifier: deps.notifier });
+  sandboxRoutes(app, { db: deps.db });
   return app;
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { parseDuration } from '@bookflow/events';
 import { embeddedMasterKey } from './embedded-files.ts';
 import { DEFAULT_RETRY_SCHEDULE, parseSchedule } from './retry-schedule.ts';
@@ -75,6 +76,14 @@ export interface PlatformConfig {
   bulkReplayMaxRows: number;
   /** How long a `bookflow listen` endpoint (kind 'cli') outlives the CLI's last connection. */
   listenEndpointTtlMs: number;
+  /** How long a dashboard session lasts after sign-in. */
+  dashboardSessionTtlMs: number;
+  /** How long a one-time sign-in link (POST /v1/dashboard-links) stays valid. */
+  dashboardLinkTtlMs: number;
+  /** How often the live stream (GET /v1/stream) looks for new deliveries and attempt results. */
+  streamPollMs: number;
+  /** The dashboard's built files (packages/dashboard/dist), served at /. */
+  dashboardDir: string;
   /** Base URL printed in messages and notifications. */
   publicUrl: string;
   logLevel: string;
@@ -212,6 +221,12 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
     listenEndpointTtlMs: duration(env, 'BOOKFLOW_LISTEN_ENDPOINT_TTL', 5 * 60_000),
+    dashboardSessionTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_SESSION_TTL', 12 * 3_600_000),
+    dashboardLinkTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_LINK_TTL', 10 * 60_000),
+    streamPollMs: duration(env, 'BOOKFLOW_STREAM_POLL_INTERVAL', 500),
+    dashboardDir:
+      env.BOOKFLOW_DASHBOARD_DIR?.trim() ||
+      fileURLToPath(new URL('../../../dashboard/dist/', import.meta.url)),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };

@@ -15,6 +15,11 @@ export const ERROR_CATALOGUE = {
   duplicate_header: { status: 400, title: 'A header that must appear once was sent more than once' },
   unauthorized: { status: 401, title: 'Missing or invalid credentials' },
   admin_token_required: { status: 403, title: 'This route needs the admin token' },
+  csrf_token_invalid: {
+    status: 403,
+    title: 'A request made with the dashboard session cookie needs its X-CSRF-Token header',
+  },
+  sign_in_link_invalid: { status: 401, title: 'The sign-in link is unknown, expired or already used' },
   not_found: { status: 404, title: 'No such resource' },
   route_not_found: { status: 404, title: 'No such route' },
   delivery_in_progress: { status: 409, title: 'The delivery is being attempted; replay it once it ends' },
@@ -24,6 +29,10 @@ export const ERROR_CATALOGUE = {
     status: 409,
     title:
       'The endpoint has as many active secrets as allowed; rotate without overlap or wait for one to expire',
+  },
+  notification_not_configured: {
+    status: 409,
+    title: 'The notification channel is not set for this account; set it first',
   },
   endpoint_limit_reached: { status: 409, title: 'The account has as many endpoints as allowed' },
   event_erased: { status: 409, title: 'The event payload was erased; it can no longer be delivered' },
@@ -46,6 +55,10 @@ export const ERROR_CATALOGUE = {
   },
   invalid_url: { status: 422, title: 'The endpoint URL is not a valid http(s) URL' },
   empty_event_types: { status: 422, title: 'An endpoint must subscribe to at least one event type' },
+  endpoint_not_subscribed: {
+    status: 422,
+    title: 'The endpoint does not subscribe to this event type, so it cannot be sent a test one',
+  },
   confirmation_mismatch: { status: 422, title: 'The confirmation does not name the account to delete' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   event_refused: { status: 422, title: 'The database refused to store this event' },

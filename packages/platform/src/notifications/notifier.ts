@@ -5,8 +5,15 @@ import {
   endpointDisabledEvent,
   type PagerDutyEvent,
   postToPagerDuty,
+  testNoticeEvent,
 } from './pagerduty.ts';
-import { deadLetterMessage, endpointDisabledMessage, postToSlack, type SlackMessage } from './slack.ts';
+import {
+  deadLetterMessage,
+  endpointDisabledMessage,
+  postToSlack,
+  type SlackMessage,
+  testNoticeMessage,
+} from './slack.ts';
 import { redact, truncate } from './text-limits.ts';
 import type {
   DeadLetterNotice,
@@ -34,6 +41,12 @@ export interface Notifier {
     channels: NotificationChannels,
     notice: EndpointDisabledNotice,
   ): Promise<NotificationOutcome[]>;
+  /** A test notice to one configured channel ("send a test notice" in the dashboard). */
+  test(
+    channels: NotificationChannels,
+    accountId: string,
+    channel: NotificationChannel,
+  ): Promise<NotificationOutcome>;
 }
 
 interface Message {
@@ -111,7 +124,28 @@ export function createNotifier(options: NotifierOptions = {}): Notifier {
     return Promise.all(jobs);
   }
 
+  async function test(
+    channels: NotificationChannels,
+    accountId: string,
+    channel: NotificationChannel,
+  ): Promise<NotificationOutcome> {
+    const context = { account_id: accountId };
+    if (channel === 'slack') {
+      const url = configured(channels.slackWebhookUrl);
+      if (!url) return { channel, ok: false, error: 'no Slack webhook URL is set' };
+      return attempt('slack', url, 'test', context, () =>
+        postToSlack(url, testNoticeMessage(accountId, dashboardUrl), timeoutMs),
+      );
+    }
+    const key = configured(channels.pagerdutyRoutingKey);
+    if (!key) return { channel, ok: false, error: 'no PagerDuty routing key is set' };
+    return attempt('pagerduty', key, 'test', context, () =>
+      postToPagerDuty(eventsUrl, testNoticeEvent(key, accountId, dashboardUrl), timeoutMs),
+    );
+  }
+
   return {
+    test,
     deadLetter: (channels, notice) =>
       notify('dead_letter', channels, {
         slack: (url) => deadLetterMessage(notice, url),

@@ -154,3 +154,28 @@ function reasonFrom(text: string): string {
     return '';
   }
 }
+
+/** "Send a test notice": an info-severity event, its own dedup key so it never merges with a real alert. */
+export function testNoticeEvent(
+  routingKey: string,
+  accountId: string,
+  dashboardUrl?: string,
+): PagerDutyEvent {
+  const now = new Date();
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: truncate(`bookflow:test:${accountId}:${now.getTime()}`, DEDUP_KEY_MAX),
+    payload: {
+      summary: truncate(`BookFlow Webhooks test notice for account ${accountId}`, SUMMARY_MAX),
+      source: 'bookflow-webhooks',
+      severity: 'info',
+      timestamp: now.toISOString(),
+      component: 'notifications',
+      group: `account:${accountId}`,
+      class: 'webhook_test_notice',
+      custom_details: { account_id: accountId, note: 'sent from the dashboard; resolve it at will' },
+    },
+    ...dashboard(dashboardUrl),
+  };
+}

@@ -119,3 +119,21 @@ export async function postToSlack(
 ): Promise<void> {
   await new IncomingWebhook(webhookUrl, { timeout: timeoutMs }).send(message);
 }
+
+/** "Send a test notice" from the dashboard: proves the webhook works, changes nothing. */
+export function testNoticeMessage(accountId: string, dashboardUrl?: string): SlackMessage {
+  const text = `Test notice from BookFlow Webhooks for account ${accountId}: dead-letter and disabled-endpoint notices will arrive here.`;
+  return {
+    text,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: 'BookFlow Webhooks: test notice' } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${esc(text)} Nothing needs doing${dashboardLine(dashboardUrl)}.`,
+        },
+      },
+    ],
+  };
+}

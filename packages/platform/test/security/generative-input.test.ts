@@ -24,6 +24,7 @@ const ANSWERS: Record<string, number[]> = {
   'PATCH /v1/endpoints/{id}': [200, 404, 413, 422],
   'POST /v1/endpoints/{id}/rotate-secret': [201, 404, 413],
   'DELETE /v1/endpoints/{id}': [204, 404],
+  'POST /v1/endpoints/{id}/test': [202, 404, 409, 413, 422],
   'GET /v1/event-types': [200],
   'POST /v1/events': [202, 413, 422],
   'GET /v1/events/{id}': [200, 404],

@@ -296,6 +296,12 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
         .record({ overlap_seconds: maybe(fc.oneof(fc.integer({ min: -1, max: 700_000 }), hostileString)) })
         .map(compact),
     ),
+    withBody(
+      'POST /v1/endpoints/{id}/test',
+      'POST',
+      idSegment(ids.endpointId).map((id) => `/v1/endpoints/${id}/test`),
+      fc.record({ type: field(eventType) }),
+    ),
     idSegment(`${ids.endpointId}x`).map(
       (id): HostileRequest => ({
         route: 'DELETE /v1/endpoints/{id}',

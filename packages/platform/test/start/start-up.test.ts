@@ -104,7 +104,8 @@ describe('GET / until the dashboard exists', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase('pglite');
-    t = await testPlatform(database.db, { roles: ['api'] });
+    // Where no dashboard build is: the plain page (the built dashboard is tested in test/dashboard).
+    t = await testPlatform(database.db, { roles: ['api'], dashboardDir: '/nonexistent/dashboard/dist' });
   });
 
   afterAll(async () => {
@@ -112,7 +113,7 @@ describe('GET / until the dashboard exists', () => {
     await database.close();
   });
 
-  it('is a small HTML page that links to /docs', async () => {
+  it('without a dashboard build, is a small HTML page that links to /docs', async () => {
     const res = await t.platform.api!.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);

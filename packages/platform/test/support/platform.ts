@@ -44,7 +44,7 @@ export async function testPlatform(db: Db, overrides: Partial<PlatformConfig> = 
 export function client(platform: Platform) {
   const api = platform.api!;
   async function call(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     key: string | null,
     body?: unknown,

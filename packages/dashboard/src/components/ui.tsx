@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { ApiProblem } from '../api/client.ts';
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  const text =
+    error instanceof ApiProblem ? error.detail : error instanceof Error ? error.message : String(error);
+  return (
+    <p className="error" role="alert">
+      {text}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge badge-${status}`}>{status}</span>;
+}
+
+export function time(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/** Text only: response bodies and payloads are untrusted, React renders them as text, never as HTML. */
+export function Code({ children, label }: { children: string; label?: string }) {
+  return (
+    <section className="code-box" aria-label={label ?? 'Code'}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling block must be reachable by keyboard to be read */}
+      <pre className="code" tabIndex={0}>
+        {children}
+      </pre>
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiProblem, api, setCsrfToken } from './api/client.ts';
+import type { Session } from './api/types.ts';
+
+/** The signed-in session, or null when signed out (the API answered 401). */
+export function useSession() {
+  return useQuery({
+    queryKey: ['session'],
+    queryFn: async (): Promise<Session | null> => {
+      try {
+        const session = await api<Session>('GET', '/v1/dashboard/session');
+        setCsrfToken(session.csrf_token);
+        return session;
+      } catch (err) {
+        if (err instanceof ApiProblem && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+export function useSignedIn() {
+  const client = useQueryClient();
+  return (session: Session) => {
+    setCsrfToken(session.csrf_token);
+    client.setQueryData(['session'], session);
+  };
+}
+
+export function useSignOut() {
+  const client = useQueryClient();
+  return async () => {
+    await api('DELETE', '/v1/dashboard/session');
+    setCsrfToken(null);
+    client.clear();
+    client.setQueryData(['session'], null);
+  };
+}

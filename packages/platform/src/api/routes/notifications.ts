@@ -1,0 +1,196 @@
+import type { Db } from '@bookflow/pg';
+import type { FastifyInstance } from 'fastify';
+import { type Account, getAccount, updateNotificationSettings } from '../../accounts/accounts.ts';
+import type { PlatformConfig } from '../../config/config.ts';
+import { checkDestinationUrl } from '../../destinations/index.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import type { NotificationChannel, Notifier } from '../../notifications/index.ts';
+import { accountAuth } from '../auth.ts';
+import { problemResponses } from '../openapi-docs.ts';
+
+const TAGS = ['Notifications'];
+
+/** Enough of a secret to recognise it, never enough to use it. */
+export function maskSlackUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}/…${url.slice(-4)}`;
+  } catch {
+    return `…${url.slice(-4)}`;
+  }
+}
+
+export function maskRoutingKey(key: string): string {
+  return `••••••••${key.slice(-4)}`;
+}
+
+function present(account: Account) {
+  return {
+    slack: {
+      configured: account.slack_webhook_url !== null,
+      masked: account.slack_webhook_url ? maskSlackUrl(account.slack_webhook_url) : null,
+    },
+    pagerduty: {
+      configured: account.pagerduty_routing_key !== null,
+      masked: account.pagerduty_routing_key ? maskRoutingKey(account.pagerduty_routing_key) : null,
+    },
+  };
+}
+
+const channelState = {
+  type: 'object',
+  properties: { configured: { type: 'boolean' }, masked: { type: ['string', 'null'] } },
+} as const;
+const settingsSchema = {
+  type: 'object',
+  properties: { slack: channelState, pagerduty: channelState },
+} as const;
+const channelParams = {
+  type: 'object',
+  required: ['channel'],
+  properties: { channel: { type: 'string', enum: ['slack', 'pagerduty'] } },
+} as const;
+
+/**
+ * The account's notification channels as the dashboard shows them: set, shown masked, tested,
+ * removed. PATCH /v1/account sets the same fields; these routes add the masked view and the test.
+ */
+export function notificationRoutes(
+  app: FastifyInstance,
+  deps: { db: Db; config: PlatformConfig; notifier: Notifier },
+): void {
+  const onRequest = accountAuth(deps.db);
+
+  async function settings(accountId: string) {
+    const account = await getAccount(deps.db, accountId);
+    if (!account) throw new ApiError('not_found');
+    return account;
+  }
+
+  app.get(
+    '/v1/account/notifications',
+    {
+      onRequest,
+      schema: {
+        summary: 'Notification channels, masked',
+        operationId: 'getNotificationSettings',
+        tags: TAGS,
+        response: { 200: settingsSchema, ...problemResponses('unauthorized') },
+      },
+    },
+    async (request) => present(await settings(request.accountId)),
+  );
+
+  app.put<{ Params: { channel: NotificationChannel }; Body: { value: string } }>(
+    '/v1/account/notifications/:channel',
+    {
+      onRequest,
+      schema: {
+        summary: 'Set a notification channel',
+        description:
+          '`slack`: `value` is a Slack incoming-webhook URL (https); `pagerduty`: an Events API v2 routing key.',
+        operationId: 'setNotificationChannel',
+        tags: TAGS,
+        params: channelParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['value'],
+          properties: { value: { type: 'string', minLength: 1, maxLength: 2048 } },
+        },
+        response: {
+          200: settingsSchema,
+          ...problemResponses('validation_failed', 'unauthorized', 'csrf_token_invalid', 'invalid_url'),
+        },
+      },
+    },
+    async (request) => {
+      const { channel } = request.params;
+      const value = request.body.value.trim();
+      if (channel === 'slack') {
+        // The worker posts to this URL: the same rules as an endpoint's URL keep it off internal hosts.
+        const checked = checkDestinationUrl(value, {
+          allowPrivate: deps.config.allowPrivateDestinations,
+          requireHttps: deps.config.requireHttps,
+        });
+        if (!checked.ok) throw new ApiError('invalid_url', `the Slack webhook URL: ${checked.reason}`);
+      } else if (!/^[A-Za-z0-9]{1,64}$/.test(value)) {
+        throw new ApiError('validation_failed', 'a PagerDuty routing key is 32 letters and digits');
+      }
+      const account = await updateNotificationSettings(
+        deps.db,
+        request.accountId,
+        channel === 'slack' ? { slack_webhook_url: value } : { pagerduty_routing_key: value },
+      );
+      if (!account) throw new ApiError('not_found');
+      return present(account);
+    },
+  );
+
+  app.delete<{ Params: { channel: NotificationChannel } }>(
+    '/v1/account/notifications/:channel',
+    {
+      onRequest,
+      schema: {
+        summary: 'Remove a notification channel',
+        operationId: 'removeNotificationChannel',
+        tags: TAGS,
+        params: channelParams,
+        response: {
+          200: settingsSchema,
+          ...problemResponses('validation_failed', 'unauthorized', 'csrf_token_invalid'),
+        },
+      },
+    },
+    async (request) => {
+      const account = await updateNotificationSettings(
+        deps.db,
+        request.accountId,
+        request.params.channel === 'slack' ? { slack_webhook_url: null } : { pagerduty_routing_key: null },
+      );
+      if (!account) throw new ApiError('not_found');
+      return present(account);
+    },
+  );
+
+  app.post<{ Params: { channel: NotificationChannel } }>(
+    '/v1/account/notifications/:channel/test',
+    {
+      onRequest,
+      schema: {
+        summary: 'Send a test notice',
+        description: 'Posts a test notice to the channel now and answers whether it was accepted.',
+        operationId: 'testNotificationChannel',
+        tags: TAGS,
+        params: channelParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              channel: { type: 'string' },
+              ok: { type: 'boolean' },
+              error: { type: ['string', 'null'] },
+            },
+          },
+          ...problemResponses(
+            'validation_failed',
+            'unauthorized',
+            'csrf_token_invalid',
+            'notification_not_configured',
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const { channel } = request.params;
+      const account = await settings(request.accountId);
+      const set = channel === 'slack' ? account.slack_webhook_url : account.pagerduty_routing_key;
+      if (!set) throw new ApiError('notification_not_configured', `set the ${channel} channel first`);
+      return deps.notifier.test(
+        { slackWebhookUrl: account.slack_webhook_url, pagerdutyRoutingKey: account.pagerduty_routing_key },
+        request.accountId,
+        channel,
+      );
+    },
+  );
+}

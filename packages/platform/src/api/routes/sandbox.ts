@@ -1,0 +1,66 @@
+import { EVENT_TYPES, isEventType } from '@bookflow/events';
+import type { Db } from '@bookflow/pg';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors/catalogue.ts';
+import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test-event.ts';
+import { accountAuth } from '../auth.ts';
+
+function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
+  switch (result.reason) {
+    case 'not_found':
+      return new ApiError('not_found', 'no endpoint with this id');
+    case 'not_subscribed':
+      return new ApiError(
+        'endpoint_not_subscribed',
+        `the endpoint does not subscribe to ${type}; it subscribes to ${result.subscribed.join(', ')} (PATCH its event_types to add it)`,
+        { event_types: result.subscribed },
+      );
+    case 'endpoint_disabled':
+      return new ApiError(
+        'endpoint_disabled',
+        'the endpoint is disabled, so a test event would wait; enable it (PATCH enabled: true) first',
+      );
+  }
+}
+
+/** The sandbox: test events sent to one endpoint. */
+export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
+  const onRequest = accountAuth(deps.db);
+
+  app.post<{ Params: { id: string }; Body: { type: string } }>(
+    '/v1/endpoints/:id/test',
+    {
+      onRequest,
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const { type } = request.body;
+      if (!isEventType(type)) {
+        throw new ApiError(
+          'unknown_event_type',
+          `"${type}" is not an event type; known: ${EVENT_TYPES.join(', ')}`,
+        );
+      }
+      const result = await sendTestEvent(deps.db, request.accountId, request.params.id, type);
+      if (!result.ok) throw testEventProblem(result, type);
+      request.log.info(
+        { endpoint_id: request.params.id, event_id: result.eventId, delivery_id: result.deliveryId, type },
+        'test event queued',
+      );
+      return reply.code(202).send({
+        event_id: result.eventId,
+        delivery_id: result.deliveryId,
+        endpoint_id: request.params.id,
+        type,
+        test: true,
+      });
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import type { Db } from '@bookflow/pg';
+import type { FastifyInstance } from 'fastify';
+import { getEndpoint } from '../../endpoints/endpoints.ts';
+import { ApiError } from '../../errors/catalogue.ts';
+import { accountStats, type StatsWindow } from '../../stats/stats.ts';
+import { accountAuth } from '../auth.ts';
+import { problemResponses } from '../openapi-docs.ts';
+
+const latency = {
+  type: 'object',
+  properties: {
+    p50: { type: ['integer', 'null'] },
+    p95: { type: ['integer', 'null'] },
+    p99: { type: ['integer', 'null'] },
+  },
+} as const;
+
+export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
+  app.get<{ Querystring: { window?: StatsWindow; endpoint_id?: string } }>(
+    '/v1/stats',
+    {
+      onRequest: accountAuth(deps.db),
+      schema: {
+        summary: 'Delivery health figures over the last hour or day',
+        description:
+          'Attempts per bucket by outcome (1-minute buckets for `1h`, 15-minute for `24h`), deliveries dead-lettered, ' +
+          'success rate, latency p50/p95/p99, queue depth and dead-letter depth, for the account or one endpoint.',
+        operationId: 'getStats',
+        tags: ['Stats'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            window: { type: 'string', enum: ['1h', '24h'], default: '1h' },
+            endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              window: { type: 'string' },
+              endpoint_id: { type: ['string', 'null'] },
+              from: { type: 'string' },
+              to: { type: 'string' },
+              bucket_seconds: { type: 'integer' },
+              totals: {
+                type: 'object',
+                properties: {
+                  succeeded: { type: 'integer' },
+                  failed: { type: 'integer' },
+                  dead_lettered: { type: 'integer' },
+                  success_rate: { type: ['number', 'null'] },
+                  latency_ms: latency,
+                },
+              },
+              now: {
+                type: 'object',
+                properties: {
+                  queue_depth: { type: 'integer' },
+                  held: { type: 'integer' },
+                  dead_letter_depth: { type: 'integer' },
+                },
+              },
+              buckets: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    at: { type: 'string' },
+                    succeeded: { type: 'integer' },
+                    failed: { type: 'integer' },
+                    dead_lettered: { type: 'integer' },
+                    success_rate: { type: ['number', 'null'] },
+                    latency_ms: latency,
+                    queue_depth: { type: 'integer' },
+                    dead_letter_depth: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          ...problemResponses('validation_failed', 'unauthorized', 'not_found'),
+        },
+      },
+    },
+    async (request) => {
+      const window = request.query.window ?? '1h';
+      const endpointId = request.query.endpoint_id;
+      if (endpointId && !(await getEndpoint(deps.db, request.accountId, endpointId))) {
+        throw new ApiError('not_found', 'no endpoint with this id');
+      }
+      const stats = await accountStats(deps.db, request.accountId, {
+        window,
+        ...(endpointId ? { endpointId } : {}),
+      });
+      return {
+        window,
+        endpoint_id: endpointId ?? null,
+        from: stats.from.toISOString(),
+        to: stats.to.toISOString(),
+        bucket_seconds: stats.bucketSeconds,
+        totals: stats.totals,
+        now: stats.now,
+        buckets: stats.buckets.map((b) => ({ ...b, at: b.at.toISOString() })),
+      };
+    },
+  );
+}

@@ -1,0 +1,124 @@
+import type { Queryable } from '@bookflow/pg';
+import type { WatermarkSource } from './watermark.ts';
+
+/** What a stream client asked to see; every field narrows it. */
+export interface StreamFilter {
+  event_type?: string;
+  endpoint_id?: string;
+  status?: string;
+}
+
+export interface DeliveryCreatedRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  event_type: string;
+  status: string;
+  trigger: string;
+  created_at: Date;
+  key: string;
+}
+
+export interface AttemptFinishedRow {
+  id: string;
+  delivery_id: string;
+  event_id: string;
+  endpoint_id: string;
+  event_type: string;
+  delivery_status: string;
+  series: number;
+  attempt_number: number;
+  started_at: Date;
+  duration_ms: number;
+  outcome: string;
+  status_code: number | null;
+  error_kind: string | null;
+  error: string | null;
+  response_body: string | null;
+  response_body_encoding: string | null;
+  response_truncated: boolean;
+}
+
+/** The filter as SQL conditions on deliveries `d`, parameters numbered from `next`. */
+function filterSql(filter: StreamFilter, next: number): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, value] of [
+    ['d.event_type', filter.event_type],
+    ['d.endpoint_id', filter.endpoint_id],
+    ['d.status', filter.status],
+  ] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    parts.push(`${column} = $${next + params.length - 1}`);
+  }
+  return { sql: parts.map((p) => ` and ${p}`).join(''), params };
+}
+
+/** The newest attempt id and the database clock in microseconds: where a new stream starts. */
+export async function streamHeads(db: Queryable): Promise<{ attempts: number; deliveries: number }> {
+  const { rows } = await db.query<{ attempts: string; now_us: string }>(
+    `select coalesce((select max(id) from delivery_attempts), 0)::text as attempts,
+            (extract(epoch from now()) * 1000000)::bigint::text as now_us`,
+  );
+  return { attempts: Number(rows[0]!.attempts), deliveries: Number(rows[0]!.now_us) };
+}
+
+/** New deliveries of the account, keyed by creation time in microseconds (index deliveries_account_created). */
+export function deliveriesCreated(
+  db: Queryable,
+  accountId: string,
+  filter: StreamFilter,
+): WatermarkSource<DeliveryCreatedRow> {
+  return {
+    key: (row) => Number(row.key),
+    id: (row) => row.id,
+    async read(after, upTo, limit) {
+      const f = filterSql(filter, 5);
+      const { rows } = await db.query<DeliveryCreatedRow & { head: string }>(
+        `with head as (select (extract(epoch from now()) * 1000000)::bigint as us)
+         select d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.trigger, d.created_at,
+                (extract(epoch from d.created_at) * 1000000)::bigint::text as key, (select us from head)::text as head
+           from deliveries d
+          where d.account_id = $1
+            and d.created_at > to_timestamp($2::double precision / 1000000)
+            and d.created_at <= to_timestamp(coalesce($3::double precision, (select us from head)) / 1000000)${f.sql}
+          order by d.created_at, d.id
+          limit $4`,
+        [accountId, after, upTo, limit, ...f.params],
+      );
+      const head = rows[0]?.head ?? (await streamHeads(db)).deliveries;
+      return { rows, head: Number(head) };
+    },
+  };
+}
+
+/** Attempt results of the account, keyed by the attempt's id. */
+export function attemptsFinished(
+  db: Queryable,
+  accountId: string,
+  filter: StreamFilter,
+): WatermarkSource<AttemptFinishedRow> {
+  return {
+    key: (row) => Number(row.id),
+    id: (row) => row.id,
+    async read(after, upTo, limit) {
+      const f = filterSql(filter, 5);
+      const { rows } = await db.query<AttemptFinishedRow & { head: string }>(
+        `with head as (select coalesce(max(id), 0) as id from delivery_attempts)
+         select a.id::text, a.delivery_id, d.event_id, d.endpoint_id, d.event_type, d.status as delivery_status,
+                a.series, a.attempt_number, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_kind,
+                a.error, a.response_body, a.response_body_encoding, a.response_truncated,
+                (select id from head)::text as head
+           from delivery_attempts a join deliveries d on d.id = a.delivery_id
+          where a.id > $2 and a.id <= coalesce($3::bigint, (select id from head))
+            and d.account_id = $1${f.sql}
+          order by a.id
+          limit $4`,
+        [accountId, after, upTo, limit, ...f.params],
+      );
+      const head = rows[0]?.head ?? (await streamHeads(db)).attempts;
+      return { rows, head: Number(head) };
+    },
+  };
+}
