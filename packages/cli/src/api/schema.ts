@@ -184,6 +184,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dashboard/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the dashboard
+         * @description Exchanges an API key or a one-time sign-in link token for a session cookie (HttpOnly, SameSite=Strict). Give exactly one of `api_key` and `link_token`. The admin token cannot sign in.
+         */
+        post: operations["createDashboardSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in dashboard session
+         * @description The account of the session cookie and the CSRF token to send in X-CSRF-Token.
+         */
+        get: operations["getDashboardSession"];
+        put?: never;
+        post?: never;
+        /** Sign out of the dashboard */
+        delete: operations["deleteDashboardSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a one-time dashboard sign-in link
+         * @description A link that signs its holder in to this account once, within 10 minutes (BOOKFLOW_DASHBOARD_LINK_TTL). For a SaaS operator sending its customer straight to the dashboard. Needs an API key (not a session).
+         */
+        post: operations["createDashboardLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/endpoints": {
         parameters: {
             query?: never;
@@ -481,6 +542,124 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live stream of deliveries and attempt results
+         * @description Server-sent events (text/event-stream): `delivery.created` for each new delivery and `attempt.finished` for each attempt result, of this account only; a comment line every 15 s as a heartbeat. Reconnect with `Last-Event-ID` (browsers do it on their own) to resume without losing items; an item may come twice, so key it by delivery id and attempt. Authenticated by API key or dashboard session.
+         */
+        get: operations["streamDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery health figures over the last hour or day
+         * @description Attempts per bucket by outcome (1-minute buckets for `1h`, 15-minute for `24h`), deliveries dead-lettered, success rate, latency p50/p95/p99, queue depth and dead-letter depth, for the account or one endpoint.
+         */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notification channels, masked */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/notifications/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a notification channel
+         * @description `slack`: `value` is a Slack incoming-webhook URL (https); `pagerduty`: an Events API v2 routing key.
+         */
+        put: operations["setNotificationChannel"];
+        post?: never;
+        /** Remove a notification channel */
+        delete: operations["removeNotificationChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/account/notifications/{channel}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test notice
+         * @description Posts a test notice to the channel now and answers whether it was accepted.
+         */
+        post: operations["testNotificationChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to an endpoint
+         * @description The catalogue's example of the type, delivered to this endpoint alone as a normal delivery (signed, retried, logged), marked `"test": true` in the envelope.
+         */
+        post: operations["sendTestEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -497,7 +676,7 @@ export interface components {
              * @description The stable error code
              * @enum {string}
              */
-            code: "malformed_json" | "json_too_deep" | "malformed_request" | "validation_failed" | "invalid_text" | "duplicate_header" | "unauthorized" | "admin_token_required" | "not_found" | "route_not_found" | "delivery_in_progress" | "endpoint_disabled" | "last_api_key" | "too_many_active_secrets" | "endpoint_limit_reached" | "event_erased" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "bulk_replay_rate_limited" | "headers_too_large" | "unknown_event_type" | "invalid_event_data" | "invalid_url" | "empty_event_types" | "confirmation_mismatch" | "idempotency_key_reused" | "event_refused" | "internal_error" | "service_unavailable";
+            code: "malformed_json" | "json_too_deep" | "malformed_request" | "validation_failed" | "invalid_text" | "duplicate_header" | "unauthorized" | "admin_token_required" | "csrf_token_invalid" | "sign_in_link_invalid" | "not_found" | "route_not_found" | "delivery_in_progress" | "endpoint_disabled" | "last_api_key" | "too_many_active_secrets" | "notification_not_configured" | "endpoint_limit_reached" | "event_erased" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "bulk_replay_rate_limited" | "headers_too_large" | "unknown_event_type" | "invalid_event_data" | "invalid_url" | "empty_event_types" | "endpoint_not_subscribed" | "confirmation_mismatch" | "idempotency_key_reused" | "event_refused" | "internal_error" | "service_unavailable";
             /** @description What went wrong in this request, and what to do */
             detail?: string;
             /** @description The request path */
@@ -1752,6 +1931,206 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_key?: string;
+                    link_token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account_id?: string;
+                        account_name?: string;
+                        csrf_token?: string;
+                        expires_at?: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials; sign_in_link_invalid: The sign-in link is unknown, expired or already used */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        account_id?: string;
+                        account_name?: string;
+                        csrf_token?: string;
+                        expires_at?: string | null;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    deleteDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createDashboardLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        url?: string;
+                        expires_at?: string;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -3922,6 +4301,653 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: Send the body as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamDeliveries: {
+        parameters: {
+            query?: {
+                event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
+                endpoint_id?: string;
+                status?: "pending" | "delivering" | "succeeded" | "dead" | "held";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description validation_failed: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: {
+                window?: "1h" | "24h";
+                endpoint_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        window?: string;
+                        endpoint_id?: string | null;
+                        from?: string;
+                        to?: string;
+                        bucket_seconds?: number;
+                        totals?: {
+                            succeeded?: number;
+                            failed?: number;
+                            dead_lettered?: number;
+                            success_rate?: number | null;
+                            latency_ms?: {
+                                p50?: number | null;
+                                p95?: number | null;
+                                p99?: number | null;
+                            };
+                        };
+                        now?: {
+                            queue_depth?: number;
+                            held?: number;
+                            dead_letter_depth?: number;
+                        };
+                        buckets?: {
+                            at?: string;
+                            succeeded?: number;
+                            failed?: number;
+                            dead_lettered?: number;
+                            success_rate?: number | null;
+                            latency_ms?: {
+                                p50?: number | null;
+                                p95?: number | null;
+                                p99?: number | null;
+                            };
+                            queue_depth?: number;
+                            dead_letter_depth?: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description validation_failed: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not_found: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        slack?: {
+                            configured?: boolean;
+                            masked?: string | null;
+                        };
+                        pagerduty?: {
+                            configured?: boolean;
+                            masked?: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    setNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: "slack" | "pagerduty";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        slack?: {
+                            configured?: boolean;
+                            masked?: string | null;
+                        };
+                        pagerduty?: {
+                            configured?: boolean;
+                            masked?: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description validation_failed: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description invalid_url: The endpoint URL is not a valid http(s) URL */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    removeNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: "slack" | "pagerduty";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        slack?: {
+                            configured?: boolean;
+                            masked?: string | null;
+                        };
+                        pagerduty?: {
+                            configured?: boolean;
+                            masked?: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description validation_failed: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    testNotificationChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel: "slack" | "pagerduty";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channel?: string;
+                        ok?: boolean;
+                        error?: string | null;
+                    };
+                };
+            };
+            /** @description validation_failed: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description unauthorized: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description notification_not_configured: The notification channel is not set for this account; set it first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title?: string;
+                        status?: number;
+                        code?: string;
+                        detail?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    sendTestEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's id
+                 * @example ep_2J8kYq3xVd0Lm4NbQ1rT
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "meeting.booked"
+                 *     }
+                 */
+                "application/json": {
+                    type: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The test delivery is queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event_id": "7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69",
+                     *       "delivery_id": "0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98",
+                     *       "endpoint_id": "ep_2J8kYq3xVd0Lm4NbQ1rT",
+                     *       "type": "meeting.booked",
+                     *       "test": true
+                     *     }
+                     */
+                    "application/json": {
+                        event_id: string;
+                        delivery_id: string;
+                        endpoint_id: string;
+                        type: string;
+                        /** @enum {boolean} */
+                        test: true;
+                    };
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `endpoint_disabled`: The endpoint is disabled; enable it first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `uri_too_long`: A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown_event_type`: Unknown event type; `endpoint_not_subscribed`: The endpoint does not subscribe to this event type, so it cannot be sent a test one */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,10 @@ export const API_TAGS = {
   Deliveries: 'Each delivery of an event to an endpoint, its attempts, and replays',
   'Event types': 'The event catalogue: types, JSON Schemas, examples, changelog',
   Listen: 'Deliveries forwarded to a developer machine through the bookflow CLI',
+  'Live stream': "The account's deliveries and attempt results as server-sent events",
+  Stats: 'Delivery health figures',
+  Notifications: 'Where dead-letter and disabled-endpoint notices go',
+  'Dashboard sessions': 'Signing in to the dashboard',
   Health: 'Liveness, readiness and metrics',
 } as const;
 
