@@ -6,6 +6,7 @@ import type { PlatformConfig } from './config/config.ts';
 import { openDatabase } from './db/open.ts';
 import { createSender, type Sender } from './delivery/http/index.ts';
 import { DeliveryWorker } from './delivery/worker/worker.ts';
+import { ListenHub } from './listen/hub.ts';
 import { createLogger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createNotifier } from './notifications/index.ts';
@@ -54,8 +55,26 @@ export async function createPlatform(
     dashboardUrl: config.publicUrl,
     logger,
   });
+  // `bookflow listen` sessions: the API process holding a CLI's stream delivers to it (listen/).
+  const listen = new ListenHub(
+    {
+      db,
+      metrics,
+      notifier,
+      logger,
+      secretBox,
+      retryScheduleMs: config.retryScheduleMs,
+      endpointDisableAfterMs: config.endpointDisableAfterMs,
+    },
+    {
+      leaseMs: config.leaseMs,
+      pollIntervalMs: config.pollIntervalMs,
+      answerTimeoutMs: config.totalTimeoutMs,
+      ttlMs: config.listenEndpointTtlMs,
+    },
+  );
   const api = config.roles.includes('api')
-    ? await buildApi({ db, metrics, logger, secretBox, config, notifier })
+    ? await buildApi({ db, metrics, logger, secretBox, config, notifier, listen })
     : null;
   const sender =
     overrides.sender ??
@@ -119,7 +138,10 @@ export async function createPlatform(
     worker,
     trials,
     async start() {
-      if (api) await api.listen({ port: config.port, host: config.host });
+      if (api) {
+        listen.start();
+        await api.listen({ port: config.port, host: config.host });
+      }
       await worker?.start();
       retention?.start();
       trials?.start();
@@ -127,6 +149,7 @@ export async function createPlatform(
     async stop() {
       await api?.close();
       await trials?.stop();
+      await listen.stop();
       await worker?.stop();
       await retention?.stop();
       await sender.close();

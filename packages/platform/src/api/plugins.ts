@@ -6,10 +6,22 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { PlatformConfig } from '../config/config.ts';
 import { SESSION_COOKIE } from '../dashboard-auth/tokens.ts';
 import { ApiError } from '../errors/catalogue.ts';
+import { API_TAGS } from './docs/operation.ts';
+import { PROBLEM_SCHEMA } from './docs/problems.ts';
+import { SHARED_SCHEMAS } from './docs/schemas.ts';
 
-/** The OpenAPI 3.1 document is generated from the route schemas; /docs renders it. */
+/**
+ * The OpenAPI 3.1 document is generated from the route schemas (each declared with
+ * docs/operation.ts); /docs renders it. Response schemas document the answers but do not
+ * serialise them: answers stay exactly what the handlers return (JSON.stringify), so a field a
+ * handler adds can never be dropped silently by a schema that does not list it yet.
+ */
 export async function registerOpenApi(app: FastifyInstance, config: PlatformConfig): Promise<void> {
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  for (const schema of [PROBLEM_SCHEMA, ...SHARED_SCHEMAS]) app.addSchema(schema);
   await app.register(swagger, {
+    // Shared schemas appear under their own names in components.schemas.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -18,7 +30,9 @@ export async function registerOpenApi(app: FastifyInstance, config: PlatformConf
         description:
           'Publish AI voice agent events and deliver them, signed, retried and dead-lettered, to subscribed endpoints. ' +
           'Errors are application/problem+json with a stable `code`.',
+        license: { name: 'MIT', identifier: 'MIT' },
       },
+      tags: Object.entries(API_TAGS).map(([name, description]) => ({ name, description })),
       servers: [{ url: config.publicUrl }],
       components: {
         securitySchemes: {

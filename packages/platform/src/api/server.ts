@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PlatformConfig } from '../config/config.ts';
+import type { ListenHub } from '../listen/hub.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Notifier } from '../notifications/index.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -21,6 +22,7 @@ import { eventTypeRoutes } from './routes/event-types.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { homeRoutes } from './routes/home.ts';
+import { listenRoutes } from './routes/listen.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { sandboxRoutes } from './routes/sandbox.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -33,6 +35,8 @@ export interface ApiDeps {
   logger: Logger;
   secretBox: SecretBox;
   config: PlatformConfig;
+  /** The `bookflow listen` sessions this process holds. */
+  listen: ListenHub;
   /** Sends the dashboard's "test notice"; the worker's notices go through the same one. */
   notifier: Notifier;
 }
@@ -86,6 +90,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     maxPendingPublishes: deps.config.maxPendingPublishes,
   });
   deliveryRoutes(app, { db: deps.db, config: deps.config });
+  listenRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config, hub: deps.listen });
   streamRoutes(app, { db: deps.db, config: deps.config });
   statsRoutes(app, { db: deps.db });
   notificationRoutes(app, { db: deps.db, config: deps.config, notifier: deps.notifier });

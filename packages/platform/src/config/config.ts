@@ -82,6 +82,8 @@ export interface PlatformConfig {
    * as events arrive says so instead of queueing without bound (0 = unlimited).
    */
   maxPendingPublishes: number;
+  /** How long a `bookflow listen` endpoint (kind 'cli') outlives the CLI's last connection. */
+  listenEndpointTtlMs: number;
   /** How long a dashboard session lasts after sign-in. */
   dashboardSessionTtlMs: number;
   /** How long a one-time sign-in link (POST /v1/dashboard-links) stays valid. */
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
     maxPendingPublishes: int(env, 'BOOKFLOW_MAX_PENDING_PUBLISHES', 500),
+    listenEndpointTtlMs: duration(env, 'BOOKFLOW_LISTEN_ENDPOINT_TTL', 5 * 60_000),
     dashboardSessionTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_SESSION_TTL', 12 * 3_600_000),
     dashboardLinkTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_LINK_TTL', 10 * 60_000),
     streamPollMs: duration(env, 'BOOKFLOW_STREAM_POLL_INTERVAL', 500),

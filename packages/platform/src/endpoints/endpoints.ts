@@ -16,6 +16,10 @@ export interface Endpoint {
   /** The schema version its deliveries are converted to (see delivery/worker/versioned-body.ts). */
   schema_version: SchemaVersion;
   status: 'enabled' | 'disabled';
+  /** 'http': the worker POSTs to `url`; 'cli': a `bookflow listen` session forwards (listen/). */
+  kind: 'http' | 'cli';
+  /** When a 'cli' endpoint is deleted unless a CLI still holds it; null for 'http'. */
+  expires_at: Date | null;
   rate_limit: number | null;
   max_concurrency: number | null;
   failing_since: Date | null;
@@ -44,7 +48,8 @@ function toEndpoint(row: EndpointRow): Endpoint {
   return { ...row, disabled_reason: reason as DisableReason | null };
 }
 
-const COLUMNS = `id, account_id, url, description, event_types, schema_version, status, disabled_reason,
+const COLUMNS = `id, account_id, url, description, event_types, schema_version, status, kind, expires_at,
+  disabled_reason,
   disabled_at, rate_limit, max_concurrency, failing_since, created_at, updated_at`;
 
 export type CreateEndpointResult =
@@ -71,6 +76,8 @@ export async function createEndpoint(
     schema_version?: SchemaVersion;
   } & Partial<EndpointLimits>,
   maxPerAccount: number,
+  /** A 'cli' endpoint (listen/) with its first expiry; an ordinary 'http' one when omitted. */
+  cli?: { expiresAt: Date },
 ): Promise<CreateEndpointResult> {
   return db.transaction(async (tx): Promise<CreateEndpointResult> => {
     const { rows: account } = await tx.query<{ default_schema_version: SchemaVersion }>(
@@ -88,8 +95,9 @@ export async function createEndpoint(
       return { ok: false, reason: 'limit_reached', limit: maxPerAccount } as const;
     }
     const { rows } = await tx.query<EndpointRow>(
-      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency, schema_version)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
+      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency,
+         schema_version, kind, expires_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
       [
         prefixedId('ep'),
         accountId,
@@ -99,6 +107,8 @@ export async function createEndpoint(
         input.rate_limit ?? null,
         input.max_concurrency ?? null,
         version,
+        cli ? 'cli' : 'http',
+        cli?.expiresAt ?? null,
       ],
     );
     const endpoint = toEndpoint(rows[0]!);

@@ -14,6 +14,24 @@ import { isPrefixedId } from '../../ids/ids.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { ACCOUNT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
+
+const ACCOUNT = { $ref: 'Account#' };
+const RECEIPT = {
+  type: 'object',
+  required: ['account_id', 'erased_at', 'erased'],
+  properties: {
+    account_id: { type: 'string' },
+    erased_at: { type: 'string', format: 'date-time' },
+    erased: { type: 'object', additionalProperties: { type: 'integer' } },
+  },
+};
+const RECEIPT_EXAMPLE = {
+  account_id: EXAMPLE_IDS.account,
+  erased_at: '2026-11-30T10:00:00.000Z',
+  erased: { accounts: 1, api_keys: 2, endpoints: 3, events: 6, deliveries: 7, delivery_attempts: 5 },
+};
 
 const notificationProps = {
   slack_webhook_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2048 },
@@ -106,7 +124,12 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     '/v1/accounts',
     {
       onRequest: adminAuth(deps.adminToken),
-      schema: {
+      schema: operation({
+        operationId: 'createAccount',
+        summary: 'Create an account',
+        description: 'With the admin token. The API key is in this answer only.',
+        tag: 'Accounts',
+        auth: 'admin',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -116,8 +139,20 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
             ...planProps,
             ...versionProp,
           },
+          examples: [{ name: 'Acme' }],
         },
-      },
+        ok: {
+          status: 201,
+          description: 'The account, with its first API key (shown once)',
+          schema: {
+            allOf: [
+              ACCOUNT,
+              { type: 'object', required: ['api_key'], properties: { api_key: { type: 'string' } } },
+            ],
+          },
+          example: { ...ACCOUNT_EXAMPLE, api_key: 'bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg' },
+        },
+      }),
     },
     async (request, reply) => {
       const { plan, trial_ends_at, default_schema_version, ...body } = request.body ?? {};
@@ -136,13 +171,29 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     },
   );
 
+  const one = { status: 200, description: 'The account', schema: ACCOUNT, example: ACCOUNT_EXAMPLE } as const;
+
   app.patch<{ Params: { id: string }; Body: PlanBody }>(
     '/v1/accounts/:id',
     {
       onRequest: adminAuth(deps.adminToken),
-      schema: {
-        body: { type: 'object', additionalProperties: false, properties: { ...planProps, ...versionProp } },
-      },
+      schema: operation({
+        operationId: 'updateAccountPlan',
+        summary: "Set an account's plan, trial end or default schema version",
+        description:
+          'Admin only. A plan period must end after it starts; clearing trial_ends_at cancels trial.ending.',
+        tag: 'Accounts',
+        auth: 'admin',
+        params: idParam('The account id', EXAMPLE_IDS.account),
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...planProps, ...versionProp },
+          examples: [{ trial_ends_at: '2026-12-14T00:00:00.000Z' }],
+        },
+        ok: one,
+        problems: ['not_found', 'invalid_plan'],
+      }),
     },
     async (request) => {
       const account = isPrefixedId(request.params.id, 'acct')
@@ -154,7 +205,15 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     },
   );
 
-  app.get('/v1/account', { onRequest: accountAuth(deps.db) }, async (request) => {
+  const show = operation({
+    operationId: 'getAccount',
+    summary: 'Show the calling account',
+    tag: 'Accounts',
+    auth: 'account',
+    ok: one,
+    problems: ['not_found'],
+  });
+  app.get('/v1/account', { onRequest: accountAuth(deps.db), schema: show }, async (request) => {
     const account = await getAccount(deps.db, request.accountId);
     if (!account) throw new ApiError('not_found');
     return presentWithUsage(deps.db, account);
@@ -170,13 +229,22 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     '/v1/account',
     {
       onRequest: accountAuth(deps.db),
-      schema: {
+      schema: operation({
+        operationId: 'updateAccount',
+        summary: "Set the account's notification settings or default schema version",
+        description:
+          'A Slack incoming webhook and a PagerDuty routing key for dead-letter and disabled-endpoint notices, and the schema version new endpoints get.',
+        tag: 'Accounts',
+        auth: 'account',
         body: {
           type: 'object',
           additionalProperties: false,
           properties: { ...notificationProps, ...versionProp },
+          examples: [{ slack_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' }],
         },
-      },
+        ok: one,
+        problems: ['not_found'],
+      }),
     },
     async (request) => {
       const { default_schema_version, ...settings } = request.body ?? {};
@@ -214,7 +282,18 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
 
   app.delete<{ Body: { confirm: string } }>(
     '/v1/account',
-    { onRequest: accountAuth(deps.db), schema: { body: confirmBody } },
+    {
+      onRequest: accountAuth(deps.db),
+      schema: operation({
+        operationId: 'eraseAccount',
+        summary: 'Erase the calling account and everything it owns',
+        tag: 'Accounts',
+        auth: 'account',
+        body: { ...confirmBody, examples: [{ confirm: EXAMPLE_IDS.account }] },
+        ok: { status: 200, description: 'The erasure receipt', schema: RECEIPT, example: RECEIPT_EXAMPLE },
+        problems: ['confirmation_mismatch', 'not_found', 'live_key_required'],
+      }),
+    },
     async (request) => {
       // Erasure takes the live account and its test twin; a test key (often kept in CI) cannot.
       if ((await accountMode(deps.db, request.accountId))?.mode === 'test') {
@@ -226,7 +305,20 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
 
   app.delete<{ Params: { id: string }; Body: { confirm: string } }>(
     '/v1/accounts/:id',
-    { onRequest: adminAuth(deps.adminToken), schema: { body: confirmBody } },
+    {
+      onRequest: adminAuth(deps.adminToken),
+      schema: operation({
+        operationId: 'eraseAnyAccount',
+        summary: 'Erase an account and everything it owns',
+        description: 'With the admin token.',
+        tag: 'Accounts',
+        auth: 'admin',
+        params: idParam('account', EXAMPLE_IDS.account),
+        body: { ...confirmBody, examples: [{ confirm: EXAMPLE_IDS.account }] },
+        ok: { status: 200, description: 'The erasure receipt', schema: RECEIPT, example: RECEIPT_EXAMPLE },
+        problems: ['confirmation_mismatch'],
+      }),
+    },
     async (request) => erase(request, request.params.id),
   );
 }

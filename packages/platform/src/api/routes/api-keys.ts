@@ -11,6 +11,8 @@ import {
 import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { API_KEY_EXAMPLE } from '../docs/schemas.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -64,7 +66,12 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
     '/v1/api-keys',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'createApiKey',
+        summary: 'Create an API key',
+        description: 'Another key for the account; the key is in this answer only.',
+        tag: 'API keys',
+        auth: 'account',
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
@@ -72,8 +79,20 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
             name: { type: 'string', minLength: 1, maxLength: 200 },
             mode: { type: 'string', enum: ['live', 'test'] },
           },
+          examples: [{ name: 'CI' }],
         },
-      },
+        ok: {
+          status: 201,
+          description: 'The key (shown once)',
+          schema: {
+            allOf: [
+              { $ref: 'ApiKey#' },
+              { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
+            ],
+          },
+          example: { ...API_KEY_EXAMPLE, key: 'bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg' },
+        },
+      }),
     },
     async (request, reply) => {
       const caller = await callerMode(request.accountId);
@@ -85,16 +104,46 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
     },
   );
 
+  const list = operation({
+    operationId: 'listApiKeys',
+    summary: "List the account's API keys",
+    description: 'Their prefixes and use; never the keys.',
+    tag: 'API keys',
+    auth: 'account',
+    ok: {
+      status: 200,
+      description: 'The keys',
+      schema: {
+        type: 'object',
+        required: ['data'],
+        properties: { data: { type: 'array', items: { $ref: 'ApiKey#' } } },
+      },
+      example: { data: [API_KEY_EXAMPLE] },
+    },
+  });
   // The keys of the caller's mode only: a live key does not see test keys, nor the reverse.
-  app.get('/v1/api-keys', { onRequest }, async (request) => {
+  app.get('/v1/api-keys', { onRequest, schema: list }, async (request) => {
     const caller = await callerMode(request.accountId);
     return { data: (await listApiKeys(deps.db, request.accountId)).map((k) => present(k, caller.mode)) };
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/api-keys/:id', { onRequest }, async (request, reply) => {
-    const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
-    if (!revoked.ok) throw revokeProblem(revoked.reason);
-    request.log.info({ api_key_id: request.params.id }, 'api key revoked');
-    return reply.code(204).send();
+  const revoke = operation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key',
+    tag: 'API keys',
+    auth: 'account',
+    params: idParam('API key', API_KEY_EXAMPLE.id),
+    ok: { status: 204, description: 'Revoked' },
+    problems: ['last_api_key'],
   });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/api-keys/:id',
+    { onRequest, schema: revoke },
+    async (request, reply) => {
+      const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
+      if (!revoked.ok) throw revokeProblem(revoked.reason);
+      request.log.info({ api_key_id: request.params.id }, 'api key revoked');
+      return reply.code(204).send();
+    },
+  );
 }

@@ -7,6 +7,14 @@ import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../
 import { type ReplayResult, replayDelivery, replayMatching } from '../../delivery-log/replay.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import {
+  ATTEMPT_EXAMPLE,
+  DELIVERY_EXAMPLE,
+  DELIVERY_WITH_ATTEMPTS_EXAMPLE,
+  EXAMPLE_IDS,
+  pageOf,
+} from '../docs/schemas.ts';
 import {
   decodeAttemptCursor,
   decodeCursor,
@@ -37,7 +45,12 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     '/v1/deliveries',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'listDeliveries',
+        summary: 'List deliveries',
+        description: "Newest first; filters on the event's acceptance time are `[since, until)`.",
+        tag: 'Deliveries',
+        auth: 'account',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -47,7 +60,13 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
             cursor: { type: 'string', maxLength: 200 },
           },
         },
-      },
+        ok: {
+          status: 200,
+          description: 'A page of deliveries',
+          schema: pageOf('Delivery'),
+          example: { data: [DELIVERY_EXAMPLE], next_cursor: null },
+        },
+      }),
     },
     async (request) => {
       const { limit: rawLimit, cursor, ...filter } = request.query;
@@ -65,7 +84,22 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { onRequest }, async (request) => {
+  const params = idParam('delivery', EXAMPLE_IDS.delivery);
+  const show = operation({
+    operationId: 'getDelivery',
+    summary: 'Show a delivery with its attempts',
+    description: `Its ${ATTEMPTS_SHOWN_WITH_DELIVERY} newest attempts, oldest first; the rest at /v1/deliveries/{id}/attempts.`,
+    tag: 'Deliveries',
+    auth: 'account',
+    params,
+    ok: {
+      status: 200,
+      description: 'The delivery',
+      schema: { $ref: 'DeliveryWithAttempts#' },
+      example: DELIVERY_WITH_ATTEMPTS_EXAMPLE,
+    },
+  });
+  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { onRequest, schema: show }, async (request) => {
     const delivery = isUuid(request.params.id)
       ? await getDelivery(deps.db, request.accountId, request.params.id)
       : null;
@@ -80,9 +114,21 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     '/v1/deliveries/:id/attempts',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'listDeliveryAttempts',
+        summary: "List a delivery's attempts",
+        description: 'Every attempt of every series, newest first.',
+        tag: 'Deliveries',
+        auth: 'account',
+        params,
         querystring: PAGE_QUERY,
-      },
+        ok: {
+          status: 200,
+          description: 'A page of attempts',
+          schema: pageOf('Attempt'),
+          example: { data: [ATTEMPT_EXAMPLE], next_cursor: null },
+        },
+      }),
     },
     async (request) => {
       const limit = parseLimit(request.query.limit, ATTEMPTS_SHOWN_WITH_DELIVERY, 100);
@@ -100,27 +146,68 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     },
   );
 
-  app.post<{ Params: { id: string } }>('/v1/deliveries/:id/replay', { onRequest }, async (request, reply) => {
-    const result = isUuid(request.params.id)
-      ? await replayDelivery(deps.db, request.accountId, request.params.id)
-      : ({ ok: false, reason: 'not_found' } as const);
-    if (!result.ok) throw replayProblem(result);
-    request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
-    return reply.code(202).send({ id: request.params.id, status: 'pending' });
+  const replayOne = operation({
+    operationId: 'replayDelivery',
+    summary: 'Replay a delivery',
+    description: 'A fresh series of attempts for a finished (`dead` or `succeeded`) delivery.',
+    tag: 'Deliveries',
+    auth: 'account',
+    params,
+    ok: {
+      status: 202,
+      description: 'Queued',
+      schema: {
+        type: 'object',
+        required: ['id', 'status'],
+        properties: { id: { type: 'string' }, status: { type: 'string', enum: ['pending'] } },
+      },
+      example: { id: EXAMPLE_IDS.delivery, status: 'pending' },
+    },
+    problems: ['delivery_in_progress', 'event_erased', 'endpoint_disabled'],
   });
+  app.post<{ Params: { id: string } }>(
+    '/v1/deliveries/:id/replay',
+    { onRequest, schema: replayOne },
+    async (request, reply) => {
+      const result = isUuid(request.params.id)
+        ? await replayDelivery(deps.db, request.accountId, request.params.id)
+        : ({ ok: false, reason: 'not_found' } as const);
+      if (!result.ok) throw replayProblem(result);
+      request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
+      return reply.code(202).send({ id: request.params.id, status: 'pending' });
+    },
+  );
 
   app.post<{ Body: DeliveryFilter | null }>(
     '/v1/deliveries/replay',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'replayDeliveries',
+        summary: 'Replay deliveries in bulk',
+        description:
+          'Replays the deliveries the filters match (no body: every dead letter), oldest first, up to a maximum per call; `has_more: true` says to call again.',
+        tag: 'Deliveries',
+        auth: 'account',
         body: {
           // No body at all means every dead letter, like an empty object.
           type: ['object', 'null'],
           additionalProperties: false,
           properties: { ...filterProps, status: { type: 'string', enum: ['dead', 'succeeded'] } },
+          examples: [{ status: 'dead', endpoint_id: EXAMPLE_IDS.endpoint, since: '2026-11-30T00:00:00Z' }],
         },
-      },
+        ok: {
+          status: 202,
+          description: 'How many deliveries were queued',
+          schema: {
+            type: 'object',
+            required: ['queued', 'has_more'],
+            properties: { queued: { type: 'integer' }, has_more: { type: 'boolean' } },
+          },
+          example: { queued: 1000, has_more: false },
+        },
+        problems: ['bulk_replay_rate_limited'],
+      }),
     },
     async (request, reply) => {
       const filter = request.body ?? {};

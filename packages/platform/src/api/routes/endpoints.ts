@@ -19,6 +19,8 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { ENDPOINT_EXAMPLE, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
 const MAX_URL_LENGTH = 2048;
@@ -28,6 +30,7 @@ const ENDPOINTS_PAGE_DEFAULT = 100;
 function present(endpoint: Endpoint) {
   return {
     id: endpoint.id,
+    kind: endpoint.kind,
     url: endpoint.url,
     description: endpoint.description,
     event_types: endpoint.event_types,
@@ -38,6 +41,7 @@ function present(endpoint: Endpoint) {
     max_concurrency: endpoint.max_concurrency,
     failing_since: endpoint.failing_since?.toISOString() ?? null,
     disabled_at: endpoint.disabled_at?.toISOString() ?? null,
+    expires_at: endpoint.expires_at?.toISOString() ?? null,
     created_at: endpoint.created_at.toISOString(),
     updated_at: endpoint.updated_at.toISOString(),
   };
@@ -75,6 +79,22 @@ export function versionMismatchProblem(mismatch: VersionMismatch): ApiError {
     },
   );
 }
+const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const WITH_SECRET = {
+  allOf: [
+    { $ref: 'Endpoint#' },
+    { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } },
+  ],
+};
+const ROTATED = {
+  type: 'object',
+  required: ['id', 'secret', 'previous_secret_expires_at'],
+  properties: {
+    id: { type: 'string' },
+    secret: { type: 'string' },
+    previous_secret_expires_at: { type: 'string', format: 'date-time' },
+  },
+};
 
 const bodyProps = {
   url: { type: 'string', minLength: 1, maxLength: MAX_URL_LENGTH },
@@ -105,14 +125,33 @@ export function endpointRoutes(
     '/v1/endpoints',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'createEndpoint',
+        summary: 'Create an endpoint',
+        description: 'Subscribes a URL to event types. The signing secret is in this answer only.',
+        tag: 'Endpoints',
+        auth: 'account',
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['url', 'event_types'],
           properties: bodyProps,
+          examples: [{ url: ENDPOINT_EXAMPLE.url, event_types: ENDPOINT_EXAMPLE.event_types }],
         },
-      },
+        ok: {
+          status: 201,
+          description: 'The endpoint, with its signing secret (shown once)',
+          schema: WITH_SECRET,
+          example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE },
+        },
+        problems: [
+          'invalid_url',
+          'empty_event_types',
+          'unknown_event_type',
+          'endpoint_limit_reached',
+          'event_type_not_in_version',
+        ],
+      }),
     },
     async (request, reply) => {
       assertValidUrl(request.body.url, policy);
@@ -142,9 +181,20 @@ export function endpointRoutes(
     '/v1/endpoints',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'listEndpoints',
+        summary: "List the account's endpoints",
+        description: 'Oldest first; never their secrets.',
+        tag: 'Endpoints',
+        auth: 'account',
         querystring: PAGE_QUERY,
-      },
+        ok: {
+          status: 200,
+          description: 'A page of endpoints',
+          schema: pageOf('Endpoint'),
+          example: { data: [ENDPOINT_EXAMPLE], next_cursor: null },
+        },
+      }),
     },
     async (request) => {
       // The default page holds every endpoint an account may have by default, so clients written
@@ -162,7 +212,23 @@ export function endpointRoutes(
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest }, async (request) => {
+  const params = idParam('endpoint', EXAMPLE_IDS.endpoint);
+  const one = {
+    status: 200,
+    description: 'The endpoint',
+    schema: { $ref: 'Endpoint#' },
+    example: ENDPOINT_EXAMPLE,
+  } as const;
+
+  const show = operation({
+    operationId: 'getEndpoint',
+    summary: 'Show an endpoint',
+    tag: 'Endpoints',
+    auth: 'account',
+    params,
+    ok: one,
+  });
+  app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest, schema: show }, async (request) => {
     const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
     if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
     return present(endpoint);
@@ -172,14 +238,23 @@ export function endpointRoutes(
     '/v1/endpoints/:id',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'updateEndpoint',
+        summary: 'Update an endpoint',
+        description: '`enabled: false` holds its deliveries; `enabled: true` releases them in order.',
+        tag: 'Endpoints',
+        auth: 'account',
+        params,
         body: {
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
           properties: { ...bodyProps, enabled: { type: 'boolean' } },
+          examples: [{ event_types: ['meeting.booked', 'meeting.canceled'], enabled: true }],
         },
-      },
+        ok: one,
+        problems: ['invalid_url', 'empty_event_types', 'unknown_event_type', 'event_type_not_in_version'],
+      }),
     },
     async (request) => {
       if (request.body.url !== undefined) assertValidUrl(request.body.url, policy);
@@ -196,13 +271,32 @@ export function endpointRoutes(
     '/v1/endpoints/:id/rotate-secret',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'rotateEndpointSecret',
+        summary: "Rotate an endpoint's signing secret",
+        description:
+          'The previous secret keeps signing beside the new one until `previous_secret_expires_at`.',
+        tag: 'Endpoints',
+        auth: 'account',
+        params,
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
           properties: { overlap_seconds: { type: 'integer', minimum: 0, maximum: 7 * 86_400 } },
+          examples: [{ overlap_seconds: 3600 }],
         },
-      },
+        ok: {
+          status: 201,
+          description: 'The new secret (shown once)',
+          schema: ROTATED,
+          example: {
+            id: EXAMPLE_IDS.endpoint,
+            secret: SECRET_EXAMPLE,
+            previous_secret_expires_at: '2026-12-01T09:00:00.000Z',
+          },
+        },
+        problems: ['too_many_active_secrets'],
+      }),
     },
     async (request, reply) => {
       const overlapMs = (request.body?.overlap_seconds ?? deps.config.rotationOverlapMs / 1000) * 1000;
@@ -228,9 +322,22 @@ export function endpointRoutes(
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest }, async (request, reply) => {
-    const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
-    if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
-    return reply.code(204).send();
+  const remove = operation({
+    operationId: 'deleteEndpoint',
+    summary: 'Delete an endpoint',
+    description: 'Its deliveries end as dead (`endpoint_deleted`); history stays queryable.',
+    tag: 'Endpoints',
+    auth: 'account',
+    params,
+    ok: { status: 204, description: 'Deleted' },
   });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/endpoints/:id',
+    { onRequest, schema: remove },
+    async (request, reply) => {
+      const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
+      if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
+      return reply.code(204).send();
+    },
+  );
 }

@@ -7,6 +7,82 @@ import {
 } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
 import { changelogAtom } from '../../versions/changelog-feed.ts';
+import { operation } from '../docs/operation.ts';
+
+const nullableDate = { type: ['string', 'null'] };
+
+const EVENT_TYPES_SCHEMA = {
+  type: 'object',
+  required: ['schema_version', 'latest_version', 'versions', 'data', 'changelog'],
+  properties: {
+    schema_version: { type: 'string', description: 'The version this answer describes' },
+    latest_version: { type: 'string' },
+    versions: { type: 'array', items: { type: 'string' } },
+    data: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['type', 'description', 'since', 'schema', 'example'],
+        properties: {
+          type: { type: 'string' },
+          description: { type: 'string' },
+          since: { type: 'string', description: 'The schema version that introduced the type' },
+          schema: { type: 'object', additionalProperties: true, description: 'The JSON Schema of `data`' },
+          example: { type: 'object', additionalProperties: true, description: 'An example `data`' },
+        },
+      },
+    },
+    changelog: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          version: { type: 'string' },
+          date: { type: 'string' },
+          supported_until: nullableDate,
+          changes: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+};
+
+const listTypes = operation({
+  operationId: 'listEventTypes',
+  summary: 'List the event types',
+  description:
+    'The catalogue of one schema version (`?version=`, default the newest): each type with its description, JSON Schema and an example `data`; the whole changelog.',
+  tag: 'Event types',
+  auth: 'public',
+  querystring: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { version: { type: 'string', enum: [...SCHEMA_VERSIONS] } },
+  },
+  ok: {
+    status: 200,
+    description: 'The catalogue',
+    schema: EVENT_TYPES_SCHEMA,
+    example: {
+      schema_version: SCHEMA_VERSION,
+      latest_version: SCHEMA_VERSION,
+      versions: SCHEMA_VERSIONS,
+      data: catalogueFor(SCHEMA_VERSION)
+        .filter((t) => t.type === 'meeting.booked')
+        .map((t) => ({ ...t, schema: { type: 'object' } })),
+      changelog: CHANGELOG,
+    },
+  },
+});
+
+const changelogFeed = operation({
+  operationId: 'getChangelogFeed',
+  summary: 'The changelog as an Atom feed',
+  description: 'One entry per schema version, for feed readers.',
+  tag: 'Event types',
+  auth: 'public',
+  ok: { status: 200, description: 'The Atom feed', contentType: 'application/atom+xml' },
+});
 
 /**
  * The catalogue is public: it is documentation, and the same for every account. `?version=` picks
@@ -16,15 +92,7 @@ import { changelogAtom } from '../../versions/changelog-feed.ts';
 export function eventTypeRoutes(app: FastifyInstance, deps: { publicUrl: string }): void {
   app.get<{ Querystring: { version?: SchemaVersion } }>(
     '/v1/event-types',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { version: { type: 'string', enum: [...SCHEMA_VERSIONS] } },
-        },
-      },
-    },
+    { schema: listTypes },
     async (request) => {
       const version = request.query.version ?? SCHEMA_VERSION;
       return {
@@ -38,7 +106,7 @@ export function eventTypeRoutes(app: FastifyInstance, deps: { publicUrl: string 
   );
 
   const atom = changelogAtom(CHANGELOG, deps.publicUrl);
-  app.get('/v1/changelog.atom', async (_request, reply) =>
+  app.get('/v1/changelog.atom', { schema: changelogFeed }, async (_request, reply) =>
     reply.type('application/atom+xml; charset=utf-8').send(atom),
   );
 }

@@ -1,14 +1,17 @@
+import { catalogue, EVENT_TYPES, SCHEMA_VERSION } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
-import { getEvent } from '../../events/read.ts';
+import { getEvent, listEvents } from '../../events/read.ts';
 import { checkEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
-import { isUuid } from '../pagination.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
@@ -32,7 +35,13 @@ export function eventRoutes(
     {
       onRequest: [admit, onRequest],
       config: { eventDataProperty: 'data' },
-      schema: {
+      schema: operation({
+        operationId: 'publishEvent',
+        summary: 'Publish an event',
+        description:
+          "Validates `data` against the type's JSON Schema, then stores the event and one delivery per subscribed endpoint; answers after they are committed. A repeated `Idempotency-Key` returns the first answer.",
+        tag: 'Events',
+        auth: 'account',
         headers: {
           type: 'object',
           properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
@@ -41,9 +50,26 @@ export function eventRoutes(
           type: 'object',
           additionalProperties: false,
           required: ['type', 'data'],
-          properties: { type: { type: 'string', maxLength: 100 }, data: { type: 'object' } },
+          properties: {
+            type: { type: 'string', maxLength: 100 },
+            data: { type: 'object', additionalProperties: true },
+          },
+          examples: [{ type: 'meeting.booked', data: catalogue['meeting.booked'].example }],
         },
-      },
+        ok: {
+          status: 202,
+          description: 'Accepted: the event and its deliveries are committed',
+          schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+          example: { id: EXAMPLE_IDS.event },
+        },
+        problems: [
+          'unknown_event_type',
+          'invalid_event_data',
+          'idempotency_key_reused',
+          'event_refused',
+          'duplicate_header',
+        ],
+      }),
     },
     async (request, reply) => {
       const { data } = request.body;
@@ -68,7 +94,108 @@ export function eventRoutes(
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request) => {
+  const list = operation({
+    operationId: 'listEvents',
+    summary: 'List events',
+    description:
+      'Newest first, without their payloads; `since` and `until` are on the acceptance time, `[since, until)`.',
+    tag: 'Events',
+    auth: 'account',
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', enum: [...EVENT_TYPES] },
+        // Years from 1000, as the delivery filters.
+        since: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
+        until: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
+        limit: { type: 'string', pattern: '^[0-9]+$' },
+        cursor: { type: 'string', maxLength: 200 },
+      },
+    },
+    ok: {
+      status: 200,
+      description: 'A page of events',
+      schema: {
+        type: 'object',
+        required: ['data', 'next_cursor'],
+        properties: {
+          data: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['id', 'type', 'schema_version', 'created_at', 'erased_at'],
+              properties: {
+                id: { type: 'string' },
+                type: { type: 'string' },
+                schema_version: { type: 'string' },
+                created_at: { type: 'string', format: 'date-time' },
+                erased_at: { type: ['string', 'null'], format: 'date-time' },
+              },
+            },
+          },
+          next_cursor: { type: ['string', 'null'] },
+        },
+      },
+      example: {
+        data: [
+          {
+            id: EXAMPLE_IDS.event,
+            type: 'meeting.booked',
+            schema_version: SCHEMA_VERSION,
+            created_at: '2026-11-30T09:01:00.000Z',
+            erased_at: null,
+          },
+        ],
+        next_cursor: null,
+      },
+    },
+  });
+  app.get<{
+    Querystring: { type?: string; since?: string; until?: string; limit?: string; cursor?: string };
+  }>('/v1/events', { onRequest, schema: list }, async (request) => {
+    const { limit: rawLimit, cursor, ...filter } = request.query;
+    const limit = parseLimit(rawLimit);
+    const rows = await listEvents(deps.db, request.accountId, filter, {
+      limit,
+      before: decodeCursor(cursor),
+    });
+    const last = rows.at(-1);
+    return {
+      data: rows.map((e) => ({
+        id: e.id,
+        type: e.type,
+        schema_version: e.schema_version,
+        created_at: e.created_at.toISOString(),
+        erased_at: e.erased_at?.toISOString() ?? null,
+      })),
+      next_cursor: rows.length === limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  });
+
+  const params = idParam('event', EXAMPLE_IDS.event);
+  const show = operation({
+    operationId: 'getEvent',
+    summary: 'Show an event',
+    description: 'The envelope as delivered (`data: null` and `erased_at` once erased).',
+    tag: 'Events',
+    auth: 'account',
+    params,
+    ok: {
+      status: 200,
+      description: 'The envelope',
+      schema: { $ref: 'Envelope#' },
+      example: {
+        id: EXAMPLE_IDS.event,
+        type: 'meeting.booked',
+        created_at: '2026-11-30T09:01:00.000Z',
+        account_id: EXAMPLE_IDS.account,
+        schema_version: SCHEMA_VERSION,
+        data: catalogue['meeting.booked'].example,
+      },
+    },
+  });
+  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest, schema: show }, async (request) => {
     const event = isUuid(request.params.id)
       ? await getEvent(deps.db, request.accountId, request.params.id)
       : null;
@@ -89,25 +216,61 @@ export function eventRoutes(
     return { ...JSON.parse(event.body), source: event.source };
   });
 
-  app.delete<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request, reply) => {
-    const erased =
-      isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
-    if (!erased) throw new ApiError('not_found', 'no event with this id');
-    request.log.info({ event_id: request.params.id }, 'event payload erased on request');
-    return reply.code(204).send();
+  const erase = operation({
+    operationId: 'eraseEvent',
+    summary: "Erase an event's payload",
+    description:
+      "Deletes `data` and the attempts' response bodies (GDPR); the audit row stays. Deliveries not yet sent end as dead.",
+    tag: 'Events',
+    auth: 'account',
+    params,
+    ok: { status: 204, description: 'Erased' },
   });
+  app.delete<{ Params: { id: string } }>(
+    '/v1/events/:id',
+    { onRequest, schema: erase },
+    async (request, reply) => {
+      const erased =
+        isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
+      if (!erased) throw new ApiError('not_found', 'no event with this id');
+      request.log.info({ event_id: request.params.id }, 'event payload erased on request');
+      return reply.code(204).send();
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id/deliveries', { onRequest }, async (request) => {
-    const event = isUuid(request.params.id)
-      ? await getEvent(deps.db, request.accountId, request.params.id)
-      : null;
-    if (!event) throw new ApiError('not_found', 'no event with this id');
-    const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
-    const recent = await recentAttemptsOf(
-      deps.db,
-      deliveries.map((d) => d.id),
-      ATTEMPTS_PER_DELIVERY_OF_EVENT,
-    );
-    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
+  const deliveries = operation({
+    operationId: 'listEventDeliveries',
+    summary: "List an event's deliveries",
+    description: `One per subscribed endpoint, each with its ${ATTEMPTS_PER_DELIVERY_OF_EVENT} newest attempts.`,
+    tag: 'Events',
+    auth: 'account',
+    params,
+    ok: {
+      status: 200,
+      description: 'The deliveries',
+      schema: {
+        type: 'object',
+        required: ['data'],
+        properties: { data: { type: 'array', items: { $ref: 'DeliveryWithAttempts#' } } },
+      },
+      example: { data: [DELIVERY_WITH_ATTEMPTS_EXAMPLE] },
+    },
   });
+  app.get<{ Params: { id: string } }>(
+    '/v1/events/:id/deliveries',
+    { onRequest, schema: deliveries },
+    async (request) => {
+      const event = isUuid(request.params.id)
+        ? await getEvent(deps.db, request.accountId, request.params.id)
+        : null;
+      if (!event) throw new ApiError('not_found', 'no event with this id');
+      const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
+      const recent = await recentAttemptsOf(
+        deps.db,
+        deliveries.map((d) => d.id),
+        ATTEMPTS_PER_DELIVERY_OF_EVENT,
+      );
+      return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
+    },
+  );
 }

@@ -2,13 +2,51 @@ import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ApiError } from '../../errors/catalogue.ts';
+import { operation } from '../docs/operation.ts';
+
+const status = (value: string) => ({
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: [value] } },
+});
+
+const live = operation({
+  operationId: 'getLiveness',
+  summary: 'Liveness',
+  description: 'The process answers.',
+  tag: 'Health',
+  auth: 'public',
+  ok: { status: 200, description: 'Alive', schema: status('ok'), example: { status: 'ok' } },
+});
+const ready = operation({
+  operationId: 'getReadiness',
+  summary: 'Readiness',
+  description: 'The database answers too.',
+  tag: 'Health',
+  auth: 'public',
+  ok: { status: 200, description: 'Ready', schema: status('ready'), example: { status: 'ready' } },
+  problems: ['service_unavailable'],
+});
+const metrics = operation({
+  operationId: 'getMetrics',
+  summary: 'Prometheus metrics',
+  tag: 'Health',
+  auth: 'public',
+  ok: {
+    status: 200,
+    description: 'The metrics in the Prometheus text format',
+    contentType: 'text/plain',
+    schema: { type: 'string' },
+    example: 'bookflow_events_published_total{type="meeting.booked"} 1\n',
+  },
+});
 
 export function healthRoutes(app: FastifyInstance, deps: { db: Db; registry: Registry }): void {
   /** Liveness: the process answers. */
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: live }, async () => ({ status: 'ok' }));
 
   /** Readiness: the database answers too. */
-  app.get('/readyz', async () => {
+  app.get('/readyz', { schema: ready }, async () => {
     try {
       await deps.db.query('select 1');
     } catch {
@@ -17,7 +55,7 @@ export function healthRoutes(app: FastifyInstance, deps: { db: Db; registry: Reg
     return { status: 'ready' };
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { schema: metrics }, async (_request, reply) => {
     reply.type(deps.registry.contentType);
     return deps.registry.metrics();
   });

@@ -6,6 +6,8 @@ import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
 function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
   switch (result.reason) {
@@ -33,14 +35,45 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
     '/v1/endpoints/:id/test',
     {
       onRequest,
-      schema: {
+      schema: operation({
+        operationId: 'sendTestEvent',
+        summary: 'Send a test event to an endpoint',
+        description:
+          'The catalogue\'s example of the type, delivered to this endpoint alone as a normal delivery (signed, retried, logged), marked `"test": true` in the envelope.',
+        tag: 'Endpoints',
+        auth: 'account',
+        params: idParam('endpoint', EXAMPLE_IDS.endpoint),
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['type'],
           properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
+          examples: [{ type: 'meeting.booked' }],
         },
-      },
+        ok: {
+          status: 202,
+          description: 'The test delivery is queued',
+          schema: {
+            type: 'object',
+            required: ['event_id', 'delivery_id', 'endpoint_id', 'type', 'test'],
+            properties: {
+              event_id: { type: 'string' },
+              delivery_id: { type: 'string' },
+              endpoint_id: { type: 'string' },
+              type: { type: 'string' },
+              test: { type: 'boolean', enum: [true] },
+            },
+          },
+          example: {
+            event_id: EXAMPLE_IDS.event,
+            delivery_id: EXAMPLE_IDS.delivery,
+            endpoint_id: EXAMPLE_IDS.endpoint,
+            type: 'meeting.booked',
+            test: true,
+          },
+        },
+        problems: ['unknown_event_type', 'endpoint_not_subscribed', 'endpoint_disabled'],
+      }),
     },
     async (request, reply) => {
       const { type } = request.body;

@@ -67,7 +67,7 @@ const FAIR_CLAIM_SQL = `
       from endpoints ep
       left join endpoint_held eh on eh.id = ep.id
       left join account_held ah on ah.id = ep.account_id
-     where ep.status = 'enabled'
+     where ep.status = 'enabled' and ep.kind = 'http'
        and coalesce(ep.rate_limit, $4::int) = 0 and coalesce(ep.max_concurrency, $5::int) = 0
        and coalesce(eh.n, 0) < $10::int and coalesce(ah.n, 0) < $11::int
        and exists (select 1 from deliveries x

@@ -53,8 +53,8 @@ function limitedPredicate(defaults: EndpointLimitDefaults): string {
   // With a non-zero default every enabled endpoint is limited: the probe then checks each of them
   // (an index probe apiece), and the fast path only serves endpoints that opted out with 0.
   return defaults.rateLimit === 0 && defaults.maxConcurrency === 0
-    ? `ep.status = 'enabled' and (ep.rate_limit > 0 or ep.max_concurrency > 0)`
-    : `ep.status = 'enabled' and (coalesce(ep.rate_limit, $1::int) > 0 or coalesce(ep.max_concurrency, $2::int) > 0)`;
+    ? `ep.status = 'enabled' and ep.kind = 'http' and (ep.rate_limit > 0 or ep.max_concurrency > 0)`
+    : `ep.status = 'enabled' and ep.kind = 'http' and (coalesce(ep.rate_limit, $1::int) > 0 or coalesce(ep.max_concurrency, $2::int) > 0)`;
 }
 
 /**

@@ -16,7 +16,7 @@ export async function msUntilNextClaimable(
   const { rows } = await db.query<{ ms: number }>(
     `select greatest(0, extract(epoch from (d.next_attempt_at - now())) * 1000)::float8 as ms
        from deliveries d
-       join endpoints ep on ep.id = d.endpoint_id and ep.status = 'enabled'
+       join endpoints ep on ep.id = d.endpoint_id and ep.status = 'enabled' and ep.kind = 'http'
       where d.status = 'pending'
         and (d.next_attempt_at > now()
              or (coalesce(ep.rate_limit, $1::int) = 0 and coalesce(ep.max_concurrency, $2::int) = 0))

@@ -1,0 +1,251 @@
+/**
+ * The shapes the API answers with, as shared OpenAPI components (documentation only: answers are
+ * serialised as JSON.stringify would, see plugins.ts), with the examples the operations show.
+ */
+const time = { type: 'string', format: 'date-time' } as const;
+const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableInt = { type: ['integer', 'null'] } as const;
+
+const ENDPOINT_ID = 'ep_2J8kYq3xVd0Lm4NbQ1rT';
+const DELIVERY_ID = '0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98';
+const EVENT_ID = '7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69';
+const ACCOUNT_ID = 'acct_4Hq9Zr2mWx7Kp1Ls';
+
+export const EXAMPLE_IDS = {
+  endpoint: ENDPOINT_ID,
+  delivery: DELIVERY_ID,
+  event: EVENT_ID,
+  account: ACCOUNT_ID,
+};
+
+export const ENDPOINT_SCHEMA = {
+  $id: 'Endpoint',
+  type: 'object',
+  required: ['id', 'url', 'event_types', 'enabled', 'created_at', 'updated_at'],
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: ['http', 'cli'], description: '`cli`: forwarded by `bookflow listen`' },
+    url: { type: 'string' },
+    description: nullableString,
+    event_types: { type: 'array', items: { type: 'string' } },
+    enabled: { type: 'boolean' },
+    disabled_reason: nullableString,
+    rate_limit: nullableInt,
+    max_concurrency: nullableInt,
+    failing_since: nullableTime,
+    disabled_at: nullableTime,
+    expires_at: { ...nullableTime, description: 'When a `cli` endpoint is removed if no CLI holds it' },
+    created_at: time,
+    updated_at: time,
+  },
+} as const;
+
+export const ENDPOINT_EXAMPLE = {
+  id: ENDPOINT_ID,
+  kind: 'http',
+  url: 'https://crm.example.com/webhooks/bookflow',
+  description: 'HubSpot sync',
+  event_types: ['meeting.booked', 'call.ended'],
+  enabled: true,
+  disabled_reason: null,
+  rate_limit: null,
+  max_concurrency: null,
+  failing_since: null,
+  disabled_at: null,
+  expires_at: null,
+  created_at: '2026-11-30T09:00:00.000Z',
+  updated_at: '2026-11-30T09:00:00.000Z',
+};
+
+export const DELIVERY_SCHEMA = {
+  $id: 'Delivery',
+  type: 'object',
+  required: ['id', 'event_id', 'endpoint_id', 'event_type', 'status', 'attempt_count'],
+  properties: {
+    id: { type: 'string' },
+    event_id: { type: 'string' },
+    endpoint_id: { type: 'string' },
+    event_type: { type: 'string' },
+    status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
+    series: { type: 'integer' },
+    trigger: { type: 'string', enum: ['publish', 'manual'] },
+    attempt_count: { type: 'integer' },
+    next_attempt_at: nullableTime,
+    last_status_code: nullableInt,
+    last_error: nullableString,
+    created_at: time,
+    updated_at: time,
+    succeeded_at: nullableTime,
+    dead_at: nullableTime,
+    dead_reason: nullableString,
+  },
+} as const;
+
+export const DELIVERY_EXAMPLE = {
+  id: DELIVERY_ID,
+  event_id: EVENT_ID,
+  endpoint_id: ENDPOINT_ID,
+  event_type: 'meeting.booked',
+  status: 'succeeded',
+  series: 1,
+  trigger: 'publish',
+  attempt_count: 1,
+  next_attempt_at: null,
+  last_status_code: 200,
+  last_error: null,
+  created_at: '2026-11-30T09:01:00.000Z',
+  updated_at: '2026-11-30T09:01:00.120Z',
+  succeeded_at: '2026-11-30T09:01:00.120Z',
+  dead_at: null,
+  dead_reason: null,
+};
+
+export const ATTEMPT_SCHEMA = {
+  $id: 'Attempt',
+  type: 'object',
+  required: ['series', 'attempt', 'outcome', 'started_at'],
+  properties: {
+    series: { type: 'integer' },
+    attempt: { type: 'integer' },
+    trigger: { type: 'string' },
+    scheduled_at: nullableTime,
+    started_at: time,
+    duration_ms: { type: 'integer' },
+    outcome: { type: 'string', enum: ['succeeded', 'failed'] },
+    status_code: nullableInt,
+    error_kind: nullableString,
+    error: nullableString,
+    response_body: nullableString,
+    response_body_encoding: { type: ['string', 'null'], enum: ['utf8', 'escaped', null] },
+    response_content_type: nullableString,
+    response_truncated: { type: 'boolean' },
+  },
+} as const;
+
+export const ATTEMPT_EXAMPLE = {
+  series: 1,
+  attempt: 1,
+  trigger: 'publish',
+  scheduled_at: '2026-11-30T09:01:00.000Z',
+  started_at: '2026-11-30T09:01:00.010Z',
+  duration_ms: 110,
+  outcome: 'succeeded',
+  status_code: 200,
+  error_kind: null,
+  error: null,
+  response_body: 'ok',
+  response_body_encoding: 'utf8',
+  response_content_type: 'text/plain',
+  response_truncated: false,
+};
+
+export const DELIVERY_WITH_ATTEMPTS_SCHEMA = {
+  $id: 'DeliveryWithAttempts',
+  allOf: [
+    { $ref: 'Delivery#' },
+    {
+      type: 'object',
+      required: ['attempts', 'attempts_total'],
+      properties: {
+        attempts: { type: 'array', items: { $ref: 'Attempt#' } },
+        attempts_total: { type: 'integer' },
+        attempts_next_cursor: nullableString,
+      },
+    },
+  ],
+} as const;
+
+export const DELIVERY_WITH_ATTEMPTS_EXAMPLE = {
+  ...DELIVERY_EXAMPLE,
+  attempts: [ATTEMPT_EXAMPLE],
+  attempts_total: 1,
+  attempts_next_cursor: null,
+};
+
+export const ENVELOPE_SCHEMA = {
+  $id: 'Envelope',
+  type: 'object',
+  required: ['id', 'type', 'created_at', 'account_id', 'schema_version', 'data'],
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    created_at: time,
+    account_id: { type: 'string' },
+    schema_version: { type: 'string' },
+    data: { type: ['object', 'null'], additionalProperties: true },
+    erased_at: { ...nullableTime, description: 'Present once the payload was erased' },
+  },
+} as const;
+
+export const ACCOUNT_SCHEMA = {
+  $id: 'Account',
+  type: 'object',
+  required: ['id', 'name', 'created_at'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    notifications: {
+      type: 'object',
+      properties: {
+        slack_webhook_url: { type: ['string', 'null'], enum: ['configured', null] },
+        pagerduty_routing_key: { type: ['string', 'null'], enum: ['configured', null] },
+      },
+    },
+    created_at: time,
+  },
+} as const;
+
+export const ACCOUNT_EXAMPLE = {
+  id: ACCOUNT_ID,
+  name: 'Acme',
+  notifications: { slack_webhook_url: 'configured', pagerduty_routing_key: null },
+  created_at: '2026-11-30T08:59:00.000Z',
+};
+
+export const API_KEY_SCHEMA = {
+  $id: 'ApiKey',
+  type: 'object',
+  required: ['id', 'prefix', 'created_at'],
+  properties: {
+    id: { type: 'string' },
+    name: nullableString,
+    prefix: { type: 'string' },
+    created_at: time,
+    last_used_at: nullableTime,
+    revoked_at: nullableTime,
+  },
+} as const;
+
+export const API_KEY_EXAMPLE = {
+  id: 'key_9Vb2Qx7Lm3Np',
+  name: 'CI',
+  prefix: 'bfk_3kQ9',
+  created_at: '2026-11-30T09:00:00.000Z',
+  last_used_at: null,
+  revoked_at: null,
+};
+
+/** Every shared schema, registered with Fastify so the OpenAPI document lists them as components. */
+export const SHARED_SCHEMAS = [
+  ENDPOINT_SCHEMA,
+  DELIVERY_SCHEMA,
+  ATTEMPT_SCHEMA,
+  DELIVERY_WITH_ATTEMPTS_SCHEMA,
+  ENVELOPE_SCHEMA,
+  ACCOUNT_SCHEMA,
+  API_KEY_SCHEMA,
+];
+
+/** `{ data: [...], next_cursor }`: a page of a list. */
+export function pageOf(ref: string, extra: Record<string, object> = {}) {
+  return {
+    type: 'object',
+    required: ['data', 'next_cursor'],
+    properties: {
+      data: { type: 'array', items: { $ref: `${ref}#` } },
+      next_cursor: { ...nullableString, description: 'Pass as `cursor` for the next page; null at the end' },
+      ...extra,
+    },
+  };
+}
