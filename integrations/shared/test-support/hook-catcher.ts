@@ -36,6 +36,11 @@ export async function startHookCatcher(status = 200) {
   return {
     url: `http://127.0.0.1:${port}`,
     caught,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // the platform's sender keeps connections alive; close() alone would wait for them
+        server.closeAllConnections();
+      }),
   };
 }
