@@ -12,7 +12,7 @@ const eventTriggers = EVENT_TYPES.map(eventTrigger);
 
 const keyed = <T extends { key: string }>(items: T[]) => Object.fromEntries(items.map((i) => [i.key, i]));
 
-export const App = {
+const App = {
   version: '0.1.0',
   platformVersion: zapier.version,
   authentication,

@@ -70,10 +70,22 @@ function perform(type: EventType) {
       z.console.log(`dropped a request that did not verify: ${verified.reason}`);
       return [];
     }
-    const envelope = JSON.parse(verified.body) as Envelope;
-    if (envelope.type !== type || !envelope.data) return [];
+    const envelope = parseEnvelope(verified.body);
+    if (envelope?.type !== type || !envelope.data) return [];
     return [flatten(type, envelope)];
   };
+}
+
+/** The verified body as an envelope; null for anything else (only the platform signs, but a body is checked, never trusted). */
+function parseEnvelope(body: string): Envelope | null {
+  try {
+    const value: unknown = JSON.parse(body);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+    const data = (value as { data?: unknown }).data;
+    return data && typeof data === 'object' && !Array.isArray(data) ? (value as Envelope) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
