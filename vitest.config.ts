@@ -13,7 +13,11 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'integrations/*/test/**/*.test.ts',
+    ],
     // Finds local PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset, and says which.
     globalSetup: ['./test/local-services.ts'],
     // Integration tests start real HTTP servers and databases; two cores means little to gain from more.
