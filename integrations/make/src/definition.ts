@@ -1,4 +1,4 @@
-import { catalogue, EVENT_TYPES, type EventType } from '@bookflow/events';
+import { catalogue, EVENT_TYPES, type EventType, SCHEMA_VERSION } from '@bookflow/events';
 import { ENVELOPE_FIELDS, type SchemaField, schemaFields } from '../../shared/schema-fields.ts';
 
 /**
@@ -120,7 +120,13 @@ function webhook(type: EventType): Files {
       url: '/v1/endpoints',
       method: 'POST',
       type: 'json',
-      body: { url: '{{webhook.url}}', event_types: [type], description: `Make: ${type} trigger` },
+      // Pinned to the version the module's interface was generated from, whatever the account's default.
+      body: {
+        url: '{{webhook.url}}',
+        event_types: [type],
+        schema_version: SCHEMA_VERSION,
+        description: `Make: ${type} trigger`,
+      },
       response: { data: { externalHookId: '{{body.id}}', secret: '{{body.secret}}' } },
     },
     [files.detach!]: { url: '/v1/endpoints/{{webhook.externalHookId}}', method: 'DELETE' },

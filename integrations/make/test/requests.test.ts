@@ -114,7 +114,7 @@ describe('the Make app against a running platform', () => {
       id: eventId,
       lead__name: payload.lead.name,
       lead__email: payload.lead.email,
-      reason_codes: payload.reason_codes,
+      reasons: payload.reasons,
       transcript_url: payload.transcript_url,
     });
 

@@ -1,4 +1,4 @@
-import { catalogue, type EventType } from '@bookflow/events';
+import { catalogue, type EventType, SCHEMA_VERSION } from '@bookflow/events';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { apiUrl } from '../api.ts';
 import { type Envelope, flatten, outputFieldsOf } from '../fields.ts';
@@ -36,6 +36,8 @@ function subscribe(type: EventType) {
       body: {
         url: bundle.targetUrl,
         event_types: [type],
+        // Pinned to the version the trigger's fields were generated from, whatever the account's default.
+        schema_version: SCHEMA_VERSION,
         description: `Zapier: ${zap ? `Zap ${zap}` : 'a Zap'} (${type})`,
       },
     });
