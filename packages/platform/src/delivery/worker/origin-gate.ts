@@ -40,11 +40,22 @@ export class OriginGate {
   }
 }
 
-/** The pool key of a URL (scheme, host, port); null when it does not parse (the sender reports that). */
+const origins = new Map<string, string | null>();
+
+/**
+ * The pool key of a URL (scheme, host, port); null when it does not parse (the sender reports that).
+ * Remembered per URL string: every delivery asks, and an endpoint's URL rarely changes.
+ */
 export function originOf(url: string): string | null {
+  const known = origins.get(url);
+  if (known !== undefined) return known;
+  let origin: string | null;
   try {
-    return new URL(url).origin;
+    origin = new URL(url).origin;
   } catch {
-    return null;
+    origin = null;
   }
+  if (origins.size >= 10_000) origins.clear();
+  origins.set(url, origin);
+  return origin;
 }
