@@ -76,7 +76,9 @@ export interface PlatformConfig {
   /**
    * Publishes (POST /v1/events) one API process holds at once, from arrival to answer; one more
    * is answered 429 overloaded with Retry-After at once, so a platform that cannot commit as fast
-   * as events arrive says so instead of queueing without bound (0 = unlimited).
+   * as events arrive says so instead of queueing without bound (0 = unlimited). Lower by default
+   * on the embedded database: its statements run on the API's own thread, so every publish held
+   * is work between two turns of the event loop, and fewer held keeps the loop turning.
    */
   maxPendingPublishes: number;
   /** Base URL printed in messages and notifications. */
@@ -215,7 +217,7 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     maxEndpointsPerAccount: int(env, 'BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT', 100, 1),
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
-    maxPendingPublishes: int(env, 'BOOKFLOW_MAX_PENDING_PUBLISHES', 500),
+    maxPendingPublishes: int(env, 'BOOKFLOW_MAX_PENDING_PUBLISHES', env.DATABASE_URL?.trim() ? 500 : 64),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
