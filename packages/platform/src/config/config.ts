@@ -162,6 +162,11 @@ function schedule(raw: string | undefined): number[] {
   }
 }
 
+/** BOOKFLOW_MAX_PENDING_PUBLISHES when unset: lower on the embedded database (see the field). */
+function defaultMaxPendingPublishes(databaseUrl: string | null): number {
+  return databaseUrl ? 500 : 64;
+}
+
 /** Reads the environment once, applies defaults and fails fast with a message that says what to fix. */
 export function loadConfig(env: Env = process.env): EnvConfig {
   const port = int(env, 'PORT', 8080);
@@ -217,7 +222,11 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     maxEndpointsPerAccount: int(env, 'BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT', 100, 1),
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
-    maxPendingPublishes: int(env, 'BOOKFLOW_MAX_PENDING_PUBLISHES', env.DATABASE_URL?.trim() ? 500 : 64),
+    maxPendingPublishes: int(
+      env,
+      'BOOKFLOW_MAX_PENDING_PUBLISHES',
+      defaultMaxPendingPublishes(env.DATABASE_URL?.trim() || null),
+    ),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
   };
@@ -248,5 +257,8 @@ export function testConfig(
   // A smaller worker keeps the default share of reserved slots unless one is given.
   if (overrides.workerConcurrency !== undefined && overrides.workerReservedSlots === undefined)
     config.workerReservedSlots = Math.ceil(config.workerConcurrency / 10);
+  // Likewise the pending-publish bound follows the database given.
+  if (overrides.databaseUrl !== undefined && overrides.maxPendingPublishes === undefined)
+    config.maxPendingPublishes = defaultMaxPendingPublishes(config.databaseUrl);
   return config;
 }
