@@ -68,6 +68,11 @@ async function main() {
   const scheduled = new Map<string, number>();
   const publishLatency: number[] = [];
   let failed = 0;
+  const failures = new Map<string, number>();
+  const fail = (kind: string) => {
+    failed++;
+    failures.set(kind, (failures.get(kind) ?? 0) + 1);
+  };
   const inFlight: Promise<void>[] = [];
   const t0 = now() + 100;
   for (let i = 0; i < TOTAL; i++) {
@@ -86,9 +91,9 @@ async function main() {
           const text = await res.body.text();
           publishLatency.push(now() - due);
           if (res.statusCode === 202) scheduled.set((JSON.parse(text) as { id: string }).id, due);
-          else failed++;
-        } catch {
-          failed++;
+          else fail(`HTTP ${res.statusCode} ${text.slice(0, 120)}`);
+        } catch (err) {
+          fail((err as { code?: string }).code ?? (err as Error).message);
         }
       })(),
     );
@@ -121,7 +126,7 @@ async function main() {
       `| publish → 202 | ${pub.count} | ${pub.p50.toFixed(1)} ms | ${pub.p90.toFixed(1)} ms | ${pub.p99.toFixed(1)} ms | ${pub.max.toFixed(1)} ms |`,
       `| publish → receiver's 200 | ${end.count} | ${end.p50.toFixed(1)} ms | ${end.p90.toFixed(1)} ms | ${end.p99.toFixed(1)} ms | ${end.max.toFixed(1)} ms |`,
       '',
-      `Accepted ${scheduled.size} of ${TOTAL} (failed ${failed}); not delivered within 2 min: ${missing}; extra copies: ${duplicates}. Target: p50 ≤ 15 ms, p99 ≤ 50 ms at 1,000/s.`,
+      `Accepted ${scheduled.size} of ${TOTAL} (failed ${failed}${failed ? `: ${[...failures].map(([k, n]) => `${n} × ${k}`).join('; ')}` : ''}); not delivered within 2 min: ${missing}; extra copies: ${duplicates}. Target: p50 ≤ 15 ms, p99 ≤ 50 ms at 1,000/s.`,
       '',
     ].join('\n'),
   );

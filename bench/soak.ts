@@ -5,7 +5,7 @@
 // the receiver exactly once (nothing lost, no extra copy).
 //
 //   npx tsx bench/soak.ts [--rate 1000] [--minutes 30] [--interval 30] [--embedded]
-//                         [--fail-every 10] [--heap-snapshots /tmp/dir]
+//                         [--fail-every 10] [--heap-snapshots /tmp/dir] [--max-pending n]
 //
 // --embedded runs the platform on an in-memory PGlite (as `npm start` without DATABASE_URL) instead
 // of a fresh PostgreSQL database. Publishes go over HTTP from this process on a fixed schedule
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     embedded: { type: 'boolean', default: false },
     'fail-every': { type: 'string', default: '10' },
     'heap-snapshots': { type: 'string' },
+    'max-pending': { type: 'string' },
   },
 });
 const RATE = Number(values.rate);
@@ -65,13 +66,15 @@ async function main() {
     databaseUrl: database?.url ?? null,
     masterKeyHex: randomBytes(32).toString('hex'),
     retrySchedule: [1000, 1000, 1000, 1000, 1000, 1000],
+    ...(values['max-pending'] ? { maxPendingPublishes: Number(values['max-pending']) } : {}),
   };
   const platform = await startChild('soak-platform', spec, { execArgv: ['--expose-gc'] });
   const url = await platform.call<string>('url');
   const [endpointUrl] = await receiver.call<string[]>('urls');
-  // More sockets than BOOKFLOW_MAX_PENDING_PUBLISHES, so an overloaded platform is seen answering 429
-  // rather than requests queueing in this client.
-  const pool = new Pool(url, { connections: 1024 });
+  // As many sockets as the platform's default pending-publish bound with PostgreSQL (more than in
+  // embedded mode), so an overloaded platform is seen answering 429 rather than requests queueing
+  // in this client; not more than the server's listen backlog (511), or connects time out there.
+  const pool = new Pool(url, { connections: 500 });
   const { api_key: key } = await json(pool, '/v1/accounts', ADMIN_TOKEN, { name: 'soak' });
   await json(pool, '/v1/endpoints', key!, { url: endpointUrl, event_types: ['meeting.booked'] });
 

@@ -14,6 +14,8 @@ export interface SoakPlatformSpec {
   databaseUrl: string | null;
   masterKeyHex: string;
   retrySchedule: number[];
+  /** BOOKFLOW_MAX_PENDING_PUBLISHES; the platform's default when absent. */
+  maxPendingPublishes?: number;
 }
 
 serveChild<SoakPlatformSpec>(async (spec) => {
@@ -23,6 +25,7 @@ serveChild<SoakPlatformSpec>(async (spec) => {
     roles: ['api', 'worker'],
     masterKey: Buffer.from(spec.masterKeyHex, 'hex'),
     retryScheduleMs: spec.retrySchedule,
+    ...(spec.maxPendingPublishes !== undefined ? { maxPendingPublishes: spec.maxPendingPublishes } : {}),
     ...(spec.databaseUrl ? { databaseUrl: spec.databaseUrl } : {}),
   });
   const platform = await createPlatform(config, db ? { db } : {});

@@ -79,7 +79,9 @@ export interface PlatformConfig {
   /**
    * Publishes (POST /v1/events) one API process holds at once, from arrival to answer; one more
    * is answered 429 overloaded with Retry-After at once, so a platform that cannot commit as fast
-   * as events arrive says so instead of queueing without bound (0 = unlimited).
+   * as events arrive says so instead of queueing without bound (0 = unlimited). Lower by default
+   * on the embedded database: its statements run on the API's own thread, so every publish held
+   * is work between two turns of the event loop, and fewer held keeps the loop turning.
    */
   maxPendingPublishes: number;
   /** How long a `bookflow listen` endpoint (kind 'cli') outlives the CLI's last connection. */
@@ -173,6 +175,11 @@ function schedule(raw: string | undefined): number[] {
   }
 }
 
+/** BOOKFLOW_MAX_PENDING_PUBLISHES when unset: lower on the embedded database (see the field). */
+function defaultMaxPendingPublishes(databaseUrl: string | null): number {
+  return databaseUrl ? 500 : 64;
+}
+
 /** Reads the environment once, applies defaults and fails fast with a message that says what to fix. */
 export function loadConfig(env: Env = process.env): EnvConfig {
   const port = int(env, 'PORT', 8080);
@@ -229,7 +236,11 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     maxEndpointsPerAccount: int(env, 'BOOKFLOW_MAX_ENDPOINTS_PER_ACCOUNT', 100, 1),
     bulkReplaysPerMinute: int(env, 'BOOKFLOW_BULK_REPLAYS_PER_MINUTE', 10, 1),
     bulkReplayMaxRows: int(env, 'BOOKFLOW_BULK_REPLAY_MAX_ROWS', 10_000, 1),
-    maxPendingPublishes: int(env, 'BOOKFLOW_MAX_PENDING_PUBLISHES', 500),
+    maxPendingPublishes: int(
+      env,
+      'BOOKFLOW_MAX_PENDING_PUBLISHES',
+      defaultMaxPendingPublishes(env.DATABASE_URL?.trim() || null),
+    ),
     listenEndpointTtlMs: duration(env, 'BOOKFLOW_LISTEN_ENDPOINT_TTL', 5 * 60_000),
     dashboardSessionTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_SESSION_TTL', 12 * 3_600_000),
     dashboardLinkTtlMs: duration(env, 'BOOKFLOW_DASHBOARD_LINK_TTL', 10 * 60_000),
@@ -267,5 +278,8 @@ export function testConfig(
   // A smaller worker keeps the default share of reserved slots unless one is given.
   if (overrides.workerConcurrency !== undefined && overrides.workerReservedSlots === undefined)
     config.workerReservedSlots = Math.ceil(config.workerConcurrency / 10);
+  // Likewise the pending-publish bound follows the database given.
+  if (overrides.databaseUrl !== undefined && overrides.maxPendingPublishes === undefined)
+    config.maxPendingPublishes = defaultMaxPendingPublishes(config.databaseUrl);
   return config;
 }
