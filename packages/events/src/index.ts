@@ -7,3 +7,4 @@ export * from './secrets.ts';
 export * from './signing.ts';
 export * from './types.ts';
 export * from './verification.ts';
+export * from './versions/index.ts';

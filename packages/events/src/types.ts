@@ -1,5 +1,8 @@
-/** The schema version every payload of this release carries (`schema_version` and `X-BookFlow-Schema-Version`). */
-export const SCHEMA_VERSION = '2026-04-10';
+/**
+ * The newest schema version: events are published and stored in it, and an endpoint pinned to an
+ * older one receives them converted down (see versions/). Older shapes live in versions/types.
+ */
+export const SCHEMA_VERSION = '2026-09-01';
 
 export const EVENT_TYPES = [
   'call.started',
@@ -9,6 +12,7 @@ export const EVENT_TYPES = [
   'meeting.rescheduled',
   'meeting.canceled',
   'lead.disqualified',
+  'meeting.completed',
   'trial.ending',
   'usage.threshold',
 ] as const;
@@ -29,6 +33,8 @@ export interface Lead {
   title?: string | null;
   source: string;
   campaign: string | null;
+  /** Fit score from 0 to 100 the agent assigned; null when it could not judge (since 2026-09-01). */
+  score: number | null;
 }
 
 /** The AI voice agent that handled the call. */
@@ -123,23 +129,43 @@ export interface MeetingCanceledData {
   canceled_at: string;
 }
 
+export type DisqualificationReasonCode =
+  | 'no_budget'
+  | 'no_authority'
+  | 'no_need'
+  | 'bad_timing'
+  | 'competitor'
+  | 'wrong_contact'
+  | 'do_not_call'
+  | 'other';
+
+/** One reason a lead was disqualified, with what the lead said about it (since 2026-09-01). */
+export interface DisqualificationReason {
+  code: DisqualificationReasonCode;
+  note: string | null;
+}
+
 export interface LeadDisqualifiedData {
   call_id: string;
   lead: Lead;
   agent: Agent;
-  reason_codes: Array<
-    | 'no_budget'
-    | 'no_authority'
-    | 'no_need'
-    | 'bad_timing'
-    | 'competitor'
-    | 'wrong_contact'
-    | 'do_not_call'
-    | 'other'
-  >;
+  /** Every reason that applies, most important first; codes are unique (2026-04-10: `reason_codes`). */
+  reasons: DisqualificationReason[];
   notes: string | null;
   transcript_url: string | null;
   disqualified_at: string;
+}
+
+export type MeetingAttendance = 'held' | 'no_show';
+
+/** A booked meeting's time has passed and attendance is known (since 2026-09-01). */
+export interface MeetingCompletedData {
+  meeting: Meeting;
+  lead: Lead;
+  /** The call in which the meeting was booked. */
+  call_id: string;
+  outcome: MeetingAttendance;
+  completed_at: string;
 }
 
 export interface TrialEndingData {
@@ -169,6 +195,7 @@ export interface EventDataMap {
   'meeting.rescheduled': MeetingRescheduledData;
   'meeting.canceled': MeetingCanceledData;
   'lead.disqualified': LeadDisqualifiedData;
+  'meeting.completed': MeetingCompletedData;
   'trial.ending': TrialEndingData;
   'usage.threshold': UsageThresholdData;
 }

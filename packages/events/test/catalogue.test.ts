@@ -128,8 +128,11 @@ describe('schemas', () => {
       ['usage.threshold', (d) => (d.threshold_percent = 80)],
       ['meeting.canceled', (d) => (d.reason_code = 'weather')],
       ['meeting.rescheduled', (d) => (d.rescheduled_by = 'assistant')],
-      ['lead.disqualified', (d) => (d.reason_codes = ['too_small'])],
-      ['lead.disqualified', (d) => (d.reason_codes = [])],
+      ['lead.disqualified', (d) => (d.reasons = [{ code: 'too_small', note: null }])],
+      ['lead.disqualified', (d) => (d.reasons = [])],
+      ['meeting.completed', (d) => (d.outcome = 'late')],
+      ['call.ended', (d) => ((d.lead as { score: number }).score = 101)],
+      ['call.ended', (d) => ((d.lead as { score: number }).score = 4.5)],
     ];
     for (const [type, mutate] of wrong) {
       const data = clone(catalogue[type].example) as unknown as Record<string, unknown>;
@@ -167,7 +170,7 @@ describe('schemas', () => {
     expectTypeOf<(typeof CALL_OUTCOMES)[number]>().toEqualTypeOf<CallOutcome>();
     expectTypeOf<(typeof CANCEL_REASON_CODES)[number]>().toEqualTypeOf<MeetingCanceledData['reason_code']>();
     expectTypeOf<(typeof DISQUALIFICATION_REASON_CODES)[number]>().toEqualTypeOf<
-      LeadDisqualifiedData['reason_codes'][number]
+      LeadDisqualifiedData['reasons'][number]['code']
     >();
     expectTypeOf<(typeof USAGE_THRESHOLDS)[number]>().toEqualTypeOf<
       UsageThresholdData['threshold_percent']

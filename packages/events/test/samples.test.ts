@@ -142,13 +142,39 @@ describe('sampleData consistency', () => {
     }
   });
 
-  it('lead.disqualified: one or two distinct reason codes, with notes', () => {
+  it('lead.disqualified: one or two reasons with distinct codes, each with a note', () => {
     for (const seed of SEEDS) {
       const data = sampleData('lead.disqualified', { seed, now: NOW });
-      expect(data.reason_codes.length).toBeGreaterThanOrEqual(1);
-      expect(new Set(data.reason_codes).size).toBe(data.reason_codes.length);
+      const codes = data.reasons.map((reason) => reason.code);
+      expect(codes.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(codes).size).toBe(codes.length);
+      for (const reason of data.reasons) expect(reason.note).toBeTruthy();
       expect(data.notes).toBeTruthy();
     }
+  });
+
+  it('meeting.completed: the meeting ended before attendance was recorded', () => {
+    const outcomes = new Set<string>();
+    for (const seed of SEEDS) {
+      const data = sampleData('meeting.completed', { seed, now: NOW });
+      expect(ms(data.meeting.end_at)).toBeLessThan(ms(data.completed_at));
+      expect(ms(data.meeting.start_at)).toBeLessThan(ms(data.meeting.end_at));
+      expect(data.completed_at).toBe(NOW.toISOString());
+      outcomes.add(data.outcome);
+    }
+    expect([...outcomes].sort()).toEqual(['held', 'no_show']);
+  });
+
+  it('lead.score: an integer from 0 to 100 or null, the same for the same seed', () => {
+    const scores = SEEDS.map((seed) => sampleData('call.started', { seed, now: NOW }).lead.score);
+    for (const score of scores) {
+      if (score !== null) expect(Number.isInteger(score) && score >= 0 && score <= 100).toBe(true);
+    }
+    expect(scores).toContain(null);
+    expect(scores.some((score) => score !== null)).toBe(true);
+    expect(sampleData('call.started', { seed: 5, now: NOW }).lead).toEqual(
+      sampleData('call.started', { seed: 5, now: NOW }).lead,
+    );
   });
 
   it('trial.ending: the trial ends exactly 3 days after now', () => {

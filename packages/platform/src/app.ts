@@ -9,6 +9,8 @@ import { DeliveryWorker } from './delivery/worker/worker.ts';
 import { createLogger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { createNotifier } from './notifications/index.ts';
+import { type Clock, systemClock } from './platform-events/trial-ending.ts';
+import { TrialScheduler } from './platform-events/trial-scheduler.ts';
 import { RetentionJob } from './retention/job.ts';
 import { SecretBox } from './secrets/secret-box.ts';
 
@@ -21,6 +23,8 @@ export interface Platform {
   api: FastifyInstance | null;
   /** Present when the worker role runs. */
   worker: DeliveryWorker | null;
+  /** Present when the worker role runs: emits trial.ending when due. */
+  trials: TrialScheduler | null;
   /** Starts listening (api) and claiming (worker). */
   start(): Promise<void>;
   /** Graceful: stops taking requests and claims, lets in-flight attempts finish, closes the database. */
@@ -31,6 +35,8 @@ export interface PlatformOverrides {
   db?: Db;
   logger?: Logger;
   sender?: Sender;
+  /** The time the trial scheduler reads (a fake clock in tests). */
+  clock?: Clock;
 }
 
 /** The composition root: everything is wired here and nowhere else. */
@@ -96,6 +102,14 @@ export async function createPlatform(
       })
     : null;
 
+  const trials = config.roles.includes('worker')
+    ? new TrialScheduler(db, logger, {
+        clock: overrides.clock ?? systemClock,
+        intervalMs: config.trialCheckIntervalMs,
+        upgradeUrl: new URL('/billing/upgrade', config.publicUrl).toString(),
+      })
+    : null;
+
   return {
     config,
     db,
@@ -103,13 +117,16 @@ export async function createPlatform(
     metrics,
     api,
     worker,
+    trials,
     async start() {
       if (api) await api.listen({ port: config.port, host: config.host });
       await worker?.start();
       retention?.start();
+      trials?.start();
     },
     async stop() {
       await api?.close();
+      await trials?.stop();
       await worker?.stop();
       await retention?.stop();
       await sender.close();

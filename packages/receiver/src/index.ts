@@ -37,9 +37,12 @@ export {
 export type {
   AnyEventHandler,
   EventHandler,
+  EventTypeIn,
   HandlerContext,
   ReceivedEvent,
   UnknownEvent,
+  VersionedEvent,
+  VersionedEventHandler,
 } from './worker/handlers.ts';
 export {
   DEFAULT_RETRY_POLICY,

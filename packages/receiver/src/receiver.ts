@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type EventType, type SigningSecret, secretKey } from '@bookflow/events';
+import { type EventType, type SchemaVersion, type SigningSecret, secretKey } from '@bookflow/events';
 import type { Alerter } from './alerts/alert.ts';
 import { DeadLetters } from './dead-letter/dead-letters.ts';
 import { acceptDelivery, type DeliveryRequest } from './intake/accept-delivery.ts';
@@ -7,7 +7,13 @@ import type { AckResponse } from './intake/problems.ts';
 import { type ReceiverLogger, silentLogger } from './logging/logger.ts';
 import { ReceiverMetrics } from './metrics/metrics.ts';
 import type { ReceiverStore } from './stores/store.ts';
-import { type AnyEventHandler, type EventHandler, HandlerRegistry } from './worker/handlers.ts';
+import {
+  type AnyEventHandler,
+  type EventHandler,
+  type EventTypeIn,
+  HandlerRegistry,
+  type VersionedEventHandler,
+} from './worker/handlers.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './worker/retry-policy.ts';
 import { Worker, type WorkerOptions } from './worker/worker.ts';
 
@@ -74,9 +80,24 @@ export class Receiver {
     this.deadLetters = new DeadLetters({ ...common, wake: () => this.worker.wake() });
   }
 
-  /** Registers the handler for one event type; `event.data` is typed from the events package. */
-  on<T extends EventType>(type: T, handler: EventHandler<T>): this {
-    this.#handlers.on(type, handler);
+  /**
+   * Registers the handler for one event type; `event.data` is typed from the events package. With
+   * `{ version }`, the handler was written for that schema version: whatever version a delivery
+   * carries, `event.data` arrives in that version's shape (and `event.schemaVersion` says it).
+   */
+  on<T extends EventType>(type: T, handler: EventHandler<T>): this;
+  on<V extends SchemaVersion, T extends EventTypeIn<V>>(
+    type: T,
+    options: { version: V },
+    handler: VersionedEventHandler<V, T>,
+  ): this;
+  on(
+    type: EventType,
+    handlerOrOptions: EventHandler<EventType> | { version: SchemaVersion },
+    versioned?: (event: never, ctx: never) => unknown,
+  ): this {
+    if (typeof handlerOrOptions === 'function') this.#handlers.on(type, handlerOrOptions);
+    else this.#handlers.on(type, versioned as unknown as EventHandler<EventType>, handlerOrOptions.version);
     return this;
   }
 

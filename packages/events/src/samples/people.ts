@@ -150,6 +150,7 @@ export function sampleCast(rnd: Random): Cast {
       title: company ? rnd.pick(TITLES) : null,
       source: rnd.pick(SOURCES),
       campaign: rnd.chance(0.7) ? rnd.pick(CAMPAIGNS) : null,
+      score: null,
     },
     agent: { id: rnd.id('agt'), name: `${rnd.pick(AGENT_NAMES)} (${seller} SDR)` },
     owner: {

@@ -1,4 +1,4 @@
-import type { LeadDisqualifiedData, MeetingCanceledData } from '../types.ts';
+import type { DisqualificationReasonCode, MeetingCanceledData } from '../types.ts';
 
 /** What people say in sample payloads, keyed by the code it explains, so text and code agree. */
 
@@ -10,7 +10,7 @@ export const CANCEL_REASONS: Record<MeetingCanceledData['reason_code'], string> 
   other: 'Asked to be contacted again next quarter.',
 };
 
-export const DISQUALIFY_NOTES: Record<LeadDisqualifiedData['reason_codes'][number], string> = {
+export const DISQUALIFY_NOTES: Record<DisqualificationReasonCode, string> = {
   no_budget: 'No budget allocated until next fiscal year.',
   no_authority: 'Not the decision maker; would not share who is.',
   no_need: 'Books meetings by hand and is happy with it.',

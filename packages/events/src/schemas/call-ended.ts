@@ -5,7 +5,7 @@ import {
   dateTime,
   eventSchema,
   id,
-  lead,
+  type JsonSchema,
   nullableText,
   nullableUrl,
   object,
@@ -14,20 +14,22 @@ import {
 
 export const CALL_OUTCOMES = ['booked', 'disqualified', 'voicemail', 'no_answer'] as const;
 
-export const callEndedSchema = eventSchema(
-  'call.ended',
-  'The call finished with an outcome.',
-  object({
-    call_id: id('BookFlow call id'),
-    direction: callDirection,
-    started_at: dateTime('when dialing started'),
-    ended_at: dateTime('when the call ended'),
-    duration_seconds: count('whole seconds between started_at and ended_at'),
-    outcome: oneOf(CALL_OUTCOMES, 'how the call ended'),
-    summary: nullableText('what was said, written by the agent; null when nobody answered'),
-    transcript_url: nullableUrl('full transcript; null when nothing was said'),
-    recording_url: nullableUrl('call recording; null when not recorded'),
-    lead,
-    agent,
-  }),
-);
+/** The schema, given the lead sub-schema of its version. */
+export const callEndedSchema = (lead: JsonSchema): JsonSchema =>
+  eventSchema(
+    'call.ended',
+    'The call finished with an outcome.',
+    object({
+      call_id: id('BookFlow call id'),
+      direction: callDirection,
+      started_at: dateTime('when dialing started'),
+      ended_at: dateTime('when the call ended'),
+      duration_seconds: count('whole seconds between started_at and ended_at'),
+      outcome: oneOf(CALL_OUTCOMES, 'how the call ended'),
+      summary: nullableText('what was said, written by the agent; null when nobody answered'),
+      transcript_url: nullableUrl('full transcript; null when nothing was said'),
+      recording_url: nullableUrl('call recording; null when not recorded'),
+      lead,
+      agent,
+    }),
+  );

@@ -2,7 +2,7 @@ import {
   changedBy,
   dateTime,
   eventSchema,
-  lead,
+  type JsonSchema,
   meeting,
   nullableId,
   nullableText,
@@ -18,16 +18,18 @@ export const CANCEL_REASON_CODES = [
   'other',
 ] as const;
 
-export const meetingCanceledSchema = eventSchema(
-  'meeting.canceled',
-  'A booked meeting was canceled.',
-  object({
-    call_id: nullableId('the call in which it was canceled; null when canceled from a calendar'),
-    meeting,
-    canceled_by: changedBy,
-    reason_code: oneOf(CANCEL_REASON_CODES, 'why, as a stable code for reporting'),
-    reason: nullableText('free-text reason, when one was given'),
-    lead,
-    canceled_at: dateTime('when the meeting was canceled'),
-  }),
-);
+/** The schema, given the lead sub-schema of its version. */
+export const meetingCanceledSchema = (lead: JsonSchema): JsonSchema =>
+  eventSchema(
+    'meeting.canceled',
+    'A booked meeting was canceled.',
+    object({
+      call_id: nullableId('the call in which it was canceled; null when canceled from a calendar'),
+      meeting,
+      canceled_by: changedBy,
+      reason_code: oneOf(CANCEL_REASON_CODES, 'why, as a stable code for reporting'),
+      reason: nullableText('free-text reason, when one was given'),
+      lead,
+      canceled_at: dateTime('when the meeting was canceled'),
+    }),
+  );

@@ -2,24 +2,26 @@ import {
   changedBy,
   dateTime,
   eventSchema,
-  lead,
+  type JsonSchema,
   meeting,
   nullableId,
   nullableText,
   object,
 } from './shared.ts';
 
-export const meetingRescheduledSchema = eventSchema(
-  'meeting.rescheduled',
-  'A booked meeting moved to a new time.',
-  object({
-    call_id: nullableId('the call in which it was moved; null when moved from a calendar'),
-    meeting,
-    previous_start_at: dateTime('start before the change'),
-    previous_end_at: dateTime('end before the change'),
-    rescheduled_by: changedBy,
-    reason: nullableText('free-text reason, when one was given'),
-    lead,
-    rescheduled_at: dateTime('when the change was made'),
-  }),
-);
+/** The schema, given the lead sub-schema of its version. */
+export const meetingRescheduledSchema = (lead: JsonSchema): JsonSchema =>
+  eventSchema(
+    'meeting.rescheduled',
+    'A booked meeting moved to a new time.',
+    object({
+      call_id: nullableId('the call in which it was moved; null when moved from a calendar'),
+      meeting,
+      previous_start_at: dateTime('start before the change'),
+      previous_end_at: dateTime('end before the change'),
+      rescheduled_by: changedBy,
+      reason: nullableText('free-text reason, when one was given'),
+      lead,
+      rescheduled_at: dateTime('when the change was made'),
+    }),
+  );

@@ -76,16 +76,33 @@ export const phone = (description: string): JsonSchema => text(`${description}, 
 export const callDirection = oneOf(['outbound', 'inbound'], 'who placed the call');
 export const changedBy = oneOf(['lead', 'agent', 'owner'], 'who made the change');
 
+const leadProperties = {
+  id: id('BookFlow lead id'),
+  name: text('full name'),
+  email: { type: ['string', 'null'], format: 'email', description: 'null when the lead gave none' },
+  phone: phone('the number the agent called or was called from'),
+  company: nullableText('company name, null when unknown'),
+  title: nullableText('job title'),
+  source: text('where the lead came from, e.g. "website_form", "hubspot_import"'),
+  campaign: nullableText('the campaign the lead belongs to'),
+};
+
+/** The lead of version 2026-04-10: no score. */
+export const lead20260410 = object(leadProperties, {
+  optional: ['title'],
+  description: 'the person the agent called',
+});
+
+/** The lead since 2026-09-01: gains `score`. */
 export const lead = object(
   {
-    id: id('BookFlow lead id'),
-    name: text('full name'),
-    email: { type: ['string', 'null'], format: 'email', description: 'null when the lead gave none' },
-    phone: phone('the number the agent called or was called from'),
-    company: nullableText('company name, null when unknown'),
-    title: nullableText('job title'),
-    source: text('where the lead came from, e.g. "website_form", "hubspot_import"'),
-    campaign: nullableText('the campaign the lead belongs to'),
+    ...leadProperties,
+    score: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      maximum: 100,
+      description: 'fit score from 0 to 100 the agent assigned; null when it could not judge',
+    },
   },
   { optional: ['title'], description: 'the person the agent called' },
 );

@@ -56,6 +56,8 @@ export interface PlatformConfig {
   /** Fallback polling when no NOTIFY arrives. */
   pollIntervalMs: number;
   reaperIntervalMs: number;
+  /** How often the worker role looks for trials whose trial.ending is due (it is due 3 days before the end). */
+  trialCheckIntervalMs: number;
   /** PagerDuty Events API v2 enqueue URL (tests point it at a local server). */
   pagerdutyEventsUrl: string;
   /** Lifts the SSRF guard (loopback, private, link-local, metadata addresses): development and tests only. */
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     leaseMs,
     pollIntervalMs: duration(env, 'BOOKFLOW_POLL_INTERVAL', 1_000),
     reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
+    trialCheckIntervalMs: duration(env, 'BOOKFLOW_TRIAL_CHECK_INTERVAL', 1_000),
     pagerdutyEventsUrl:
       env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
     // Embedded mode is the try-it-on-your-laptop mode, where the receiver is on localhost; with a

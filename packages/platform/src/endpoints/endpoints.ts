@@ -1,9 +1,11 @@
+import type { SchemaVersion } from '@bookflow/events';
 import type { Db, Queryable } from '@bookflow/pg';
 import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 import { isPrefixedId, prefixedId } from '../ids/ids.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import { type EndpointLimits, setEndpointLimits } from './limits.ts';
 import { addSecret } from './secrets.ts';
+import { type VersionMismatch, versionMismatch } from './versions.ts';
 
 export interface Endpoint {
   id: string;
@@ -11,6 +13,8 @@ export interface Endpoint {
   url: string;
   description: string | null;
   event_types: string[];
+  /** The schema version its deliveries are converted to (see delivery/worker/versioned-body.ts). */
+  schema_version: SchemaVersion;
   status: 'enabled' | 'disabled';
   rate_limit: number | null;
   max_concurrency: number | null;
@@ -21,13 +25,15 @@ export interface Endpoint {
   updated_at: Date;
 }
 
-const COLUMNS = `id, account_id, url, description, event_types, status, disabled_reason,
+const COLUMNS = `id, account_id, url, description, event_types, schema_version, status, disabled_reason,
   disabled_at, rate_limit, max_concurrency, failing_since, created_at, updated_at`;
 
 export type CreateEndpointResult =
   | { ok: true; endpoint: Endpoint & { secret: string } }
   /** The account already has `limit` endpoints (deleted ones do not count). */
-  | { ok: false; reason: 'limit_reached'; limit: number };
+  | { ok: false; reason: 'limit_reached'; limit: number }
+  /** A subscribed type does not exist in the endpoint's schema version. */
+  | VersionMismatch;
 
 /**
  * Creates the endpoint and its first secret together; the secret is returned in clear this once.
@@ -38,11 +44,23 @@ export async function createEndpoint(
   db: Db,
   box: SecretBox,
   accountId: string,
-  input: { url: string; event_types: string[]; description?: string | null } & Partial<EndpointLimits>,
+  input: {
+    url: string;
+    event_types: string[];
+    description?: string | null;
+    /** Omitted: the account's default version. */
+    schema_version?: SchemaVersion;
+  } & Partial<EndpointLimits>,
   maxPerAccount: number,
 ): Promise<CreateEndpointResult> {
-  return db.transaction(async (tx) => {
-    await tx.query('select id from accounts where id = $1 for update', [accountId]);
+  return db.transaction(async (tx): Promise<CreateEndpointResult> => {
+    const { rows: account } = await tx.query<{ default_schema_version: SchemaVersion }>(
+      'select default_schema_version from accounts where id = $1 for update',
+      [accountId],
+    );
+    const version = input.schema_version ?? account[0]!.default_schema_version;
+    const mismatch = versionMismatch(version, input.event_types);
+    if (mismatch) return mismatch;
     const { rows: counted } = await tx.query<{ n: number }>(
       'select count(*)::int as n from endpoints where account_id = $1 and deleted_at is null',
       [accountId],
@@ -51,8 +69,8 @@ export async function createEndpoint(
       return { ok: false, reason: 'limit_reached', limit: maxPerAccount } as const;
     }
     const { rows } = await tx.query<Endpoint>(
-      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency)
-       values ($1, $2, $3, $4, $5, $6, $7) returning ${COLUMNS}`,
+      `insert into endpoints (id, account_id, url, description, event_types, rate_limit, max_concurrency, schema_version)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning ${COLUMNS}`,
       [
         prefixedId('ep'),
         accountId,
@@ -61,6 +79,7 @@ export async function createEndpoint(
         input.event_types,
         input.rate_limit ?? null,
         input.max_concurrency ?? null,
+        version,
       ],
     );
     const endpoint = rows[0]!;
@@ -105,7 +124,14 @@ export interface EndpointPatch extends Partial<EndpointLimits> {
   event_types?: string[];
   description?: string | null;
   enabled?: boolean;
+  /** Upgrading (or moving back) is a PATCH; deliveries not yet sent go out in the new version. */
+  schema_version?: SchemaVersion;
 }
+
+export type UpdateEndpointResult =
+  | { ok: true; endpoint: Endpoint }
+  | { ok: false; reason: 'not_found' }
+  | VersionMismatch;
 
 /**
  * Applies a patch. Disabling holds the endpoint's waiting deliveries; enabling releases held ones
@@ -116,12 +142,15 @@ export async function updateEndpoint(
   accountId: string,
   id: string,
   patch: EndpointPatch,
-): Promise<Endpoint | null> {
-  return db.transaction(async (tx) => {
+): Promise<UpdateEndpointResult> {
+  return db.transaction(async (tx): Promise<UpdateEndpointResult> => {
     const current = await getEndpoint(tx, accountId, id);
-    if (!current) return null;
+    if (!current) return { ok: false, reason: 'not_found' };
+    const version = patch.schema_version ?? current.schema_version;
+    const mismatch = versionMismatch(version, patch.event_types ?? current.event_types);
+    if (mismatch) return mismatch;
     await tx.query(
-      `update endpoints set url = $3, event_types = $4, description = $5, updated_at = now()
+      `update endpoints set url = $3, event_types = $4, description = $5, schema_version = $6, updated_at = now()
        where id = $1 and account_id = $2`,
       [
         id,
@@ -129,6 +158,7 @@ export async function updateEndpoint(
         patch.url ?? current.url,
         patch.event_types ?? current.event_types,
         patch.description === undefined ? current.description : patch.description,
+        version,
       ],
     );
     if (patch.rate_limit !== undefined || patch.max_concurrency !== undefined) {
@@ -139,7 +169,7 @@ export async function updateEndpoint(
     }
     if (patch.enabled === true && current.status === 'disabled') await enableEndpoint(tx, id);
     if (patch.enabled === false && current.status === 'enabled') await disableEndpoint(tx, id, 'manual');
-    return getEndpoint(tx, accountId, id);
+    return { ok: true, endpoint: (await getEndpoint(tx, accountId, id))! };
   });
 }
 

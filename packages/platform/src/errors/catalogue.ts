@@ -40,6 +40,15 @@ export const ERROR_CATALOGUE = {
   },
   headers_too_large: { status: 431, title: 'The request headers or URL are too large' },
   unknown_event_type: { status: 422, title: 'Unknown event type' },
+  reserved_event_type: {
+    status: 422,
+    title: 'This event type is produced by the platform itself and cannot be published',
+  },
+  event_type_not_in_version: {
+    status: 422,
+    title: "The event type does not exist in the endpoint's schema version; upgrade the endpoint first",
+  },
+  invalid_plan: { status: 422, title: 'The plan is not valid (its period must end after it starts)' },
   invalid_event_data: {
     status: 422,
     title: 'The event data does not match the schema of its type, or holds text no receiver can store',

@@ -1,7 +1,8 @@
 import { type Envelope, type EventType, SCHEMA_VERSION } from '@bookflow/events';
-import type { Queryable } from '@bookflow/pg';
+import type { Db, Queryable } from '@bookflow/pg';
 import { NOTIFY_WORKERS_SQL } from '../delivery/queue/notify-workers.ts';
 import { uuid } from '../ids/ids.ts';
+import { countUsage, usageOf } from '../usage/count-usage.ts';
 import { legacyRequestHash, requestHash } from './request-hash.ts';
 
 export interface PublishInput {
@@ -9,7 +10,13 @@ export interface PublishInput {
   type: EventType;
   data: unknown;
   idempotencyKey?: string | null;
+  /** 'platform' for the account events the platform produces itself (platform-events/). */
+  source?: EventSource;
+  /** When the event happened; now when omitted. */
+  createdAt?: Date;
 }
+
+export type EventSource = 'api' | 'platform';
 
 export interface Published {
   id: string;
@@ -28,7 +35,7 @@ export type PublishRefusal =
 export type PublishResult = ({ ok: true } & Published) | ({ ok: false } & PublishRefusal);
 
 /** An event ready to insert: its envelope serialised once, the exact bytes every attempt will carry. */
-interface PreparedEvent {
+export interface PreparedEvent {
   input: PublishInput;
   id: string;
   body: string;
@@ -36,9 +43,9 @@ interface PreparedEvent {
   hash: string | null;
 }
 
-function prepare(input: PublishInput): PreparedEvent {
+export function prepare(input: PublishInput): PreparedEvent {
   const id = uuid();
-  const createdAt = new Date();
+  const createdAt = input.createdAt ?? new Date();
   const envelope: Envelope = {
     id,
     type: input.type,
@@ -56,19 +63,46 @@ function prepare(input: PublishInput): PreparedEvent {
  * endpoint (held when the endpoint is disabled) are inserted by one statement, so they commit
  * together, in one round trip, with the NOTIFY that wakes idle workers (delivered at commit).
  * An event whose Idempotency-Key was used before is not inserted; its first answer is returned.
+ * A batch holding a call.ended is written in a transaction that also counts its minutes (usage/),
+ * so usage cannot drift from the stored events.
  */
 export async function publishEvents(
   db: Queryable,
   inputs: PublishInput[],
 ): Promise<PromiseSettledResult<PublishResult>[]> {
   const events = inputs.map(prepare);
+  const inserted = events.some((e) => e.input.type === 'call.ended')
+    ? await inTransaction(db, async (tx) => {
+        const counts = await insertEvents(tx, events);
+        await countUsage(tx, usageOf(events, counts));
+        return counts;
+      })
+    : await insertEvents(db, events);
+  // Settled one by one: the statement has committed, so a repeat's problem (a reused key) is that
+  // request's answer alone and must not turn the others' committed events into errors.
+  return Promise.allSettled(
+    events.map((e) =>
+      inserted.has(e.id)
+        ? { ok: true, id: e.id, created: true, deliveries: inserted.get(e.id)! }
+        : firstAnswer(db, e.input, e.hash!),
+    ),
+  );
+}
+
+/** A Db opens a transaction; any other Queryable is taken to be the caller's own transaction. */
+function inTransaction<T>(db: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return 'transaction' in db ? (db as Db).transaction(fn) : fn(db);
+}
+
+/** Inserts the events and their deliveries (one statement); answers the inserted ids with their delivery counts. */
+export async function insertEvents(db: Queryable, events: PreparedEvent[]): Promise<Map<string, number>> {
   const { rows } = await db.query<{ id: string; deliveries: number }>(
     `with input as (
-       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
-         with ordinality as u (id, account_id, type, body, idempotency_key, request_hash, created_at, ord)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $9::text[])
+         with ordinality as u (id, account_id, type, body, idempotency_key, request_hash, created_at, source, ord)
      ), ev as (
-       insert into events (id, account_id, type, schema_version, body, idempotency_key, request_hash, created_at)
-       select id, account_id, type, $8, body, idempotency_key, request_hash, created_at from input order by ord
+       insert into events (id, account_id, type, schema_version, body, idempotency_key, request_hash, created_at, source)
+       select id, account_id, type, $8, body, idempotency_key, request_hash, created_at, source from input order by ord
        on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
        returning id, account_id, type, created_at
      ), fanout as (
@@ -92,18 +126,10 @@ export async function publishEvents(
       events.map((e) => e.hash),
       events.map((e) => e.createdAt),
       SCHEMA_VERSION,
+      events.map((e) => e.input.source ?? 'api'),
     ],
   );
-  const inserted = new Map(rows.map((r) => [r.id, r.deliveries]));
-  // Settled one by one: the statement has committed, so a repeat's problem (a reused key) is that
-  // request's answer alone and must not turn the others' committed events into errors.
-  return Promise.allSettled(
-    events.map((e) =>
-      inserted.has(e.id)
-        ? { ok: true, id: e.id, created: true, deliveries: inserted.get(e.id)! }
-        : firstAnswer(db, e.input, e.hash!),
-    ),
-  );
+  return new Map(rows.map((r) => [r.id, r.deliveries]));
 }
 
 /** A repeat of an Idempotency-Key gets the first answer, unless it now carries a different request. */

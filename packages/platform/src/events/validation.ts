@@ -2,6 +2,7 @@ import { catalogue, type EventType, isEventType } from '@bookflow/events';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { findTextProblems, type TextProblem } from '../db/text-checks.ts';
+import { isPlatformEventType, type PlatformEventType } from '../platform-events/emit.ts';
 
 // ajv-formats is CommonJS: at run time the default import is the plugin itself, while its types
 // describe the module object; this line reconciles the two.
@@ -29,11 +30,17 @@ export type DataRefusal =
 export type EventCheck =
   | { ok: true; type: EventType }
   | { ok: false; reason: 'unknown_event_type'; type: string }
+  /** trial.ending and usage.threshold: the platform produces them (platform-events/). */
+  | { ok: false; reason: 'reserved_event_type'; type: PlatformEventType }
   | ({ ok: false } & DataRefusal);
 
-/** Checks an event as published: a known type, data the type's schema accepts and a receiver can store. */
+/**
+ * Checks an event as published: a known type that callers may publish, data the type's schema (in
+ * the newest version: publishing takes no other) accepts and a receiver can store.
+ */
 export function checkEvent(type: string, data: unknown): EventCheck {
   if (!isEventType(type)) return { ok: false, reason: 'unknown_event_type', type };
+  if (isPlatformEventType(type)) return { ok: false, reason: 'reserved_event_type', type };
   const unstorable = checkStorableEventData(data);
   if (unstorable) return { ok: false, ...unstorable };
   const validate = validatorFor(type);

@@ -67,7 +67,7 @@ describe.each(BACKENDS)('API keys, rate limit and OpenAPI (%s)', (backend) => {
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
     expect((await t.call('GET', '/v1/endpoints', b.api_key)).status).toBe(200);
     // Publishing is the event stream, not management: it is not limited.
-    const publish = await t.call('POST', '/v1/events', a.api_key, { type: 'trial.ending', data: {} });
+    const publish = await t.call('POST', '/v1/events', a.api_key, { type: 'call.started', data: {} });
     expect(publish.status).toBe(422);
     expect((await t.call('GET', '/healthz', null)).status).toBe(200);
   });

@@ -160,14 +160,16 @@ describe.each(BACKENDS)('accounts and endpoints API (%s)', (backend) => {
       schema_version: string;
       data: Array<{ type: string; schema: object; example: object; description: string }>;
     };
-    expect(body.schema_version).toBe('2026-04-10');
-    expect(body.data.map((d) => d.type)).toHaveLength(9);
+    expect(body.schema_version).toBe('2026-09-01');
+    expect(body.data.map((d) => d.type)).toHaveLength(10);
     for (const d of body.data) {
       expect(d.description.length).toBeGreaterThan(10);
       expect(d.schema).toHaveProperty('properties');
-      // Each example is accepted by the publish route as is.
+      // Each example is accepted by the publish route as is, but the two the platform produces itself.
       const res2 = await t.publish(key, d.type, d.example);
-      expect(res2.status).toBe(202);
+      const reserved = d.type === 'trial.ending' || d.type === 'usage.threshold';
+      expect(res2.status, d.type).toBe(reserved ? 422 : 202);
+      if (reserved) expect(res2.body).toMatchObject({ code: 'reserved_event_type' });
     }
   });
 

@@ -51,13 +51,13 @@ describe.each(BACKENDS)('publish and fan-out (%s)', (backend) => {
         type: 'meeting.booked',
         created_at: expect.any(String),
         account_id: account.id,
-        schema_version: '2026-04-10',
+        schema_version: '2026-09-01',
         data,
       });
       expect(req.headers['content-type']).toBe('application/json');
       expect(req.headers['x-bookflow-event-id']).toBe(eventId);
       expect(req.headers['x-bookflow-event-type']).toBe('meeting.booked');
-      expect(req.headers['x-bookflow-schema-version']).toBe('2026-04-10');
+      expect(req.headers['x-bookflow-schema-version']).toBe('2026-09-01');
       expect(req.headers['x-bookflow-attempt']).toBe('1');
       expect(new Date(req.headers['x-bookflow-delivered-at'] as string).getTime()).toBeGreaterThan(0);
       expect(req.headers['webhook-id']).toBe(eventId);
@@ -103,7 +103,7 @@ describe.each(BACKENDS)('publish and fan-out (%s)', (backend) => {
     const account = await t.createAccount();
     const r = await receiver();
     await t.createEndpoint(account.api_key, r.url, ['meeting.booked']);
-    const res = await t.publish(account.api_key, 'trial.ending', sampleData('trial.ending', { seed: 1 }));
+    const res = await t.publish(account.api_key, 'call.started', sampleData('call.started', { seed: 1 }));
     expect(res.status).toBe(202);
     const deliveries = await t.call(
       'GET',

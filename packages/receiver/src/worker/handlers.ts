@@ -1,4 +1,10 @@
-import type { EventDataMap, EventType } from '@bookflow/events';
+import {
+  convertEnvelope,
+  type EventDataByVersion,
+  type EventDataMap,
+  type EventType,
+  type SchemaVersion,
+} from '@bookflow/events';
 import type { OnceFn } from '../ledger/once.ts';
 import type { ReceiverLogger } from '../logging/logger.ts';
 
@@ -39,6 +45,49 @@ export interface HandlerContext {
 }
 
 export type EventHandler<T extends EventType> = (event: ReceivedEvent<T>, ctx: HandlerContext) => unknown;
+
+/** The event types that exist in schema version `V`. */
+export type EventTypeIn<V extends SchemaVersion> = keyof EventDataByVersion[V] & EventType;
+
+/** What a handler written for schema version `V` receives: `data` in that version's shape. */
+export interface VersionedEvent<V extends SchemaVersion, T extends EventTypeIn<V>>
+  extends Omit<ReceivedEvent<T>, 'data' | 'schemaVersion'> {
+  schemaVersion: V;
+  data: EventDataByVersion[V][T];
+}
+
+export type VersionedEventHandler<V extends SchemaVersion, T extends EventTypeIn<V>> = (
+  event: VersionedEvent<V, T>,
+  ctx: HandlerContext,
+) => unknown;
+
+/**
+ * The event in `version`: converted by the events package's version changes (down from a newer
+ * payload, or up from an older one, new fields then null). A payload that cannot be converted (a
+ * version newer than this kit) fails the job with a message saying so, rather than handing the
+ * handler a shape it was not written for; upgrade @bookflow/events and the job can be replayed.
+ */
+export function inVersion(event: ReceivedEvent | UnknownEvent, version: SchemaVersion): ReceivedEvent {
+  if (event.schemaVersion === version) return event as ReceivedEvent;
+  const converted = convertEnvelope(
+    { type: event.type, schema_version: event.schemaVersion, data: event.data },
+    version,
+  );
+  if (!converted.ok) {
+    const why =
+      converted.reason === 'type_not_in_version'
+        ? `${event.type} does not exist in ${version}`
+        : converted.reason;
+    throw new Error(
+      `cannot hand a ${event.schemaVersion} ${event.type} to a handler written for ${version}: ${why}`,
+    );
+  }
+  return {
+    ...(event as ReceivedEvent),
+    schemaVersion: version,
+    data: converted.envelope.data as ReceivedEvent['data'],
+  };
+}
 export type AnyEventHandler = (event: ReceivedEvent | UnknownEvent, ctx: HandlerContext) => unknown;
 
 /** One handler per event type, plus an optional catch-all for every type without its own. */
@@ -46,10 +95,11 @@ export class HandlerRegistry {
   readonly #byType = new Map<string, AnyEventHandler>();
   #fallback: AnyEventHandler | undefined;
 
-  on<T extends EventType>(type: T, handler: EventHandler<T>): void {
+  on<T extends EventType>(type: T, handler: EventHandler<T>, version?: SchemaVersion): void {
     // One handler per type keeps retries simple: a failure re-runs exactly the code that failed.
     if (this.#byType.has(type)) throw new Error(`a handler for ${type} is already registered`);
-    this.#byType.set(type, handler as AnyEventHandler);
+    const run = handler as AnyEventHandler;
+    this.#byType.set(type, version ? (event, ctx) => run(inVersion(event, version), ctx) : run);
   }
 
   onAny(handler: AnyEventHandler): void {

@@ -1,3 +1,4 @@
+import { SCHEMA_VERSIONS } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -7,13 +8,39 @@ import {
   updateNotificationSettings,
 } from '../../accounts/accounts.ts';
 import { eraseAccount } from '../../accounts/erase.ts';
+import { checkPlan, currentUsage, type PlanInput, updatePlanAndTrial } from '../../accounts/plan.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { isPrefixedId } from '../../ids/ids.ts';
+import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 
 const notificationProps = {
   slack_webhook_url: { type: ['string', 'null'], format: 'uri', pattern: '^https?://', maxLength: 2048 },
   pagerduty_routing_key: { type: ['string', 'null'], minLength: 1, maxLength: 64 },
 } as const;
+
+const planProps = {
+  plan: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['name', 'minutes_included'],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      minutes_included: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
+      period_start: { type: 'string', format: 'date-time', maxLength: 40 },
+      period_end: { type: 'string', format: 'date-time', maxLength: 40 },
+    },
+  },
+  trial_ends_at: { type: ['string', 'null'], format: 'date-time', maxLength: 40 },
+} as const;
+
+const versionProp = { default_schema_version: { type: 'string', enum: [...SCHEMA_VERSIONS] } } as const;
+
+interface PlanBody {
+  plan?: PlanInput | null;
+  trial_ends_at?: string | null;
+  default_schema_version?: string;
+}
 
 function present(account: Account) {
   return {
@@ -23,13 +50,55 @@ function present(account: Account) {
       slack_webhook_url: account.slack_webhook_url ? 'configured' : null,
       pagerduty_routing_key: account.pagerduty_routing_key ? 'configured' : null,
     },
+    default_schema_version: account.default_schema_version,
+    plan:
+      account.plan_name === null
+        ? null
+        : {
+            name: account.plan_name,
+            minutes_included: account.plan_minutes_included,
+            period_start: account.plan_period_start?.toISOString(),
+            period_end: account.plan_period_end?.toISOString(),
+          },
+    trial_ends_at: account.trial_ends_at?.toISOString() ?? null,
     created_at: account.created_at.toISOString(),
   };
 }
 
+/** The account as it reads itself: with the current period (rolled over if the stored one has passed) and its usage. */
+async function presentWithUsage(db: Db, account: Account) {
+  const base = present(account);
+  if (account.plan_period_start === null || account.plan_period_end === null || !base.plan)
+    return { ...base, usage: null };
+  const period = periodAt({ start: account.plan_period_start, end: account.plan_period_end }, new Date());
+  const usage = await currentUsage(db, account.id, period.start);
+  return {
+    ...base,
+    plan: { ...base.plan, period_start: period.start.toISOString(), period_end: period.end.toISOString() },
+    usage: { ...usage, counted: account.counts_usage },
+  };
+}
+
+/** Applies the plan and trial fields of a body (422 invalid_plan when the period runs backwards). */
+async function applyPlanBody(db: Db, id: string, body: PlanBody): Promise<Account | null> {
+  const checked = body.plan === undefined ? null : checkPlan(body.plan, new Date());
+  if (checked && !checked.ok) throw new ApiError('invalid_plan', checked.message);
+  return updatePlanAndTrial(db, id, {
+    ...(checked ? { plan: checked.plan } : {}),
+    ...(body.trial_ends_at !== undefined
+      ? { trialEndsAt: body.trial_ends_at === null ? null : new Date(body.trial_ends_at) }
+      : {}),
+    ...(body.default_schema_version ? { defaultSchemaVersion: body.default_schema_version } : {}),
+  });
+}
+
 export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: string | null }): void {
   app.post<{
-    Body: { name?: string; slack_webhook_url?: string | null; pagerduty_routing_key?: string | null };
+    Body: {
+      name?: string;
+      slack_webhook_url?: string | null;
+      pagerduty_routing_key?: string | null;
+    } & PlanBody;
   }>(
     '/v1/accounts',
     {
@@ -38,37 +107,84 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
         body: {
           type: 'object',
           additionalProperties: false,
-          properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, ...notificationProps },
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            ...notificationProps,
+            ...planProps,
+            ...versionProp,
+          },
         },
       },
     },
     async (request, reply) => {
-      const body = request.body ?? {};
+      const { plan, trial_ends_at, default_schema_version, ...body } = request.body ?? {};
+      // Checked before anything is written, and written in the one insert: a bad plan creates nothing.
+      const checked = plan === undefined ? null : checkPlan(plan, new Date());
+      if (checked && !checked.ok) throw new ApiError('invalid_plan', checked.message);
       const { account, apiKey } = await createAccount(deps.db, {
         ...body,
         name: body.name ?? 'Unnamed account',
+        plan: checked?.plan ?? null,
+        trialEndsAt: trial_ends_at ? new Date(trial_ends_at) : null,
+        defaultSchemaVersion: default_schema_version,
       });
       request.log.info({ account_id: account.id }, 'account created');
       return reply.code(201).send({ ...present(account), api_key: apiKey });
     },
   );
 
+  app.patch<{ Params: { id: string }; Body: PlanBody }>(
+    '/v1/accounts/:id',
+    {
+      onRequest: adminAuth(deps.adminToken),
+      schema: {
+        body: { type: 'object', additionalProperties: false, properties: { ...planProps, ...versionProp } },
+      },
+    },
+    async (request) => {
+      const account = isPrefixedId(request.params.id, 'acct')
+        ? await applyPlanBody(deps.db, request.params.id, request.body ?? {})
+        : null;
+      if (!account) throw new ApiError('not_found', 'no account with this id');
+      request.log.info({ account_id: account.id }, 'account plan or trial updated');
+      return presentWithUsage(deps.db, account);
+    },
+  );
+
   app.get('/v1/account', { onRequest: accountAuth(deps.db) }, async (request) => {
     const account = await getAccount(deps.db, request.accountId);
     if (!account) throw new ApiError('not_found');
-    return present(account);
+    return presentWithUsage(deps.db, account);
   });
 
-  app.patch<{ Body: { slack_webhook_url?: string | null; pagerduty_routing_key?: string | null } }>(
+  app.patch<{
+    Body: {
+      slack_webhook_url?: string | null;
+      pagerduty_routing_key?: string | null;
+      default_schema_version?: string;
+    };
+  }>(
     '/v1/account',
     {
       onRequest: accountAuth(deps.db),
-      schema: { body: { type: 'object', additionalProperties: false, properties: notificationProps } },
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...notificationProps, ...versionProp },
+        },
+      },
     },
     async (request) => {
-      const account = await updateNotificationSettings(deps.db, request.accountId, request.body);
+      const { default_schema_version, ...settings } = request.body ?? {};
+      let account = await updateNotificationSettings(deps.db, request.accountId, settings);
+      if (account && default_schema_version) {
+        account = await updatePlanAndTrial(deps.db, request.accountId, {
+          defaultSchemaVersion: default_schema_version,
+        });
+      }
       if (!account) throw new ApiError('not_found');
-      return present(account);
+      return presentWithUsage(deps.db, account);
     },
   );
 

@@ -1,4 +1,4 @@
-import { EVENT_TYPES, isEventType } from '@bookflow/events';
+import { EVENT_TYPES, isEventType, SCHEMA_VERSIONS } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import type { PlatformConfig } from '../../config/config.ts';
@@ -14,6 +14,7 @@ import {
 } from '../../endpoints/endpoints.ts';
 import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/limits.ts';
 import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
+import type { VersionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
@@ -30,6 +31,7 @@ function present(endpoint: Endpoint) {
     url: endpoint.url,
     description: endpoint.description,
     event_types: endpoint.event_types,
+    schema_version: endpoint.schema_version,
     enabled: endpoint.status === 'enabled',
     disabled_reason: endpoint.disabled_reason,
     rate_limit: endpoint.rate_limit,
@@ -60,10 +62,25 @@ export function assertValidEventTypes(types: string[]): void {
   }
 }
 
+/** 422 for a subscription the endpoint's version lacks, naming the version that has it. */
+export function versionMismatchProblem(mismatch: VersionMismatch): ApiError {
+  return new ApiError(
+    'event_type_not_in_version',
+    `${mismatch.types.join(', ')} ${mismatch.types.length > 1 ? 'do' : 'does'} not exist in schema version ${mismatch.version}; ` +
+      `it needs ${mismatch.requiredVersion} or newer: set "schema_version": "${mismatch.requiredVersion}" on the endpoint (PATCH upgrades it)`,
+    {
+      event_types: mismatch.types,
+      schema_version: mismatch.version,
+      required_version: mismatch.requiredVersion,
+    },
+  );
+}
+
 const bodyProps = {
   url: { type: 'string', minLength: 1, maxLength: MAX_URL_LENGTH },
   event_types: { type: 'array', items: { type: 'string', maxLength: 100 }, maxItems: 50, uniqueItems: true },
   description: { type: ['string', 'null'], maxLength: 1000 },
+  schema_version: { type: 'string', enum: [...SCHEMA_VERSIONS] },
   ...ENDPOINT_LIMIT_PROPERTIES,
 } as const;
 
@@ -78,7 +95,12 @@ export function endpointRoutes(
   };
 
   app.post<{
-    Body: { url: string; event_types: string[]; description?: string | null } & Partial<EndpointLimits>;
+    Body: {
+      url: string;
+      event_types: string[];
+      description?: string | null;
+      schema_version?: (typeof SCHEMA_VERSIONS)[number];
+    } & Partial<EndpointLimits>;
   }>(
     '/v1/endpoints',
     {
@@ -102,6 +124,7 @@ export function endpointRoutes(
         request.body,
         deps.config.maxEndpointsPerAccount,
       );
+      if (!created.ok && created.reason === 'type_not_in_version') throw versionMismatchProblem(created);
       if (!created.ok) {
         throw new ApiError(
           'endpoint_limit_reached',
@@ -161,9 +184,11 @@ export function endpointRoutes(
     async (request) => {
       if (request.body.url !== undefined) assertValidUrl(request.body.url, policy);
       if (request.body.event_types !== undefined) assertValidEventTypes(request.body.event_types);
-      const endpoint = await updateEndpoint(deps.db, request.accountId, request.params.id, request.body);
-      if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
-      return present(endpoint);
+      const updated = await updateEndpoint(deps.db, request.accountId, request.params.id, request.body);
+      if (!updated.ok && updated.reason === 'not_found')
+        throw new ApiError('not_found', 'no endpoint with this id');
+      if (!updated.ok) throw versionMismatchProblem(updated);
+      return present(updated.endpoint);
     },
   );
 

@@ -19,6 +19,12 @@ export function eventCheckProblem(check: EventCheck & { ok: false }): ApiError {
       `"${check.type}" is not an event type; GET /v1/event-types lists them`,
     );
   }
+  if (check.reason === 'reserved_event_type') {
+    return new ApiError(
+      'reserved_event_type',
+      `${check.type} is emitted by the platform itself (from the account's plan, usage and trial); it cannot be published`,
+    );
+  }
   return dataRefusalProblem(check);
 }
 

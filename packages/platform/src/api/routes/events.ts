@@ -76,10 +76,12 @@ export function eventRoutes(app: FastifyInstance, deps: { db: Db; metrics: Metri
         account_id: event.account_id,
         schema_version: event.schema_version,
         data: null,
+        source: event.source,
         erased_at: event.erased_at?.toISOString() ?? null,
       };
     }
-    return JSON.parse(event.body);
+    // The stored envelope, plus where it came from (not part of what endpoints receive).
+    return { ...JSON.parse(event.body), source: event.source };
   });
 
   app.delete<{ Params: { id: string } }>('/v1/events/:id', { onRequest }, async (request, reply) => {

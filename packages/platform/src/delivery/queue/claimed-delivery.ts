@@ -8,8 +8,11 @@ export interface ClaimedDelivery {
   url: string;
   /** Sealed secrets to sign with: the current one first, plus any still inside a rotation overlap. */
   secrets: string[];
+  /** The version the stored body is in (the newest when it was published). */
   schemaVersion: string;
   body: string;
+  /** The version the endpoint is pinned to; worker/versioned-body.ts converts the body to it. */
+  endpointSchemaVersion: string;
   series: number;
   trigger: 'publish' | 'manual';
   /** 1-based number of the attempt about to be made, within its series. */
@@ -36,6 +39,7 @@ export interface ClaimedRow {
   secrets: string[];
   schema_version: string;
   body: string;
+  endpoint_schema_version: string;
   series: number;
   trigger: 'publish' | 'manual';
   attempt: number;
@@ -57,6 +61,7 @@ export function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {
     secrets: row.secrets,
     schemaVersion: row.schema_version,
     body: row.body,
+    endpointSchemaVersion: row.endpoint_schema_version,
     series: row.series,
     trigger: row.trigger,
     attempt: row.attempt,
@@ -79,5 +84,5 @@ export const NO_LIMITS: EndpointLimitDefaults = Object.freeze({ rateLimit: 0, ma
 export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.endpoint_id, ep.url,
   (select array_agg(s.sealed order by s.id desc) from endpoint_secrets s
     where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,
-  e.schema_version, e.body, d.series, d.trigger, d.attempt_count + 1 as attempt,
+  e.schema_version, e.body, ep.schema_version as endpoint_schema_version, d.series, d.trigger, d.attempt_count + 1 as attempt,
   d.next_attempt_at as scheduled_at, e.created_at as event_created_at`;

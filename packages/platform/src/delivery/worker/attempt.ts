@@ -21,6 +21,7 @@ import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
 import type { SuccessBatcher } from './success-batcher.ts';
+import { bodyForEndpoint } from './versioned-body.ts';
 
 export interface AttemptDeps {
   db: Db;
@@ -47,16 +48,18 @@ type Recorded =
 export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): Promise<void> {
   if (job.sendInMs > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return;
   const startedAt = new Date();
+  // In the endpoint's schema version; the signature covers these bytes.
+  const { body, schemaVersion } = bodyForEndpoint(job);
   const headers = deliveryHeaders({
     eventId: job.eventId,
     eventType: job.eventType,
-    schemaVersion: job.schemaVersion,
+    schemaVersion,
     attempt: job.attempt,
     deliveredAt: startedAt,
-    body: job.body,
+    body,
     secrets: job.secrets.map((sealed) => deps.secretBox.signingKey(sealed, job.endpointId)),
   });
-  const sent = await deps.sender.send({ url: job.url, body: job.body, headers });
+  const sent = await deps.sender.send({ url: job.url, body, headers });
   const { result, recorded } = await recordOutcome(deps, job, startedAt, sent);
   observe(deps, job, result, recorded !== null);
   if (!recorded) return;

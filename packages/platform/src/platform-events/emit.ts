@@ -1,0 +1,41 @@
+import type { EventDataMap } from '@bookflow/events';
+import type { Queryable } from '@bookflow/pg';
+import { insertEvents, type PreparedEvent, prepare } from '../events/publish.ts';
+
+/** The account events only the platform produces; callers that publish them get 422 reserved_event_type. */
+export const PLATFORM_EVENT_TYPES = ['trial.ending', 'usage.threshold'] as const;
+
+export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
+
+export function isPlatformEventType(type: string): type is PlatformEventType {
+  return (PLATFORM_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+let lastInstant = 0;
+
+/**
+ * Now, but later than any instant this process handed out before: two thresholds reached by one
+ * call are stored (and delivered, which follows created_at) in the order they were reached.
+ */
+function nextInstant(): Date {
+  lastInstant = Math.max(Date.now(), lastInstant + 1);
+  return new Date(lastInstant);
+}
+
+/** A platform event ready to insert; its id is known first, so the row that makes it once-only can name it. */
+export function platformEvent<T extends PlatformEventType>(
+  accountId: string,
+  type: T,
+  data: EventDataMap[T],
+  createdAt?: Date,
+): PreparedEvent {
+  return prepare({ accountId, type, data, source: 'platform', createdAt: createdAt ?? nextInstant() });
+}
+
+/**
+ * Stores the event and its deliveries, in the caller's transaction, through the same outbox
+ * statement as a published event: subscriptions, retries and dead letters apply unchanged.
+ */
+export async function emitPlatformEvent(tx: Queryable, event: PreparedEvent): Promise<void> {
+  await insertEvents(tx, [event]);
+}
