@@ -55,6 +55,10 @@ export function rawEventFromEnvelope(value: unknown, receivedAt: Date): Envelope
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { ok: false, problem: '"data" must be an object' };
   }
+  const payload = JSON.stringify(data);
+  // PostgreSQL's jsonb cannot hold U+0000; refused here so that every warehouse holds the same rows.
+  if (payload.includes('\\u0000'))
+    return { ok: false, problem: '"data" holds a NUL character (\\u0000), which a warehouse cannot store' };
   return {
     ok: true,
     event: {
@@ -64,7 +68,7 @@ export function rawEventFromEnvelope(value: unknown, receivedAt: Date): Envelope
       schemaVersion: (fields.schema_version as string | null) ?? '',
       createdAt: fields.created_at as string,
       receivedAt,
-      payload: JSON.stringify(data),
+      payload,
     },
   };
 }

@@ -136,5 +136,17 @@ describe('npm run analytics (DuckDB in BOOKFLOW_ANALYTICS_DATA_DIR)', () => {
     expect(result.code).toBe(0);
     const html = await readFile(report, 'utf8');
     expect(html).toContain('<!doctype html>');
+    // Self-contained: Chart.js inlined, nothing fetched.
+    expect(html).toContain('Chart.js v4');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    const data = JSON.parse(
+      /<script id="funnel-data" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!,
+    );
+    expect(data.bySource.map((r: { source: string; dials: number }) => [r.source, r.dials])).toEqual([
+      ['paid_search', 2],
+      ['referral', 1],
+      ['webinar', 3],
+    ]);
+    expect(data.byDay.map((r: { day: string }) => r.day)).toEqual(['2026-03-02', '2026-03-03', '2026-03-04']);
   });
 });
