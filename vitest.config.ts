@@ -19,7 +19,8 @@ export default defineConfig({
       'integrations/*/test/**/*.test.ts',
     ],
     // Finds local PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset, and says which.
-    globalSetup: ['./test/local-services.ts'],
+    // The dashboard is built once (when missing or stale) for its browser tests.
+    globalSetup: ['./test/local-services.ts', './packages/dashboard/test/global-build.ts'],
     // Integration tests start real HTTP servers and databases; two cores means little to gain from more.
     maxWorkers: 2,
     testTimeout: 30_000,
