@@ -219,7 +219,7 @@ async function follow(api: Api, filter: Filter, queued: number) {
         (await countMatching(api, { ...base, status: 'delivering' }));
       bar.update(Math.max(0, queued - waiting));
       if (waiting === 0) break;
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 1_000));
     }
   } finally {
     bar.stop();

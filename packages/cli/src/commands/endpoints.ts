@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Api, call, problemError, unreachable } from '../api/client.ts';
+import { type Api, call } from '../api/client.ts';
 import type { components } from '../api/schema.ts';
 import { type Context, confirm, contextOf, list } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -236,34 +236,14 @@ export function endpointsCommand(program: Command): void {
     .requiredOption('--type <type>', 'the event type (its catalogue example is sent)')
     .action(async (id: string, o: { type: string }, command: Command) => {
       const ctx = contextOf(command);
-      const result = await postUntyped(
-        ctx,
-        `/v1/endpoints/${encodeURIComponent(id)}/test`,
-        { type: o.type },
-        'testing the endpoint',
+      const api = await ctx.api();
+      const sent = await call(
+        api.POST('/v1/endpoints/{id}/test', { params: { path: { id } }, body: { type: o.type } }),
+        'sending the test event',
       );
-      ctx.out.result(result, () => `Test ${o.type} sent to ${id}:\n${JSON.stringify(result, null, 2)}`);
+      ctx.out.result(
+        sent,
+        () => `Test ${o.type} queued for ${id}: bookflow deliveries show ${sent.delivery_id}`,
+      );
     });
-}
-
-/**
- * A POST to a route the generated types do not have yet (it comes with test mode): the same
- * authentication and error handling as the typed client.
- */
-export async function postUntyped(ctx: Context, path: string, body: unknown, what: string): Promise<unknown> {
-  const settings = await ctx.settings();
-  let response: Response;
-  try {
-    response = await fetch(settings.apiUrl + path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${settings.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch (err) {
-    throw unreachable(err);
-  }
-  const text = await response.text();
-  const parsed = text ? JSON.parse(text) : null;
-  if (!response.ok) throw problemError(response.status, parsed, what);
-  return parsed;
 }
