@@ -29,6 +29,7 @@ export const ENDPOINT_SCHEMA = {
     url: { type: 'string' },
     description: nullableString,
     event_types: { type: 'array', items: { type: 'string' } },
+    schema_version: { type: 'string', description: 'The schema version its deliveries are converted to' },
     enabled: { type: 'boolean' },
     disabled_reason: nullableString,
     rate_limit: nullableInt,
@@ -47,6 +48,7 @@ export const ENDPOINT_EXAMPLE = {
   url: 'https://crm.example.com/webhooks/bookflow',
   description: 'HubSpot sync',
   event_types: ['meeting.booked', 'call.ended'],
+  schema_version: '2026-09-01',
   enabled: true,
   disabled_reason: null,
   rate_limit: null,
@@ -174,6 +176,12 @@ export const ENVELOPE_SCHEMA = {
     account_id: { type: 'string' },
     schema_version: { type: 'string' },
     data: { type: ['object', 'null'], additionalProperties: true },
+    test: { type: 'boolean', description: 'Present (true) on test events sent with POST /v1/endpoints/{id}/test' },
+    source: {
+      type: 'string',
+      enum: ['api', 'platform'],
+      description: 'Who published it (in the event log only; not part of what endpoints receive)',
+    },
     erased_at: { ...nullableTime, description: 'Present once the payload was erased' },
   },
 } as const;
@@ -192,6 +200,28 @@ export const ACCOUNT_SCHEMA = {
         pagerduty_routing_key: { type: ['string', 'null'], enum: ['configured', null] },
       },
     },
+    mode: { type: 'string', enum: ['live', 'test'], description: '`test` when called with a test key' },
+    default_schema_version: { type: 'string', description: 'The schema version new endpoints get' },
+    plan: {
+      type: ['object', 'null'],
+      properties: {
+        name: { type: 'string' },
+        minutes_included: { type: 'integer' },
+        period_start: time,
+        period_end: time,
+      },
+    },
+    trial_ends_at: nullableTime,
+    usage: {
+      type: ['object', 'null'],
+      description: 'The current period (on GET /v1/account and the admin routes)',
+      properties: {
+        minutes_used: { type: 'integer' },
+        calls: { type: 'integer' },
+        thresholds_reached: { type: 'array', items: { type: 'integer' } },
+        counted: { type: 'boolean', description: 'false for a test-mode account, whose calls are never counted' },
+      },
+    },
     created_at: time,
   },
 } as const;
@@ -200,6 +230,15 @@ export const ACCOUNT_EXAMPLE = {
   id: ACCOUNT_ID,
   name: 'Acme',
   notifications: { slack_webhook_url: 'configured', pagerduty_routing_key: null },
+  mode: 'live',
+  default_schema_version: '2026-09-01',
+  plan: {
+    name: 'Growth',
+    minutes_included: 1000,
+    period_start: '2026-11-01T00:00:00.000Z',
+    period_end: '2026-12-01T00:00:00.000Z',
+  },
+  trial_ends_at: null,
   created_at: '2026-11-30T08:59:00.000Z',
 };
 
@@ -211,6 +250,7 @@ export const API_KEY_SCHEMA = {
     id: { type: 'string' },
     name: nullableString,
     prefix: { type: 'string' },
+    mode: { type: 'string', enum: ['live', 'test'], description: '`bfk_live_…` or `bfk_test_…`' },
     created_at: time,
     last_used_at: nullableTime,
     revoked_at: nullableTime,
@@ -220,7 +260,8 @@ export const API_KEY_SCHEMA = {
 export const API_KEY_EXAMPLE = {
   id: 'key_9Vb2Qx7Lm3Np',
   name: 'CI',
-  prefix: 'bfk_3kQ9',
+  prefix: 'bfk_live_3kQ9',
+  mode: 'live',
   created_at: '2026-11-30T09:00:00.000Z',
   last_used_at: null,
   revoked_at: null,
