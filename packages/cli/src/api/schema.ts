@@ -70,9 +70,29 @@ export interface paths {
         };
         /**
          * List the event types
-         * @description The catalogue: each type with its description, JSON Schema and an example `data`; the changelog.
+         * @description The catalogue of one schema version (`?version=`, default the newest): each type with its description, JSON Schema and an example `data`; the whole changelog.
          */
         get: operations["listEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changelog.atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The changelog as an Atom feed
+         * @description One entry per schema version, for feed readers.
+         */
+        get: operations["getChangelogFeed"];
         put?: never;
         post?: never;
         delete?: never;
@@ -101,28 +121,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Show the calling account */
-        get: operations["getAccount"];
-        put?: never;
-        post?: never;
-        /** Erase the calling account and everything it owns */
-        delete: operations["eraseAccount"];
-        options?: never;
-        head?: never;
-        /**
-         * Set the account's notification settings
-         * @description A Slack incoming webhook and a PagerDuty routing key for dead-letter and disabled-endpoint notices.
-         */
-        patch: operations["updateAccount"];
-        trace?: never;
-    };
     "/v1/accounts/{id}": {
         parameters: {
             query?: never;
@@ -140,7 +138,33 @@ export interface paths {
         delete: operations["eraseAnyAccount"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Set an account's plan, trial end or default schema version
+         * @description Admin only. A plan period must end after it starts; clearing trial_ends_at cancels trial.ending.
+         */
+        patch: operations["updateAccountPlan"];
+        trace?: never;
+    };
+    "/v1/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Show the calling account */
+        get: operations["getAccount"];
+        put?: never;
+        post?: never;
+        /** Erase the calling account and everything it owns */
+        delete: operations["eraseAccount"];
+        options?: never;
+        head?: never;
+        /**
+         * Set the account's notification settings or default schema version
+         * @description A Slack incoming webhook and a PagerDuty routing key for dead-letter and disabled-endpoint notices, and the schema version new endpoints get.
+         */
+        patch: operations["updateAccount"];
         trace?: never;
     };
     "/v1/api-keys": {
@@ -308,6 +332,49 @@ export interface paths {
          * @description The previous secret keeps signing beside the new one until `previous_secret_expires_at`.
          */
         post: operations["rotateEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        type: string;
+                        /** @enum {string} */
+                        version?: "2026-04-10" | "2026-09-01";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -660,6 +727,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/test-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -676,7 +776,7 @@ export interface components {
              * @description The stable error code
              * @enum {string}
              */
-            code: "malformed_json" | "json_too_deep" | "malformed_request" | "validation_failed" | "invalid_text" | "duplicate_header" | "unauthorized" | "admin_token_required" | "csrf_token_invalid" | "sign_in_link_invalid" | "not_found" | "route_not_found" | "delivery_in_progress" | "endpoint_disabled" | "last_api_key" | "too_many_active_secrets" | "notification_not_configured" | "endpoint_limit_reached" | "event_erased" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "bulk_replay_rate_limited" | "headers_too_large" | "unknown_event_type" | "invalid_event_data" | "invalid_url" | "empty_event_types" | "endpoint_not_subscribed" | "confirmation_mismatch" | "idempotency_key_reused" | "event_refused" | "internal_error" | "service_unavailable";
+            code: "malformed_json" | "json_too_deep" | "malformed_request" | "validation_failed" | "invalid_text" | "duplicate_header" | "unauthorized" | "sign_in_link_invalid" | "admin_token_required" | "live_key_required" | "csrf_token_invalid" | "not_found" | "route_not_found" | "delivery_in_progress" | "endpoint_disabled" | "last_api_key" | "too_many_active_secrets" | "endpoint_limit_reached" | "event_erased" | "notification_not_configured" | "payload_too_large" | "uri_too_long" | "unsupported_media_type" | "unknown_event_type" | "invalid_event_data" | "invalid_url" | "empty_event_types" | "confirmation_mismatch" | "idempotency_key_reused" | "event_refused" | "reserved_event_type" | "event_type_not_in_version" | "invalid_plan" | "endpoint_not_subscribed" | "rate_limited" | "bulk_replay_rate_limited" | "overloaded" | "headers_too_large" | "internal_error" | "service_unavailable" | "database_unavailable";
             /** @description What went wrong in this request, and what to do */
             detail?: string;
             /** @description The request path */
@@ -694,6 +794,8 @@ export interface components {
             url: string;
             description?: string | null;
             event_types: string[];
+            /** @description The schema version its deliveries are converted to */
+            schema_version?: string;
             enabled: boolean;
             disabled_reason?: string | null;
             rate_limit?: number | null;
@@ -772,6 +874,13 @@ export interface components {
             data: {
                 [key: string]: unknown;
             } | null;
+            /** @description Present (true) on test events sent with POST /v1/endpoints/{id}/test */
+            test?: boolean;
+            /**
+             * @description Who published it (in the event log only; not part of what endpoints receive)
+             * @enum {string}
+             */
+            source?: "api" | "platform";
             /**
              * Format: date-time
              * @description Present once the payload was erased
@@ -787,6 +896,31 @@ export interface components {
                 /** @enum {string|null} */
                 pagerduty_routing_key?: "configured" | null;
             };
+            /**
+             * @description `test` when called with a test key
+             * @enum {string}
+             */
+            mode?: "live" | "test";
+            /** @description The schema version new endpoints get */
+            default_schema_version?: string;
+            plan?: {
+                name?: string;
+                minutes_included?: number;
+                /** Format: date-time */
+                period_start?: string;
+                /** Format: date-time */
+                period_end?: string;
+            } | null;
+            /** Format: date-time */
+            trial_ends_at?: string | null;
+            /** @description The current period (on GET /v1/account and the admin routes) */
+            usage?: {
+                minutes_used?: number;
+                calls?: number;
+                thresholds_reached?: number[];
+                /** @description false for a test-mode account, whose calls are never counted */
+                counted?: boolean;
+            } | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -794,6 +928,11 @@ export interface components {
             id: string;
             name?: string | null;
             prefix: string;
+            /**
+             * @description `bfk_live_…` or `bfk_test_…`
+             * @enum {string}
+             */
+            mode?: "live" | "test";
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -952,7 +1091,9 @@ export interface operations {
     };
     listEventTypes: {
         parameters: {
-            query?: never;
+            query?: {
+                version?: "2026-04-10" | "2026-09-01";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -967,11 +1108,17 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "schema_version": "2026-04-10",
+                     *       "schema_version": "2026-09-01",
+                     *       "latest_version": "2026-09-01",
+                     *       "versions": [
+                     *         "2026-04-10",
+                     *         "2026-09-01"
+                     *       ],
                      *       "data": [
                      *         {
                      *           "type": "meeting.booked",
                      *           "description": "meeting.booked: the agent booked a meeting on an account executive calendar",
+                     *           "since": "2026-04-10",
                      *           "schema": {
                      *             "type": "object"
                      *           },
@@ -999,7 +1146,8 @@ export interface operations {
                      *               "company": "Brightline Solar",
                      *               "title": "Office Manager",
                      *               "source": "website_form",
-                     *               "campaign": null
+                     *               "campaign": null,
+                     *               "score": 68
                      *             },
                      *             "agent": {
                      *               "id": "agt_tnofbdjq0hrnlpyz",
@@ -1013,8 +1161,19 @@ export interface operations {
                      *       ],
                      *       "changelog": [
                      *         {
+                     *           "version": "2026-09-01",
+                     *           "date": "2026-09-01",
+                     *           "supported_until": null,
+                     *           "changes": [
+                     *             "New event type meeting.completed: `{ meeting, lead, call_id, outcome: \"held\" | \"no_show\", completed_at }`, sent when a meeting's time has passed and attendance is known.",
+                     *             "Every lead object gains `score`: an integer from 0 to 100, or null when the agent could not judge.",
+                     *             "Breaking: lead.disqualified replaces `reason_codes` (a list of codes) with `reasons`, a list of `{ code, note }` where note is what the lead said about that reason (nullable)."
+                     *           ]
+                     *         },
+                     *         {
                      *           "version": "2026-04-10",
                      *           "date": "2026-04-10",
+                     *           "supported_until": "2027-09-01",
                      *           "changes": [
                      *             "First version: call.started, call.connected, call.ended, meeting.booked, meeting.rescheduled, meeting.canceled, lead.disqualified, trial.ending, usage.threshold.",
                      *             "Envelope: id, type, created_at, account_id, schema_version, data.",
@@ -1025,11 +1184,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
+                        /** @description The version this answer describes */
                         schema_version: string;
+                        latest_version: string;
+                        versions: string[];
                         data: {
-                            /** @enum {string} */
-                            type: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
+                            type: string;
                             description: string;
+                            /** @description The schema version that introduced the type */
+                            since: string;
                             /** @description The JSON Schema of `data` */
                             schema: {
                                 [key: string]: unknown;
@@ -1042,9 +1205,57 @@ export interface operations {
                         changelog: {
                             version?: string;
                             date?: string;
+                            supported_until?: string | null;
                             changes?: string[];
                         }[];
                     };
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChangelogFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Atom feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": unknown;
                 };
             };
             /** @description `headers_too_large`: The request headers or URL are too large */
@@ -1086,6 +1297,18 @@ export interface operations {
                     /** Format: uri */
                     slack_webhook_url?: string | null;
                     pagerduty_routing_key?: string | null;
+                    plan?: {
+                        name: string;
+                        minutes_included: number;
+                        /** Format: date-time */
+                        period_start?: string;
+                        /** Format: date-time */
+                        period_end?: string;
+                    } | null;
+                    /** Format: date-time */
+                    trial_ends_at?: string | null;
+                    /** @enum {string} */
+                    default_schema_version?: "2026-04-10" | "2026-09-01";
                 };
             };
         };
@@ -1104,6 +1327,15 @@ export interface operations {
                      *         "slack_webhook_url": "configured",
                      *         "pagerduty_routing_key": null
                      *       },
+                     *       "mode": "live",
+                     *       "default_schema_version": "2026-09-01",
+                     *       "plan": {
+                     *         "name": "Growth",
+                     *         "minutes_included": 1000,
+                     *         "period_start": "2026-11-01T00:00:00.000Z",
+                     *         "period_end": "2026-12-01T00:00:00.000Z"
+                     *       },
+                     *       "trial_ends_at": null,
                      *       "created_at": "2026-11-30T08:59:00.000Z",
                      *       "api_key": "bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg"
                      *     }
@@ -1133,331 +1365,6 @@ export interface operations {
             };
             /** @description `admin_token_required`: This route needs the admin token */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: The request body is too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Send the body as application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `headers_too_large`: The request headers or URL are too large */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `internal_error`: Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getAccount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The account */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "acct_4Hq9Zr2mWx7Kp1Ls",
-                     *       "name": "Acme",
-                     *       "notifications": {
-                     *         "slack_webhook_url": "configured",
-                     *         "pagerduty_routing_key": null
-                     *       },
-                     *       "created_at": "2026-11-30T08:59:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Account"];
-                };
-            };
-            /** @description `unauthorized`: Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_found`: No such resource */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `headers_too_large`: The request headers or URL are too large */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `internal_error`: Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    eraseAccount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "confirm": "acct_4Hq9Zr2mWx7Kp1Ls"
-                 *     }
-                 */
-                "application/json": {
-                    confirm: string;
-                };
-            };
-        };
-        responses: {
-            /** @description The erasure receipt */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
-                     *       "erased_at": "2026-11-30T10:00:00.000Z",
-                     *       "erased": {
-                     *         "accounts": 1,
-                     *         "api_keys": 2,
-                     *         "endpoints": 3,
-                     *         "events": 6,
-                     *         "deliveries": 7,
-                     *         "delivery_attempts": 5
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        account_id: string;
-                        /** Format: date-time */
-                        erased_at: string;
-                        erased: {
-                            [key: string]: number;
-                        };
-                    };
-                };
-            };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unauthorized`: Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_found`: No such resource */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `payload_too_large`: The request body is too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unsupported_media_type`: Send the body as application/json */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `confirmation_mismatch`: The confirmation does not name the account to delete */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `headers_too_large`: The request headers or URL are too large */
-            431: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `internal_error`: Internal error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    updateAccount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "slack_webhook_url": "https://hooks.slack.com/services/T000/B000/XXXX"
-                 *     }
-                 */
-                "application/json": {
-                    /** Format: uri */
-                    slack_webhook_url?: string | null;
-                    pagerduty_routing_key?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description The account */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "acct_4Hq9Zr2mWx7Kp1Ls",
-                     *       "name": "Acme",
-                     *       "notifications": {
-                     *         "slack_webhook_url": "configured",
-                     *         "pagerduty_routing_key": null
-                     *       },
-                     *       "created_at": "2026-11-30T08:59:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Account"];
-                };
-            };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `unauthorized`: Missing or invalid credentials */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `not_found`: No such resource */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1669,6 +1576,527 @@ export interface operations {
             };
         };
     };
+    updateAccountPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The The account id's id
+                 * @example acct_4Hq9Zr2mWx7Kp1Ls
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "trial_ends_at": "2026-12-14T00:00:00.000Z"
+                 *     }
+                 */
+                "application/json": {
+                    plan?: {
+                        name: string;
+                        minutes_included: number;
+                        /** Format: date-time */
+                        period_start?: string;
+                        /** Format: date-time */
+                        period_end?: string;
+                    } | null;
+                    /** Format: date-time */
+                    trial_ends_at?: string | null;
+                    /** @enum {string} */
+                    default_schema_version?: "2026-04-10" | "2026-09-01";
+                };
+            };
+        };
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *       "name": "Acme",
+                     *       "notifications": {
+                     *         "slack_webhook_url": "configured",
+                     *         "pagerduty_routing_key": null
+                     *       },
+                     *       "mode": "live",
+                     *       "default_schema_version": "2026-09-01",
+                     *       "plan": {
+                     *         "name": "Growth",
+                     *         "minutes_included": 1000,
+                     *         "period_start": "2026-11-01T00:00:00.000Z",
+                     *         "period_end": "2026-12-01T00:00:00.000Z"
+                     *       },
+                     *       "trial_ends_at": null,
+                     *       "created_at": "2026-11-30T08:59:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `admin_token_required`: This route needs the admin token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `uri_too_long`: A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_plan`: The plan is not valid (its period must end after it starts) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *       "name": "Acme",
+                     *       "notifications": {
+                     *         "slack_webhook_url": "configured",
+                     *         "pagerduty_routing_key": null
+                     *       },
+                     *       "mode": "live",
+                     *       "default_schema_version": "2026-09-01",
+                     *       "plan": {
+                     *         "name": "Growth",
+                     *         "minutes_included": 1000,
+                     *         "period_start": "2026-11-01T00:00:00.000Z",
+                     *         "period_end": "2026-12-01T00:00:00.000Z"
+                     *       },
+                     *       "trial_ends_at": null,
+                     *       "created_at": "2026-11-30T08:59:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    eraseAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "confirm": "acct_4Hq9Zr2mWx7Kp1Ls"
+                 *     }
+                 */
+                "application/json": {
+                    confirm: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The erasure receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *       "erased_at": "2026-11-30T10:00:00.000Z",
+                     *       "erased": {
+                     *         "accounts": 1,
+                     *         "api_keys": 2,
+                     *         "endpoints": 3,
+                     *         "events": 6,
+                     *         "deliveries": 7,
+                     *         "delivery_attempts": 5
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        account_id: string;
+                        /** Format: date-time */
+                        erased_at: string;
+                        erased: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `live_key_required`: This needs a live API key; a test key cannot do it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `confirmation_mismatch`: The confirmation does not name the account to delete */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "slack_webhook_url": "https://hooks.slack.com/services/T000/B000/XXXX"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uri */
+                    slack_webhook_url?: string | null;
+                    pagerduty_routing_key?: string | null;
+                    /** @enum {string} */
+                    default_schema_version?: "2026-04-10" | "2026-09-01";
+                };
+            };
+        };
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *       "name": "Acme",
+                     *       "notifications": {
+                     *         "slack_webhook_url": "configured",
+                     *         "pagerduty_routing_key": null
+                     *       },
+                     *       "mode": "live",
+                     *       "default_schema_version": "2026-09-01",
+                     *       "plan": {
+                     *         "name": "Growth",
+                     *         "minutes_included": 1000,
+                     *         "period_start": "2026-11-01T00:00:00.000Z",
+                     *         "period_end": "2026-12-01T00:00:00.000Z"
+                     *       },
+                     *       "trial_ends_at": null,
+                     *       "created_at": "2026-11-30T08:59:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listApiKeys: {
         parameters: {
             query?: never;
@@ -1690,7 +2118,8 @@ export interface operations {
                      *         {
                      *           "id": "key_9Vb2Qx7Lm3Np",
                      *           "name": "CI",
-                     *           "prefix": "bfk_3kQ9",
+                     *           "prefix": "bfk_live_3kQ9",
+                     *           "mode": "live",
                      *           "created_at": "2026-11-30T09:00:00.000Z",
                      *           "last_used_at": null,
                      *           "revoked_at": null
@@ -1757,6 +2186,8 @@ export interface operations {
                  */
                 "application/json": {
                     name?: string;
+                    /** @enum {string} */
+                    mode?: "live" | "test";
                 } | null;
             };
         };
@@ -1771,7 +2202,8 @@ export interface operations {
                      * @example {
                      *       "id": "key_9Vb2Qx7Lm3Np",
                      *       "name": "CI",
-                     *       "prefix": "bfk_3kQ9",
+                     *       "prefix": "bfk_live_3kQ9",
+                     *       "mode": "live",
                      *       "created_at": "2026-11-30T09:00:00.000Z",
                      *       "last_used_at": null,
                      *       "revoked_at": null,
@@ -2165,6 +2597,7 @@ export interface operations {
                      *             "meeting.booked",
                      *             "call.ended"
                      *           ],
+                     *           "schema_version": "2026-09-01",
                      *           "enabled": true,
                      *           "disabled_reason": null,
                      *           "rate_limit": null,
@@ -2255,6 +2688,8 @@ export interface operations {
                     url: string;
                     event_types: string[];
                     description?: string | null;
+                    /** @enum {string} */
+                    schema_version?: "2026-04-10" | "2026-09-01";
                     rate_limit?: number | null;
                     max_concurrency?: number | null;
                 };
@@ -2277,6 +2712,7 @@ export interface operations {
                      *         "meeting.booked",
                      *         "call.ended"
                      *       ],
+                     *       "schema_version": "2026-09-01",
                      *       "enabled": true,
                      *       "disabled_reason": null,
                      *       "rate_limit": null,
@@ -2339,7 +2775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_url`: The endpoint URL is not a valid http(s) URL; `empty_event_types`: An endpoint must subscribe to at least one event type; `unknown_event_type`: Unknown event type */
+            /** @description `invalid_url`: The endpoint URL is not a valid http(s) URL; `empty_event_types`: An endpoint must subscribe to at least one event type; `unknown_event_type`: Unknown event type; `event_type_not_in_version`: The event type does not exist in the endpoint's schema version; upgrade the endpoint first */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2408,6 +2844,7 @@ export interface operations {
                      *         "meeting.booked",
                      *         "call.ended"
                      *       ],
+                     *       "schema_version": "2026-09-01",
                      *       "enabled": true,
                      *       "disabled_reason": null,
                      *       "rate_limit": null,
@@ -2584,6 +3021,8 @@ export interface operations {
                     url?: string;
                     event_types?: string[];
                     description?: string | null;
+                    /** @enum {string} */
+                    schema_version?: "2026-04-10" | "2026-09-01";
                     rate_limit?: number | null;
                     max_concurrency?: number | null;
                     enabled?: boolean;
@@ -2607,6 +3046,7 @@ export interface operations {
                      *         "meeting.booked",
                      *         "call.ended"
                      *       ],
+                     *       "schema_version": "2026-09-01",
                      *       "enabled": true,
                      *       "disabled_reason": null,
                      *       "rate_limit": null,
@@ -2675,7 +3115,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `invalid_url`: The endpoint URL is not a valid http(s) URL; `empty_event_types`: An endpoint must subscribe to at least one event type; `unknown_event_type`: Unknown event type */
+            /** @description `invalid_url`: The endpoint URL is not a valid http(s) URL; `empty_event_types`: An endpoint must subscribe to at least one event type; `unknown_event_type`: Unknown event type; `event_type_not_in_version`: The event type does not exist in the endpoint's schema version; upgrade the endpoint first */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2855,7 +3295,7 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
-                type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
+                type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "meeting.completed" | "trial.ending" | "usage.threshold";
                 since?: string;
                 until?: string;
                 limit?: string;
@@ -2879,7 +3319,7 @@ export interface operations {
                      *         {
                      *           "id": "7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69",
                      *           "type": "meeting.booked",
-                     *           "schema_version": "2026-04-10",
+                     *           "schema_version": "2026-09-01",
                      *           "created_at": "2026-11-30T09:01:00.000Z",
                      *           "erased_at": null
                      *         }
@@ -2986,7 +3426,8 @@ export interface operations {
                  *           "company": "Brightline Solar",
                  *           "title": "Office Manager",
                  *           "source": "website_form",
-                 *           "campaign": null
+                 *           "campaign": null,
+                 *           "score": 68
                  *         },
                  *         "agent": {
                  *           "id": "agt_tnofbdjq0hrnlpyz",
@@ -3124,7 +3565,7 @@ export interface operations {
                      *       "type": "meeting.booked",
                      *       "created_at": "2026-11-30T09:01:00.000Z",
                      *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
-                     *       "schema_version": "2026-04-10",
+                     *       "schema_version": "2026-09-01",
                      *       "data": {
                      *         "call_id": "call_9emx3jinsvr9tviy",
                      *         "meeting": {
@@ -3149,7 +3590,8 @@ export interface operations {
                      *           "company": "Brightline Solar",
                      *           "title": "Office Manager",
                      *           "source": "website_form",
-                     *           "campaign": null
+                     *           "campaign": null,
+                     *           "score": 68
                      *         },
                      *         "agent": {
                      *           "id": "agt_tnofbdjq0hrnlpyz",
@@ -3429,7 +3871,7 @@ export interface operations {
             query?: {
                 status?: "pending" | "delivering" | "succeeded" | "dead" | "held";
                 endpoint_id?: string;
-                event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
+                event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "meeting.completed" | "trial.ending" | "usage.threshold";
                 since?: string;
                 until?: string;
                 limit?: string;
@@ -3885,7 +4327,7 @@ export interface operations {
                     status?: "dead" | "succeeded";
                     endpoint_id?: string;
                     /** @enum {string} */
-                    event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
+                    event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "meeting.completed" | "trial.ending" | "usage.threshold";
                     /** Format: date-time */
                     since?: string;
                     /** Format: date-time */
@@ -4018,6 +4460,7 @@ export interface operations {
                      *         "meeting.booked",
                      *         "call.ended"
                      *       ],
+                     *       "schema_version": "2026-09-01",
                      *       "enabled": true,
                      *       "disabled_reason": null,
                      *       "rate_limit": null,
@@ -4340,7 +4783,7 @@ export interface operations {
     streamDeliveries: {
         parameters: {
             query?: {
-                event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "trial.ending" | "usage.threshold";
+                event_type?: "call.started" | "call.connected" | "call.ended" | "meeting.booked" | "meeting.rescheduled" | "meeting.canceled" | "lead.disqualified" | "meeting.completed" | "trial.ending" | "usage.threshold";
                 endpoint_id?: string;
                 status?: "pending" | "delivering" | "succeeded" | "dead" | "held";
             };

@@ -176,7 +176,10 @@ export const ENVELOPE_SCHEMA = {
     account_id: { type: 'string' },
     schema_version: { type: 'string' },
     data: { type: ['object', 'null'], additionalProperties: true },
-    test: { type: 'boolean', description: 'Present (true) on test events sent with POST /v1/endpoints/{id}/test' },
+    test: {
+      type: 'boolean',
+      description: 'Present (true) on test events sent with POST /v1/endpoints/{id}/test',
+    },
     source: {
       type: 'string',
       enum: ['api', 'platform'],
@@ -219,7 +222,10 @@ export const ACCOUNT_SCHEMA = {
         minutes_used: { type: 'integer' },
         calls: { type: 'integer' },
         thresholds_reached: { type: 'array', items: { type: 'integer' } },
-        counted: { type: 'boolean', description: 'false for a test-mode account, whose calls are never counted' },
+        counted: {
+          type: 'boolean',
+          description: 'false for a test-mode account, whose calls are never counted',
+        },
       },
     },
     created_at: time,
