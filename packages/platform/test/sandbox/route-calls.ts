@@ -71,6 +71,8 @@ const ID_OF_COLLECTION: Record<string, keyof ModeIds> = {
   deliveries: 'delivery',
   'api-keys': 'key',
   accounts: 'accountId',
+  // `bookflow listen` names its endpoint (of kind 'cli'): another mode's endpoint is not found either.
+  listen: 'endpoint',
 };
 
 /** The URL of `route` naming the given ids; throws for a parameter it cannot place. */
