@@ -29,17 +29,37 @@ export interface NotificationSettings {
   pagerduty_routing_key?: string | null;
 }
 
+/** What an account may start with besides its name: a plan, a trial end, a default schema version. */
+export interface AccountStart {
+  plan?: { name: string; minutesIncluded: number; start: Date; end: Date } | null;
+  trialEndsAt?: Date | null;
+  /** Omitted: the newest version. */
+  defaultSchemaVersion?: string;
+}
+
 export async function createAccount(
   db: Db,
-  input: { name: string } & NotificationSettings,
+  input: { name: string } & NotificationSettings & AccountStart,
 ): Promise<{ account: Account; apiKey: string }> {
   const id = prefixedId('acct');
   const key = generateApiKey('live');
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<Account>(
-      `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key, default_schema_version)
-       values ($1, $2, $3, $4, $5) returning *`,
-      [id, input.name, input.slack_webhook_url ?? null, input.pagerduty_routing_key ?? null, SCHEMA_VERSION],
+      `insert into accounts (id, name, slack_webhook_url, pagerduty_routing_key, default_schema_version,
+         plan_name, plan_minutes_included, plan_period_start, plan_period_end, trial_ends_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+      [
+        id,
+        input.name,
+        input.slack_webhook_url ?? null,
+        input.pagerduty_routing_key ?? null,
+        input.defaultSchemaVersion ?? SCHEMA_VERSION,
+        input.plan?.name ?? null,
+        input.plan?.minutesIncluded ?? null,
+        input.plan?.start ?? null,
+        input.plan?.end ?? null,
+        input.trialEndsAt ?? null,
+      ],
     );
     await tx.query('insert into api_keys (id, account_id, key_hash, key_prefix) values ($1, $2, $3, $4)', [
       prefixedId('key'),

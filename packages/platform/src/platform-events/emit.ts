@@ -11,6 +11,17 @@ export function isPlatformEventType(type: string): type is PlatformEventType {
   return (PLATFORM_EVENT_TYPES as readonly string[]).includes(type);
 }
 
+let lastInstant = 0;
+
+/**
+ * Now, but later than any instant this process handed out before: two thresholds reached by one
+ * call are stored (and delivered, which follows created_at) in the order they were reached.
+ */
+function nextInstant(): Date {
+  lastInstant = Math.max(Date.now(), lastInstant + 1);
+  return new Date(lastInstant);
+}
+
 /** A platform event ready to insert; its id is known first, so the row that makes it once-only can name it. */
 export function platformEvent<T extends PlatformEventType>(
   accountId: string,
@@ -18,7 +29,7 @@ export function platformEvent<T extends PlatformEventType>(
   data: EventDataMap[T],
   createdAt?: Date,
 ): PreparedEvent {
-  return prepare({ accountId, type, data, source: 'platform', createdAt });
+  return prepare({ accountId, type, data, source: 'platform', createdAt: createdAt ?? nextInstant() });
 }
 
 /**

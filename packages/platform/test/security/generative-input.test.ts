@@ -12,7 +12,8 @@ const RUNS = Number(process.env.BOOKFLOW_FUZZ_RUNS ?? 150);
 
 // What each route may answer besides 400 (schema, JSON, text, URL), 401 and 414 (over-long ids).
 const ANSWERS: Record<string, number[]> = {
-  'POST /v1/accounts': [201, 403, 413],
+  'POST /v1/accounts': [201, 403, 413, 422],
+  'PATCH /v1/accounts/{id}': [200, 403, 404, 413, 422],
   'GET /v1/account': [200],
   'PATCH /v1/account': [200, 413],
   'POST /v1/api-keys': [201, 413],
@@ -26,6 +27,8 @@ const ANSWERS: Record<string, number[]> = {
   'DELETE /v1/endpoints/{id}': [204, 404],
   'POST /v1/endpoints/{id}/test': [202, 404, 409, 413, 422],
   'GET /v1/event-types': [200],
+  'GET /v1/changelog.atom': [200],
+  'POST /v1/endpoints/{id}/preview': [200, 404, 413, 422],
   'POST /v1/events': [202, 413, 422],
   'GET /v1/events/{id}': [200, 404],
   'GET /v1/events/{id}/deliveries': [200, 404],
@@ -47,7 +50,8 @@ describe.each(BACKENDS)('generated hostile input on every route (%s)', (backend)
   beforeAll(async () => {
     database = await openTestDatabase(backend);
     t = await testPlatform(database.db, { roles: ['api'], maxPayloadBytes: 32 * 1024 });
-    key = (await t.createAccount()).api_key;
+    const account = await t.createAccount();
+    key = account.api_key;
     const endpointId = (await t.createEndpoint(key, 'https://example.com/hook')).id;
     const published = await t.publish(key, 'meeting.booked', sampleData('meeting.booked'));
     const eventId = (published.body as { id: string }).id;
@@ -55,6 +59,7 @@ describe.each(BACKENDS)('generated hostile input on every route (%s)', (backend)
     // A second key that the generated DELETEs may revoke, so the one the test uses stays active.
     const spare = await t.call('POST', '/v1/api-keys', key, { name: 'spare' });
     arbitrary = hostileRequest({
+      accountId: account.id,
       endpointId,
       eventId,
       deliveryId: rows[0]!.id,

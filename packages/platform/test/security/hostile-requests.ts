@@ -3,7 +3,7 @@
 // overrides, 4-byte emoji, very long strings), mixed with valid values so that many requests get
 // past the schema and reach the database.
 
-import { EVENT_TYPES, sampleData } from '@bookflow/events';
+import { EVENT_TYPES, SCHEMA_VERSIONS, sampleData } from '@bookflow/events';
 import fc from 'fast-check';
 
 /** Characters that have broken text handling somewhere. */
@@ -117,6 +117,7 @@ const typedEvent = fc.oneof(
 );
 
 export interface Ids {
+  accountId: string;
   endpointId: string;
   eventId: string;
   deliveryId: string;
@@ -183,6 +184,33 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
       rate_limit: maybe(fc.oneof(fc.integer({ min: -1, max: 20_000 }), hostileString, fc.constant(null))),
       max_concurrency: maybe(fc.oneof(fc.integer({ min: -1, max: 2_000 }), fc.constant(null))),
       enabled: maybe(fc.oneof(fc.boolean(), hostileString)),
+      schema_version: maybe(field(fc.constantFrom(...SCHEMA_VERSIONS))),
+    })
+    .map(compact);
+  const instant = fc.oneof(
+    fc
+      .date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2100-01-01') })
+      .map((d) => d.toISOString()),
+    fc.constantFrom('2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z', '2026-06-01'),
+  );
+  const planBody = fc
+    .record({
+      plan: maybe(
+        fc.oneof(
+          fc.constant(null),
+          fc
+            .record({
+              name: field(mild),
+              minutes_included: fc.oneof(fc.integer({ min: -1, max: 2_000_000_000 }), hostileString),
+              period_start: maybe(field(instant)),
+              period_end: maybe(field(instant)),
+            })
+            .map(compact),
+          hostileJson,
+        ),
+      ),
+      trial_ends_at: maybe(fc.oneof(field(instant), fc.constant(null))),
+      default_schema_version: maybe(field(fc.constantFrom(...SCHEMA_VERSIONS))),
     })
     .map(compact);
   const filter = fc
@@ -234,7 +262,15 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
           slack_webhook_url: maybe(field(validUrl)),
           pagerduty_routing_key: maybe(field(fc.constant('R0UT1NG'))),
         })
+        .chain((base) => planBody.map((plan) => ({ ...base, ...plan })))
         .map(compact),
+      'admin',
+    ),
+    withBody(
+      'PATCH /v1/accounts/{id}',
+      'PATCH',
+      idSegment(ids.accountId).map((id) => `/v1/accounts/${id}`),
+      planBody,
       'admin',
     ),
     get('GET /v1/account', fc.constant('/v1/account')),
@@ -315,7 +351,26 @@ export function hostileRequest(ids: Ids): fc.Arbitrary<HostileRequest> {
         auth: 'account',
       }),
     ),
-    get('GET /v1/event-types', fc.constant('/v1/event-types')),
+    get(
+      'GET /v1/event-types',
+      sometimes(field(fc.constantFrom(...SCHEMA_VERSIONS))).map((v) =>
+        v === undefined
+          ? '/v1/event-types'
+          : `/v1/event-types?version=${encodePath(typeof v === 'string' ? v : (json(v) ?? ''))}`,
+      ),
+    ),
+    get('GET /v1/changelog.atom', fc.constant('/v1/changelog.atom')),
+    withBody(
+      'POST /v1/endpoints/{id}/preview',
+      'POST',
+      idSegment(ids.endpointId).map((id) => `/v1/endpoints/${id}/preview`),
+      fc
+        .record({
+          type: field(fc.constantFrom(...EVENT_TYPES)),
+          version: maybe(field(fc.constantFrom(...SCHEMA_VERSIONS))),
+        })
+        .map(compact),
+    ),
     fc.tuple(typedEvent, maybe(field(fc.uuid()))).map(
       ([{ type, data }, key]): HostileRequest => ({
         route: 'POST /v1/events',

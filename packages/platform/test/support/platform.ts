@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Db } from '@bookflow/pg';
 import pino from 'pino';
-import { createPlatform, type Platform } from '../../src/app.ts';
+import { createPlatform, type Platform, type PlatformOverrides } from '../../src/app.ts';
 import { type PlatformConfig, testConfig } from '../../src/config/config.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -21,7 +21,12 @@ export function captureLogs() {
 }
 
 /** A platform on the given database with a short retry schedule, not listening (tests use inject). */
-export async function testPlatform(db: Db, overrides: Partial<PlatformConfig> = {}) {
+export async function testPlatform(
+  db: Db,
+  overrides: Partial<PlatformConfig> = {},
+  /** Extra parts for the composition root, e.g. a fake clock for the trial scheduler. */
+  parts: Pick<PlatformOverrides, 'clock'> = {},
+) {
   const logs = captureLogs();
   const config = testConfig({
     adminToken: ADMIN_TOKEN,
@@ -35,7 +40,7 @@ export async function testPlatform(db: Db, overrides: Partial<PlatformConfig> = 
     leaseMs: 5_000,
     ...overrides,
   });
-  const platform = await createPlatform(config, { db, logger: logs.logger });
+  const platform = await createPlatform(config, { db, logger: logs.logger, ...parts });
   await platform.worker?.start();
   return { platform, logs, ...client(platform) };
 }

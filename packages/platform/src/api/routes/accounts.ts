@@ -10,6 +10,7 @@ import {
 import { eraseAccount } from '../../accounts/erase.ts';
 import { checkPlan, currentUsage, type PlanInput, updatePlanAndTrial } from '../../accounts/plan.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { isPrefixedId } from '../../ids/ids.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
@@ -120,15 +121,18 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     },
     async (request, reply) => {
       const { plan, trial_ends_at, default_schema_version, ...body } = request.body ?? {};
-      // Checked before anything is written, so a bad plan creates no account.
+      // Checked before anything is written, and written in the one insert: a bad plan creates nothing.
       const checked = plan === undefined ? null : checkPlan(plan, new Date());
       if (checked && !checked.ok) throw new ApiError('invalid_plan', checked.message);
-      const created = await createAccount(deps.db, { ...body, name: body.name ?? 'Unnamed account' });
-      const account =
-        (await applyPlanBody(deps.db, created.account.id, { plan, trial_ends_at, default_schema_version })) ??
-        created.account;
+      const { account, apiKey } = await createAccount(deps.db, {
+        ...body,
+        name: body.name ?? 'Unnamed account',
+        plan: checked?.plan ?? null,
+        trialEndsAt: trial_ends_at ? new Date(trial_ends_at) : null,
+        defaultSchemaVersion: default_schema_version,
+      });
       request.log.info({ account_id: account.id }, 'account created');
-      return reply.code(201).send({ ...present(account), api_key: created.apiKey });
+      return reply.code(201).send({ ...present(account), api_key: apiKey });
     },
   );
 
@@ -141,7 +145,9 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
       },
     },
     async (request) => {
-      const account = await applyPlanBody(deps.db, request.params.id, request.body ?? {});
+      const account = isPrefixedId(request.params.id, 'acct')
+        ? await applyPlanBody(deps.db, request.params.id, request.body ?? {})
+        : null;
       if (!account) throw new ApiError('not_found', 'no account with this id');
       request.log.info({ account_id: account.id }, 'account plan or trial updated');
       return presentWithUsage(deps.db, account);
