@@ -8,17 +8,33 @@ import { smallFixture } from './small-fixture.ts';
 describe('BigQuery sink (the official client pointed at a local fake with apiEndpoint)', () => {
   let fake: BigQueryFake;
   beforeAll(async () => {
+    // google-auth-library would otherwise probe the GCE metadata server: traffic stays on loopback.
+    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await new BigQueryFake().start();
   });
   afterAll(() => fake.close());
 
   it('creates the dataset and table, and streams rows with insertId = event id', async () => {
-    const sink = await BigQuerySink.open({ projectId: 'acme-analytics', dataset: 'bookflow', apiEndpoint: fake.url });
-    const rows = smallFixture().map((e) => (rawEventFromEnvelope(e, new Date('2026-03-05T00:00:00Z')) as { ok: true; event: never }).event);
+    const sink = await BigQuerySink.open({
+      projectId: 'acme-analytics',
+      dataset: 'bookflow',
+      apiEndpoint: fake.url,
+    });
+    const rows = smallFixture().map(
+      (e) => (rawEventFromEnvelope(e, new Date('2026-03-05T00:00:00Z')) as { ok: true; event: never }).event,
+    );
     await sink.insertRaw(rows.slice(0, 20));
     await sink.insertRaw(rows.slice(10));
     const table = fake.tables.get('acme-analytics:bookflow.bookflow_raw_events')!;
-    expect(table.fields.map((f) => f.name)).toEqual(['event_id', 'type', 'account_id', 'schema_version', 'created_at', 'received_at', 'payload']);
+    expect(table.fields.map((f) => f.name)).toEqual([
+      'event_id',
+      'type',
+      'account_id',
+      'schema_version',
+      'created_at',
+      'received_at',
+      'payload',
+    ]);
     // 31 deliveries, 27 distinct events: the repeats were dropped by insertId.
     expect(table.rows).toHaveLength(27);
     expect(new Set(table.rows.map((r) => r.event_id)).size).toBe(27);

@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
  */
 export class BigQueryFake {
   readonly datasets = new Set<string>();
-  readonly tables = new Map<string, { fields: Array<{ name: string; mode?: string }>; rows: Array<Record<string, unknown>> }>();
+  readonly tables = new Map<
+    string,
+    { fields: Array<{ name: string; mode?: string }>; rows: Array<Record<string, unknown>> }
+  >();
   readonly insertIds = new Set<string>();
   insertCalls = 0;
   #server: Server | undefined;
@@ -31,7 +34,14 @@ export class BigQueryFake {
   }
 
   #notFound(res: ServerResponse, what: string): void {
-    this.#send(res, 404, { error: { code: 404, message: `Not found: ${what}`, errors: [{ reason: 'notFound', message: `Not found: ${what}` }], status: 'NOT_FOUND' } });
+    this.#send(res, 404, {
+      error: {
+        code: 404,
+        message: `Not found: ${what}`,
+        errors: [{ reason: 'notFound', message: `Not found: ${what}` }],
+        status: 'NOT_FOUND',
+      },
+    });
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -39,7 +49,10 @@ export class BigQueryFake {
     for await (const chunk of req) raw += chunk;
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const m = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets(?:\/([^/]+)(?:\/tables(?:\/([^/]+)(\/insertAll)?)?)?)?$/.exec(path);
+    const m =
+      /^\/bigquery\/v2\/projects\/([^/]+)\/datasets(?:\/([^/]+)(?:\/tables(?:\/([^/]+)(\/insertAll)?)?)?)?$/.exec(
+        path,
+      );
     if (!m) return this.#notFound(res, path);
     const [, project, dataset, table, insertAll] = m;
     const datasetKey = `${project}:${dataset ?? (body.datasetReference as { datasetId?: string })?.datasetId}`;
@@ -50,26 +63,52 @@ export class BigQueryFake {
     if (!this.datasets.has(datasetKey)) return this.#notFound(res, `Dataset ${datasetKey}`);
     if (dataset && path.endsWith('/tables') && req.method === 'POST') {
       const tableId = (body.tableReference as { tableId: string }).tableId;
-      this.tables.set(`${datasetKey}.${tableId}`, { fields: (body.schema as { fields: [] }).fields, rows: [] });
+      this.tables.set(`${datasetKey}.${tableId}`, {
+        fields: (body.schema as { fields: [] }).fields,
+        rows: [],
+      });
       return this.#send(res, 200, { ...body, id: `${datasetKey}.${tableId}` });
     }
-    if (!table) return this.#send(res, 200, { id: datasetKey, datasetReference: { projectId: project, datasetId: dataset } });
+    if (!table)
+      return this.#send(res, 200, {
+        id: datasetKey,
+        datasetReference: { projectId: project, datasetId: dataset },
+      });
     const stored = this.tables.get(`${datasetKey}.${table}`);
     if (!stored) return this.#notFound(res, `Table ${datasetKey}.${table}`);
-    if (!insertAll) return this.#send(res, 200, { id: `${datasetKey}.${table}`, schema: { fields: stored.fields } });
+    if (!insertAll)
+      return this.#send(res, 200, { id: `${datasetKey}.${table}`, schema: { fields: stored.fields } });
     this.insertCalls++;
     const insertErrors: unknown[] = [];
-    for (const [index, row] of ((body.rows ?? []) as Array<{ insertId?: string; json: Record<string, unknown> }>).entries()) {
+    for (const [index, row] of (
+      (body.rows ?? []) as Array<{ insertId?: string; json: Record<string, unknown> }>
+    ).entries()) {
       const unknown = Object.keys(row.json).filter((k) => !stored.fields.some((f) => f.name === k));
-      const missing = stored.fields.filter((f) => f.mode === 'REQUIRED' && row.json[f.name] === undefined).map((f) => f.name);
+      const missing = stored.fields
+        .filter((f) => f.mode === 'REQUIRED' && row.json[f.name] === undefined)
+        .map((f) => f.name);
       if (unknown.length > 0 || missing.length > 0) {
-        insertErrors.push({ index, errors: [{ reason: 'invalid', message: `no such field or missing: ${[...unknown, ...missing].join(', ')}` }] });
+        insertErrors.push({
+          index,
+          errors: [
+            {
+              reason: 'invalid',
+              message: `no such field or missing: ${[...unknown, ...missing].join(', ')}`,
+            },
+          ],
+        });
         continue;
       }
       if (row.insertId && this.insertIds.has(row.insertId)) continue;
       if (row.insertId) this.insertIds.add(row.insertId);
       stored.rows.push(row.json);
     }
-    this.#send(res, 200, insertErrors.length > 0 ? { kind: 'bigquery#tableDataInsertAllResponse', insertErrors } : { kind: 'bigquery#tableDataInsertAllResponse' });
+    this.#send(
+      res,
+      200,
+      insertErrors.length > 0
+        ? { kind: 'bigquery#tableDataInsertAllResponse', insertErrors }
+        : { kind: 'bigquery#tableDataInsertAllResponse' },
+    );
   }
 }
