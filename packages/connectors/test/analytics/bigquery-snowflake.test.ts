@@ -8,6 +8,8 @@ import { smallFixture } from './small-fixture.ts';
 describe('BigQuery sink (the official client pointed at a local fake with apiEndpoint)', () => {
   let fake: BigQueryFake;
   beforeAll(async () => {
+    // google-auth-library would otherwise probe the GCE metadata server: traffic stays on loopback.
+    process.env.METADATA_SERVER_DETECTION = 'none';
     fake = await new BigQueryFake().start();
   });
   afterAll(() => fake.close());

@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe('npm run analytics (DuckDB in BOOKFLOW_ANALYTICS_DATA_DIR)', () => {
+// Each case starts a process (a few seconds on a busy machine): room for the longest, a limit, not a timing.
+describe('npm run analytics (DuckDB in BOOKFLOW_ANALYTICS_DATA_DIR)', { timeout: 180_000 }, () => {
   it('loads a file idempotently and prints the funnel as JSON, CSV and a table', async () => {
     const first = await runAnalytics(['load', '--file', join(dir, 'events.jsonl')], env);
     expect(first.stderr).toContain('loaded 27 new event(s) into duckdb (4 already there) from 31 line(s)');
