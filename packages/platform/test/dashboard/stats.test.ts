@@ -51,8 +51,8 @@ describe.each(BACKENDS)('GET /v1/stats (%s)', (backend) => {
         "select count(*)::int as n from deliveries where status in ('succeeded', 'dead')",
       );
       return rows[0]!.n === 8;
-    }, 30_000);
-  });
+    }, 90_000);
+  }, 120_000);
   afterAll(async () => {
     await t.platform.stop();
     await ok.close();
