@@ -5,7 +5,7 @@ import { startReceiver } from '../../platform/test/support/receiver.ts';
 import { cliEnv, isolatedConfig, startCli } from './support/cli.ts';
 import { servedPlatform } from './support/platform.ts';
 
-describe('bookflow tail', () => {
+describe('bookflow tail and trigger', () => {
   let served: Awaited<ReturnType<typeof servedPlatform>>;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
@@ -45,5 +45,21 @@ describe('bookflow tail', () => {
     } finally {
       expect(await tail.stop('SIGINT')).toBe(0);
     }
+  });
+
+  it('trigger publishes the example, says a live key sends a real event, and prints each delivery as it ends', async () => {
+    const { api_key: key } = await served.createAccount();
+    await served.createEndpoint(key, receiver.url, ['lead.disqualified']);
+    const env = cliEnv({
+      BOOKFLOW_API_URL: served.url,
+      BOOKFLOW_API_KEY: key,
+      BOOKFLOW_CONFIG: await isolatedConfig(),
+    });
+    const trigger = startCli(['trigger', 'lead.disqualified', '--json'], env);
+    expect(await trigger.exited).toBe(0);
+    expect(trigger.stderr()).toContain('This is a live API key');
+    expect(trigger.events()).toEqual([
+      expect.objectContaining({ event: 'delivery', status: 'succeeded', last_status_code: 200 }),
+    ]);
   });
 });
