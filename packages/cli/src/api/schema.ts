@@ -2389,6 +2389,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *       "account_name": "Acme",
+                     *       "csrf_token": "c2VjcmV0LWNzcmYtdG9rZW4",
+                     *       "expires_at": "2026-11-30T21:00:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         account_id?: string;
                         account_name?: string;
@@ -2448,6 +2456,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *       "account_name": "Acme",
+                     *       "csrf_token": "c2VjcmV0LWNzcmYtdG9rZW4",
+                     *       "expires_at": "2026-11-30T21:00:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         account_id?: string;
                         account_name?: string;
@@ -2542,6 +2558,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "http://127.0.0.1:8080/?link=bfl_9Qm2…",
+                     *       "expires_at": "2026-11-30T09:10:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         url?: string;
                         expires_at?: string;
@@ -4799,6 +4821,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example event: delivery.created
+                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_type":"meeting.booked","status":"pending"}
+                     */
                     "text/event-stream": string;
                 };
             };
@@ -4856,6 +4882,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "window": "1h",
+                     *       "endpoint_id": null,
+                     *       "from": "2026-11-30T08:00:00.000Z",
+                     *       "to": "2026-11-30T09:00:00.000Z",
+                     *       "bucket_seconds": 300,
+                     *       "totals": {
+                     *         "succeeded": 120,
+                     *         "failed": 3,
+                     *         "dead_lettered": 0,
+                     *         "success_rate": 0.976,
+                     *         "latency_ms": {
+                     *           "p50": 80,
+                     *           "p95": 210,
+                     *           "p99": 480
+                     *         }
+                     *       },
+                     *       "now": {
+                     *         "queue_depth": 2,
+                     *         "held": 0,
+                     *         "dead_letter_depth": 0
+                     *       },
+                     *       "buckets": []
+                     *     }
+                     */
                     "application/json": {
                         window?: string;
                         endpoint_id?: string | null;
@@ -4963,6 +5015,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "slack": {
+                     *         "configured": true,
+                     *         "masked": "https://hooks.slack.com/services/T000/…"
+                     *       },
+                     *       "pagerduty": {
+                     *         "configured": false,
+                     *         "masked": null
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         slack?: {
                             configured?: boolean;
@@ -5017,6 +5081,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "slack": {
+                     *         "configured": true,
+                     *         "masked": "https://hooks.slack.com/services/T000/…"
+                     *       },
+                     *       "pagerduty": {
+                     *         "configured": false,
+                     *         "masked": null
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         slack?: {
                             configured?: boolean;
@@ -5116,6 +5192,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "slack": {
+                     *         "configured": true,
+                     *         "masked": "https://hooks.slack.com/services/T000/…"
+                     *       },
+                     *       "pagerduty": {
+                     *         "configured": false,
+                     *         "masked": null
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         slack?: {
                             configured?: boolean;
@@ -5198,6 +5286,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "channel": "slack",
+                     *       "ok": true,
+                     *       "error": null
+                     *     }
+                     */
                     "application/json": {
                         channel?: string;
                         ok?: boolean;

@@ -24,6 +24,14 @@ const sessionSchema = {
     csrf_token: { type: 'string' },
     expires_at: { type: ['string', 'null'] },
   },
+  examples: [
+    {
+      account_id: 'acct_4Hq9Zr2mWx7Kp1Ls',
+      account_name: 'Acme',
+      csrf_token: 'c2VjcmV0LWNzcmYtdG9rZW4',
+      expires_at: '2026-11-30T21:00:00.000Z',
+    },
+  ],
 } as const;
 
 /**
@@ -175,6 +183,9 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
           201: {
             type: 'object',
             properties: { url: { type: 'string' }, expires_at: { type: 'string' } },
+            examples: [
+              { url: 'http://127.0.0.1:8080/?link=bfl_9Qm2…', expires_at: '2026-11-30T09:10:00.000Z' },
+            ],
           },
           ...problemResponses('unauthorized'),
         },

@@ -188,8 +188,7 @@ export function listenRoutes(
     { onRequest, schema: stream },
     async (request, reply) => {
       const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
-      if (!endpoint || endpoint.kind !== 'cli')
-        throw new ApiError('not_found', 'no listen endpoint with this id');
+      if (endpoint?.kind !== 'cli') throw new ApiError('not_found', 'no listen endpoint with this id');
       await extendCliEndpoint(deps.db, endpoint.id, deps.config.listenEndpointTtlMs);
       reply.hijack();
       const raw = reply.raw;

@@ -44,6 +44,12 @@ const channelState = {
 const settingsSchema = {
   type: 'object',
   properties: { slack: channelState, pagerduty: channelState },
+  examples: [
+    {
+      slack: { configured: true, masked: 'https://hooks.slack.com/services/T000/…' },
+      pagerduty: { configured: false, masked: null },
+    },
+  ],
 } as const;
 const channelParams = {
   type: 'object',
@@ -171,6 +177,7 @@ export function notificationRoutes(
               ok: { type: 'boolean' },
               error: { type: ['string', 'null'] },
             },
+            examples: [{ channel: 'slack', ok: true, error: null }],
           },
           ...problemResponses(
             'validation_failed',

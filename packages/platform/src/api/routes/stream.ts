@@ -50,7 +50,13 @@ export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: Platf
         response: {
           200: {
             description: 'The event stream',
-            content: { 'text/event-stream': { schema: { type: 'string' } } },
+            content: {
+              'text/event-stream': {
+                schema: { type: 'string' },
+                example:
+                  'event: delivery.created\ndata: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_type":"meeting.booked","status":"pending"}\n\n',
+              },
+            },
           },
           ...problemResponses('validation_failed', 'unauthorized'),
         },
