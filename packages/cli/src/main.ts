@@ -5,6 +5,7 @@ import { endpointsCommand } from './commands/endpoints.ts';
 import { eventsCommand } from './commands/events.ts';
 import { listenCommand } from './commands/listen.ts';
 import { loginCommand } from './commands/login.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { tailCommand } from './commands/tail.ts';
 import { triggerCommand } from './commands/trigger.ts';
 import { verifyCommand } from './commands/verify.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   tailCommand(program);
   listenCommand(program);
   verifyCommand(program);
+  simulateCommand(program);
   completionCommand(program);
   // Every command exits through main() below, with the codes above.
   const override = (command: Command) => {
