@@ -55,24 +55,23 @@ export async function createPlatform(
     dashboardUrl: config.publicUrl,
     logger,
   });
+  // What recording an attempt needs, the same for a worker's deliveries and a CLI's.
+  const attemptDeps = {
+    db,
+    metrics,
+    notifier,
+    logger,
+    secretBox,
+    retryScheduleMs: config.retryScheduleMs,
+    endpointDisableAfterMs: config.endpointDisableAfterMs,
+  };
   // `bookflow listen` sessions: the API process holding a CLI's stream delivers to it (listen/).
-  const listen = new ListenHub(
-    {
-      db,
-      metrics,
-      notifier,
-      logger,
-      secretBox,
-      retryScheduleMs: config.retryScheduleMs,
-      endpointDisableAfterMs: config.endpointDisableAfterMs,
-    },
-    {
-      leaseMs: config.leaseMs,
-      pollIntervalMs: config.pollIntervalMs,
-      answerTimeoutMs: config.totalTimeoutMs,
-      ttlMs: config.listenEndpointTtlMs,
-    },
-  );
+  const listen = new ListenHub(attemptDeps, {
+    leaseMs: config.leaseMs,
+    pollIntervalMs: config.pollIntervalMs,
+    answerTimeoutMs: config.totalTimeoutMs,
+    ttlMs: config.listenEndpointTtlMs,
+  });
   const api = config.roles.includes('api')
     ? await buildApi({ db, metrics, logger, secretBox, config, notifier, listen })
     : null;
@@ -88,16 +87,7 @@ export async function createPlatform(
     });
   const worker = config.roles.includes('worker')
     ? new DeliveryWorker(
-        {
-          db,
-          sender,
-          metrics,
-          notifier,
-          logger,
-          secretBox,
-          retryScheduleMs: config.retryScheduleMs,
-          endpointDisableAfterMs: config.endpointDisableAfterMs,
-        },
+        { ...attemptDeps, sender },
         {
           batchSize: config.workerBatchSize,
           concurrency: config.workerConcurrency,

@@ -1,12 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { type Api, call } from '../api/client.ts';
+import type { operations } from '../api/schema.ts';
 import { contextOf, list } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Output } from '../output/print.ts';
 import { readStream, stopOnSignal } from '../stream/sse.ts';
 
-/** A delivery the platform hands over (GET /v1/listen/{id}/stream, event `delivery`). */
+/**
+ * A delivery the platform hands over (GET /v1/listen/{id}/stream, event `delivery`). Written out
+ * here: the OpenAPI document describes an event stream's body only as text, so the generated types
+ * have no shape for its events.
+ */
 interface Forwarded {
   delivery_id: string;
   event_id: string;
@@ -20,10 +25,10 @@ interface Forwarded {
 const MAX_BODY_BYTES = 64 * 1024;
 const RECONNECT_MS = 1_000;
 
-type ReportedError = {
-  kind: 'connection_refused' | 'connection_reset' | 'timeout' | 'network';
-  message: string;
-};
+/** Why the local URL gave no answer, as POST /v1/listen/{id}/results takes it. */
+type ReportedError = NonNullable<
+  operations['reportListenResult']['requestBody']['content']['application/json']['error']
+>;
 
 function errorOf(err: unknown): ReportedError {
   const e = err as Error & { cause?: { code?: string; message?: string } };

@@ -4,6 +4,10 @@ import { CliError } from '../errors.ts';
 import { statusStyle } from '../output/print.ts';
 import { readStream, stopOnSignal } from '../stream/sse.ts';
 
+/**
+ * The `data` of GET /v1/stream's events. Written out here: the OpenAPI document describes an event
+ * stream's body only as text, so the generated types (api/schema.ts) have no shape for them.
+ */
 interface DeliveryCreated {
   delivery_id: string;
   event_id: string;

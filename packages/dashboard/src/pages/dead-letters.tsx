@@ -1,9 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, query } from '../api/client.ts';
-import { useDeliveries, useEndpoints } from '../api/queries.ts';
+import { useDeliveries } from '../api/queries.ts';
 import type { Delivery, Page } from '../api/types.ts';
 import { DeliveryTable } from '../components/delivery-table.tsx';
+import { EndpointSelect } from '../components/endpoint-select.tsx';
 import { ErrorNote, Loading } from '../components/ui.tsx';
 
 /** Dead letters: select and replay, or replay all of an endpoint since a time with a count first. */
@@ -71,7 +72,6 @@ type Step =
   | { kind: 'replaying'; total: number };
 
 function BulkReplay() {
-  const endpoints = useEndpoints();
   const [endpointId, setEndpointId] = useState('');
   const [since, setSince] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'idle' });
@@ -117,21 +117,15 @@ function BulkReplay() {
       <div className="filters">
         <div>
           <label htmlFor="bulk-endpoint">Endpoint</label>
-          <select
+          <EndpointSelect
             id="bulk-endpoint"
             value={endpointId}
-            onChange={(e) => {
-              setEndpointId(e.target.value);
+            onChange={(id) => {
+              setEndpointId(id);
               setStep({ kind: 'idle' });
             }}
-          >
-            <option value="">Every endpoint</option>
-            {endpoints.data?.map((ep) => (
-              <option key={ep.id} value={ep.id}>
-                {ep.url}
-              </option>
-            ))}
-          </select>
+            anyLabel="Every endpoint"
+          />
         </div>
         <div>
           <label htmlFor="bulk-since">Events accepted since</label>

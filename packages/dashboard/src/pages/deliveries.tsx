@@ -1,6 +1,7 @@
 import { useSearchParams } from 'react-router';
-import { type DeliveryFilter, useCatalogue, useDeliveries, useEndpoints } from '../api/queries.ts';
+import { type DeliveryFilter, useCatalogue, useDeliveries } from '../api/queries.ts';
 import { DeliveryTable } from '../components/delivery-table.tsx';
+import { EndpointSelect } from '../components/endpoint-select.tsx';
 import { ErrorNote, Loading } from '../components/ui.tsx';
 
 const STATUSES = ['pending', 'delivering', 'succeeded', 'dead', 'held'];
@@ -16,7 +17,6 @@ function iso(local: string | null): string | undefined {
 export function DeliveriesPage() {
   const [params, setParams] = useSearchParams();
   const catalogue = useCatalogue();
-  const endpoints = useEndpoints();
   const filter: DeliveryFilter = {
     status: params.get('status') ?? undefined,
     event_type: params.get('event_type') ?? undefined,
@@ -67,37 +67,29 @@ export function DeliveriesPage() {
         </div>
         <div>
           <label htmlFor="f-endpoint">Endpoint</label>
-          <select
+          <EndpointSelect
             id="f-endpoint"
             value={params.get('endpoint_id') ?? ''}
-            onChange={(e) => set('endpoint_id', e.target.value)}
-          >
-            <option value="">Any</option>
-            {endpoints.data?.map((ep) => (
-              <option key={ep.id} value={ep.id}>
-                {ep.url}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="f-since">Since</label>
-          <input
-            id="f-since"
-            type="datetime-local"
-            value={params.get('since') ?? ''}
-            onChange={(e) => set('since', e.target.value)}
+            onChange={(id) => set('endpoint_id', id)}
+            anyLabel="Any"
           />
         </div>
-        <div>
-          <label htmlFor="f-until">Until</label>
-          <input
-            id="f-until"
-            type="datetime-local"
-            value={params.get('until') ?? ''}
-            onChange={(e) => set('until', e.target.value)}
-          />
-        </div>
+        {(
+          [
+            ['since', 'Since'],
+            ['until', 'Until'],
+          ] as const
+        ).map(([name, label]) => (
+          <div key={name}>
+            <label htmlFor={`f-${name}`}>{label}</label>
+            <input
+              id={`f-${name}`}
+              type="datetime-local"
+              value={params.get(name) ?? ''}
+              onChange={(e) => set(name, e.target.value)}
+            />
+          </div>
+        ))}
       </form>
       {deliveries.isPending && <Loading what="deliveries" />}
       <ErrorNote error={deliveries.error} />

@@ -1,23 +1,20 @@
 import { useState } from 'react';
-import { useEndpoints } from '../api/queries.ts';
+import { EndpointSelect } from '../components/endpoint-select.tsx';
 import { HealthCharts } from '../components/health-charts.tsx';
 
 export function HealthPage() {
-  const endpoints = useEndpoints();
   const [endpointId, setEndpointId] = useState('');
   return (
     <>
       <h1>Health at a glance</h1>
       <div className="row">
         <label htmlFor="health-endpoint">Endpoint</label>
-        <select id="health-endpoint" value={endpointId} onChange={(e) => setEndpointId(e.target.value)}>
-          <option value="">The whole account</option>
-          {endpoints.data?.map((ep) => (
-            <option key={ep.id} value={ep.id}>
-              {ep.url}
-            </option>
-          ))}
-        </select>
+        <EndpointSelect
+          id="health-endpoint"
+          value={endpointId}
+          onChange={setEndpointId}
+          anyLabel="The whole account"
+        />
       </div>
       <HealthCharts key={endpointId} endpointId={endpointId || undefined} />
     </>

@@ -1,8 +1,8 @@
 import type { Queryable } from '@bookflow/pg';
 import {
-  CLAIMED_COLUMNS,
   type ClaimedDelivery,
   type ClaimedRow,
+  leaseChosenSql,
   toClaimedDelivery,
 } from '../delivery/queue/claimed-delivery.ts';
 
@@ -25,15 +25,11 @@ export async function claimForCliEndpoint(
         limit $2
         for update skip locked
      )
-     update deliveries d
-        set status = 'delivering',
-            lease_expires_at = now() + make_interval(secs => $3::double precision / 1000),
-            leased_by = $4,
-            updated_at = now()
-       from chosen c, events e, endpoints ep
-      where d.id = c.id and e.id = d.event_id and ep.id = d.endpoint_id
-        and ep.kind = 'cli' and ep.status = 'enabled' and ep.deleted_at is null
-      returning ${CLAIMED_COLUMNS}, 0::float8 as send_in_ms, 0 as rate_limit`,
+     ${leaseChosenSql({
+       leaseMs: '$3',
+       owner: '$4',
+       also: "ep.kind = 'cli' and ep.status = 'enabled' and ep.deleted_at is null",
+     })}`,
     [input.endpointId, input.limit, input.leaseMs, input.sessionId],
   );
   return rows.map(toClaimedDelivery);

@@ -1,4 +1,5 @@
 import type { Queryable } from '@bookflow/pg';
+import type { AttemptRow, DeliveryRow } from '../delivery-log/read.ts';
 import type { WatermarkSource } from './watermark.ts';
 
 /** What a stream client asked to see; every field narrows it. */
@@ -8,36 +9,15 @@ export interface StreamFilter {
   status?: string;
 }
 
-export interface DeliveryCreatedRow {
-  id: string;
-  event_id: string;
-  endpoint_id: string;
-  event_type: string;
-  status: string;
-  trigger: string;
-  created_at: Date;
-  key: string;
-}
+/** A new delivery as the stream reads it; `key` is its creation time in microseconds, as text. */
+export type DeliveryCreatedRow = Pick<
+  DeliveryRow,
+  'id' | 'event_id' | 'endpoint_id' | 'event_type' | 'status' | 'trigger' | 'created_at'
+> & { key: string };
 
-export interface AttemptFinishedRow {
-  id: string;
-  delivery_id: string;
-  event_id: string;
-  endpoint_id: string;
-  event_type: string;
-  delivery_status: string;
-  series: number;
-  attempt_number: number;
-  started_at: Date;
-  duration_ms: number;
-  outcome: string;
-  status_code: number | null;
-  error_kind: string | null;
-  error: string | null;
-  response_body: string | null;
-  response_body_encoding: string | null;
-  response_truncated: boolean;
-}
+/** A recorded attempt with the delivery it belongs to, as the stream reads it. */
+export type AttemptFinishedRow = Omit<AttemptRow, 'trigger' | 'scheduled_at' | 'response_content_type'> &
+  Pick<DeliveryRow, 'event_id' | 'endpoint_id' | 'event_type'> & { delivery_status: string };
 
 /** The filter as SQL conditions on deliveries `d`, parameters numbered from `next`. */
 function filterSql(filter: StreamFilter, next: number): { sql: string; params: unknown[] } {

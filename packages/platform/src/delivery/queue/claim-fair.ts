@@ -1,10 +1,10 @@
 import type { Queryable } from '@bookflow/pg';
 import { asArrays, type ClaimShares } from './claim-shares.ts';
 import {
-  CLAIMED_COLUMNS,
   type ClaimedDelivery,
   type ClaimedRow,
   type EndpointLimitDefaults,
+  leaseChosenSql,
   toClaimedDelivery,
 } from './claimed-delivery.ts';
 
@@ -99,11 +99,4 @@ const FAIR_CLAIM_SQL = `
      order by account_rank, next_attempt_at, created_at
      limit $1
   )
-  update deliveries d
-     set status = 'delivering',
-         lease_expires_at = now() + make_interval(secs => $2::double precision / 1000),
-         leased_by = $3,
-         updated_at = now()
-    from chosen c, events e, endpoints ep
-   where d.id = c.id and e.id = d.event_id and ep.id = d.endpoint_id
-  returning ${CLAIMED_COLUMNS}, 0::float8 as send_in_ms, 0 as rate_limit, false as limited`;
+  ${leaseChosenSql({ leaseMs: '$2', owner: '$3' })}`;

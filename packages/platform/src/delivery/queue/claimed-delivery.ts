@@ -93,3 +93,20 @@ export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.
     where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,
   e.schema_version, e.body, ep.schema_version as endpoint_schema_version, d.series, d.trigger, d.attempt_count + 1 as attempt,
   d.next_attempt_at as scheduled_at, e.created_at as event_created_at`;
+
+/**
+ * The lease that ends a claim without a rate or concurrency limit: the ids in the CTE `chosen` go
+ * to 'delivering' for `leaseMs` milliseconds, owned by `owner` (a worker's or a listen session's
+ * id), and come back as ClaimedRow. `leaseMs` and `owner` are the statement's parameter
+ * placeholders ('$2'); `also` adds conditions on `d`, `e` or `ep`.
+ */
+export function leaseChosenSql(p: { leaseMs: string; owner: string; also?: string }): string {
+  return `update deliveries d
+     set status = 'delivering',
+         lease_expires_at = now() + make_interval(secs => ${p.leaseMs}::double precision / 1000),
+         leased_by = ${p.owner},
+         updated_at = now()
+    from chosen c, events e, endpoints ep
+   where d.id = c.id and e.id = d.event_id and ep.id = d.endpoint_id${p.also ? ` and ${p.also}` : ''}
+  returning ${CLAIMED_COLUMNS}, 0::float8 as send_in_ms, 0 as rate_limit, false as limited`;
+}
