@@ -182,9 +182,13 @@ describe('actions', () => {
     const failing = await startHookCatcher(500);
     try {
       const dead = await platform.createEndpoint(authData.api_key, `${failing.url}/dead`, [
-        'usage.threshold',
+        'meeting.canceled',
       ]);
-      await platform.publish(authData.api_key, 'usage.threshold', sampleData('usage.threshold', { seed: 2 }));
+      await platform.publish(
+        authData.api_key,
+        'meeting.canceled',
+        sampleData('meeting.canceled', { seed: 2 }),
+      );
       await eventually(async () => {
         const list = await platform.call(
           'GET',

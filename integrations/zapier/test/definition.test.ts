@@ -76,7 +76,8 @@ describe('the Zapier app definition', () => {
     // the example meeting starts 2026-04-13T18:00Z, booked in America/Chicago (CDT, UTC-5)
     expect(sample.meeting__start_at).toBe('2026-04-13T18:00:00.000Z');
     expect(sample.meeting__start_at_local).toBe('Monday, April 13, 2026 at 1:00 PM CDT');
-    const reasons = triggers.lead_disqualified!.operation.outputFields.find((f) => f.key === 'reason_codes');
-    expect(reasons).toMatchObject({ type: 'string', list: true });
+    // 2026-09-01: reasons are a list of { code, note } (they were reason_codes, a list of strings).
+    const reasons = triggers.lead_disqualified!.operation.outputFields.find((f) => f.key === 'reasons');
+    expect(reasons).toMatchObject({ label: 'Reasons', list: true });
   });
 });

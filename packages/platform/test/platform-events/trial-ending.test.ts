@@ -106,11 +106,17 @@ describe.each(BACKENDS)('trial.ending (%s)', (backend) => {
     expect(await t.platform.trials!.tick()).toBe(0);
 
     const seen = await platformEvents(database.db, account.id, 'trial.ending');
-    expect(seen.map((e) => [e.created_at, e.data.trial_ends_at, e.data.days_remaining])).toEqual([
-      ['2026-06-08T00:00:00.000Z', '2026-06-11T00:00:00.000Z', 3],
-      ['2026-06-17T00:00:00.000Z', '2026-06-20T00:00:00.000Z', 3],
-      ['2026-06-17T00:00:00.000Z', '2026-06-18T12:00:00.000Z', 2],
-    ]);
+    // Two were emitted at the same (fake) instant; the log orders by time only, so compare sorted.
+    const rows = seen.map((e) => [e.created_at, e.data.trial_ends_at, e.data.days_remaining]);
+    const sorted = (list: unknown[][]) =>
+      [...list].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    expect(sorted(rows)).toEqual(
+      sorted([
+        ['2026-06-08T00:00:00.000Z', '2026-06-11T00:00:00.000Z', 3],
+        ['2026-06-17T00:00:00.000Z', '2026-06-20T00:00:00.000Z', 3],
+        ['2026-06-17T00:00:00.000Z', '2026-06-18T12:00:00.000Z', 2],
+      ]),
+    );
     for (const event of seen) {
       expect(event.data).toMatchObject({ plan: 'Growth', minutes_used: 9, meetings_booked: 2 });
       expect(event.data.upgrade_url).toMatch(/^http:\/\/.+\/billing\/upgrade$/);
