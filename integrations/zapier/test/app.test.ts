@@ -162,10 +162,10 @@ describe('actions', () => {
     expect(stored.body).toMatchObject({ type: 'lead.disqualified', data });
 
     const example = await run<{ id: string }>(publish.perform!, {
-      inputData: { event_type: 'trial.ending' },
+      inputData: { event_type: 'call.ended' },
     });
     const exampleStored = await platform.call('GET', `/v1/events/${example.id}`, authData.api_key);
-    expect(exampleStored.body).toMatchObject({ data: catalogue['trial.ending'].example });
+    expect(exampleStored.body).toMatchObject({ data: catalogue['call.ended'].example });
   });
 
   it('Publish event explains bad JSON and data the schema refuses', async () => {
