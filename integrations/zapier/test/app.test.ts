@@ -182,9 +182,13 @@ describe('actions', () => {
     const failing = await startHookCatcher(500);
     try {
       const dead = await platform.createEndpoint(authData.api_key, `${failing.url}/dead`, [
-        'usage.threshold',
+        'lead.disqualified',
       ]);
-      await platform.publish(authData.api_key, 'usage.threshold', sampleData('usage.threshold', { seed: 2 }));
+      await platform.publish(
+        authData.api_key,
+        'lead.disqualified',
+        sampleData('lead.disqualified', { seed: 2 }),
+      );
       await eventually(async () => {
         const list = await platform.call(
           'GET',
