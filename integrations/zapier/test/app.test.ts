@@ -162,10 +162,10 @@ describe('actions', () => {
     expect(stored.body).toMatchObject({ type: 'lead.disqualified', data });
 
     const example = await run<{ id: string }>(publish.perform!, {
-      inputData: { event_type: 'trial.ending' },
+      inputData: { event_type: 'call.ended' },
     });
     const exampleStored = await platform.call('GET', `/v1/events/${example.id}`, authData.api_key);
-    expect(exampleStored.body).toMatchObject({ data: catalogue['trial.ending'].example });
+    expect(exampleStored.body).toMatchObject({ data: catalogue['call.ended'].example });
   });
 
   it('Publish event explains bad JSON and data the schema refuses', async () => {
@@ -182,12 +182,12 @@ describe('actions', () => {
     const failing = await startHookCatcher(500);
     try {
       const dead = await platform.createEndpoint(authData.api_key, `${failing.url}/dead`, [
-        'meeting.canceled',
+        'lead.disqualified',
       ]);
       await platform.publish(
         authData.api_key,
-        'meeting.canceled',
-        sampleData('meeting.canceled', { seed: 2 }),
+        'lead.disqualified',
+        sampleData('lead.disqualified', { seed: 2 }),
       );
       await eventually(async () => {
         const list = await platform.call(

@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@bookflow/events';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -47,9 +48,9 @@ describeInBrowser(
       await p?.stop();
     });
 
-    it('lists the nine event types, each with an empty state, and adds a destination for meeting.booked in place', async () => {
+    it('lists every event type of the catalogue, each with an empty state, and adds a destination for meeting.booked in place', async () => {
       await page.getByText('No endpoints yet: add one for meeting.booked.').waitFor({ timeout: 30_000 });
-      expect(await page.locator('li.type-row').count()).toBe(9);
+      expect(await page.locator('li.type-row').count()).toBe(EVENT_TYPES.length);
       expect(await seriousViolations(page)).toEqual([]);
 
       await page.getByLabel('Destination URL for meeting.booked').fill(receiver.url);

@@ -19,6 +19,17 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** The account events only the platform produces: publishing one is refused (reserved_event_type). */
+export const PLATFORM_EVENT_TYPES = [
+  'trial.ending',
+  'usage.threshold',
+] as const satisfies readonly EventType[];
+
+/** The types a caller may publish. */
+export const PUBLISHABLE_EVENT_TYPES = EVENT_TYPES.filter(
+  (t) => !(PLATFORM_EVENT_TYPES as readonly string[]).includes(t),
+);
+
 export function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
 }

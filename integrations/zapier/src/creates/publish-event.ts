@@ -1,4 +1,4 @@
-import { catalogue, EVENT_TYPES, type EventType } from '@bookflow/events';
+import { catalogue, EVENT_TYPES, type EventType, PUBLISHABLE_EVENT_TYPES } from '@bookflow/events';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { apiUrl } from '../api.ts';
 
@@ -30,7 +30,8 @@ export const publishEvent = {
         key: 'event_type',
         label: 'Event Type',
         required: true,
-        choices: Object.fromEntries(EVENT_TYPES.map((t) => [t, t])),
+        // trial.ending and usage.threshold come from the platform only: publishing them is refused.
+        choices: Object.fromEntries(PUBLISHABLE_EVENT_TYPES.map((t) => [t, t])),
       },
       {
         key: 'data',

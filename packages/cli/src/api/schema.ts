@@ -347,34 +347,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        type: string;
-                        /** @enum {string} */
-                        version?: "2026-04-10" | "2026-09-01";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Preview what an endpoint would receive
+         * @description The catalogue's example of an event type as this endpoint would receive it in a schema version (default: the endpoint's own): the body and the headers that name its type and version. Nothing is stored or sent.
+         */
+        post: operations["previewEndpointDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -737,24 +714,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Wipe the account's test data
+         * @description Deletes test mode's endpoints, their secrets, events, deliveries and attempts. Live data is never touched, whichever key (live or test) calls it.
+         */
+        delete: operations["wipeTestData"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1255,7 +1219,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/atom+xml": unknown;
+                    /**
+                     * @example <?xml version="1.0" encoding="utf-8"?>
+                     *     <feed xmlns="http://www.w3.org/2005/Atom">
+                     *         <id>https://webhooks.example.com/v1/changelog.atom</id>
+                     *         <title>BookFlow webhook schema changelog</title>
+                     *         <updated>2026-09-01T00:00:00.000Z</updated>
+                     *         <link rel="alternate" href="https://webhooks.example.com/v1/event-types"/>
+                     *         <link rel="self" href="https://webhooks.example.com/v1/changelog.atom"/>
+                     *         <subtitle>New schema versions of the BookFlow webhook events, with their changes and support windows.</subtitle>
+                     *         <rights>BookFlow</rights>
+                     *         <entry>
+                     *             <title type="html"><![CDATA[Schema version 2026-09-01]]></title>
+                     *             <id>https://webhooks.example.com/v1/event-types?version=2026-09-01</id>
+                     *             <link href="https://webhooks.example.com/v1/event-types?version=2026-09-01"/>
+                     *             <updated>2026-09-01T00:00:00.000Z</updated>
+                     *             <summary type="html"><![CDATA[New event type meeting.completed: `{ meeting, lead, call_id, outcome: "held" | "no_show", completed_at }`, sent when a meeting's time has passed and attendance is known.
+                     *     Every lead object gains `score`: an integer from 0 to 100, or null when the agent could not judge.
+                     *     Breaking: lead.disqualified replaces `reason_codes` (a list of codes) with `reasons`, a list of `{ code, note }` where note is what the lead said about that reason (nullable).
+                     *     The current version: supported until 12 months after the next one ships.]]></summary>
+                     *             <content type="html"><![CDATA[<ul><li>New event type meeting.completed: `{ meeting, lead, call_id, outcome: &quot;held&quot; | &quot;no_show&quot;, completed_at }`, sent when a meeting's time has passed and attendance is known.</li><li>Every lead object gains `score`: an integer from 0 to 100, or null when the agent could not judge.</li><li>Breaking: lead.disqualified replaces `reason_codes` (a list of codes) with `reasons`, a list of `{ code, note }` where note is what the lead said about that reason (nullable).</li><li>The current version: supported until 12 months after the next one ships.</li></ul>]]></content>
+                     *         </entry>
+                     *         <entry>
+                     *             <title type="html"><![CDATA[Schema version 2026-04-10]]></title>
+                     *             <id>https://webhooks.example.com/v1/event-types?version=2026-04-10</id>
+                     *             <link href="https://webhooks.example.com/v1/event-types?version=2026-04-10"/>
+                     *             <updated>2026-04-10T00:00:00.000Z</updated>
+                     *             <summary type="html"><![CDATA[First version: call.started, call.connected, call.ended, meeting.booked, meeting.rescheduled, meeting.canceled, lead.disqualified, trial.ending, usage.threshold.
+                     *     Envelope: id, type, created_at, account_id, schema_version, data.
+                     *     Nullable fields are always present and null when empty; lead.title is the only optional field.
+                     *     Supported until 2027-09-01.]]></summary>
+                     *             <content type="html"><![CDATA[<ul><li>First version: call.started, call.connected, call.ended, meeting.booked, meeting.rescheduled, meeting.canceled, lead.disqualified, trial.ending, usage.threshold.</li><li>Envelope: id, type, created_at, account_id, schema_version, data.</li><li>Nullable fields are always present and null when empty; lead.title is the only optional field.</li><li>Supported until 2027-09-01.</li></ul>]]></content>
+                     *         </entry>
+                     *     </feed>
+                     */
+                    "application/atom+xml": string;
                 };
             };
             /** @description `headers_too_large`: The request headers or URL are too large */
@@ -2383,7 +2381,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description Signed in; the session cookie is set */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2392,9 +2390,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
-                     *       "account_name": "Acme",
-                     *       "csrf_token": "c2VjcmV0LWNzcmYtdG9rZW4",
-                     *       "expires_at": "2026-11-30T21:00:00.000Z"
+                     *       "account_name": "Acme Voice",
+                     *       "csrf_token": "3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk",
+                     *       "expires_at": "2026-01-15T21:30:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -2405,38 +2403,58 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_failed: The request does not match the schema of this route */
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials; sign_in_link_invalid: The sign-in link is unknown, expired or already used */
+            /** @description `unauthorized`: Missing or invalid credentials; `sign_in_link_invalid`: The sign-in link is unknown, expired or already used */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2450,7 +2468,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The session (`expires_at` is null: the cookie carries the expiry) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2459,9 +2477,9 @@ export interface operations {
                     /**
                      * @example {
                      *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
-                     *       "account_name": "Acme",
-                     *       "csrf_token": "c2VjcmV0LWNzcmYtdG9rZW4",
-                     *       "expires_at": "2026-11-30T21:00:00.000Z"
+                     *       "account_name": "Acme Voice",
+                     *       "csrf_token": "3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk",
+                     *       "expires_at": null
                      *     }
                      */
                     "application/json": {
@@ -2472,21 +2490,40 @@ export interface operations {
                     };
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2507,38 +2544,49 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2552,7 +2600,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The one-time link; its token rides in the fragment */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2560,8 +2608,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "url": "http://127.0.0.1:8080/?link=bfl_9Qm2…",
-                     *       "expires_at": "2026-11-30T09:10:00.000Z"
+                     *       "url": "https://webhooks.example.com/sign-in#token=bfl_CIDpew1QIQ3NX-5GBnN5FzFzUUZ0sJnZrJsrsDqXm2s",
+                     *       "expires_at": "2026-01-15T09:40:00.000Z"
                      *     }
                      */
                     "application/json": {
@@ -2570,21 +2618,40 @@ export interface operations {
                     };
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3278,6 +3345,196 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: Send the body as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewEndpointDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The endpoint's id
+                 * @example ep_2J8kYq3xVd0Lm4NbQ1rT
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "meeting.booked",
+                 *       "version": "2026-09-01"
+                 *     }
+                 */
+                "application/json": {
+                    type: string;
+                    /** @enum {string} */
+                    version?: "2026-04-10" | "2026-09-01";
+                };
+            };
+        };
+        responses: {
+            /** @description The delivery the endpoint would receive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "endpoint_id": "ep_2J8kYq3xVd0Lm4NbQ1rT",
+                     *       "schema_version": "2026-09-01",
+                     *       "headers": {
+                     *         "X-BookFlow-Event-Type": "meeting.booked",
+                     *         "X-BookFlow-Schema-Version": "2026-09-01"
+                     *       },
+                     *       "body": {
+                     *         "id": "7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69",
+                     *         "type": "meeting.booked",
+                     *         "created_at": "2026-01-15T09:30:00.000Z",
+                     *         "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
+                     *         "schema_version": "2026-09-01",
+                     *         "data": {
+                     *           "call_id": "call_9emx3jinsvr9tviy",
+                     *           "meeting": {
+                     *             "id": "mtg_35a35hq2eqrhql1i",
+                     *             "title": "Fieldstack demo: Brightline Solar",
+                     *             "start_at": "2026-04-13T18:00:00.000Z",
+                     *             "end_at": "2026-04-13T18:30:00.000Z",
+                     *             "timezone": "America/Chicago",
+                     *             "location": null,
+                     *             "conferencing_url": "https://meet.bookflow.example/o5eeaipdws",
+                     *             "owner": {
+                     *               "id": "usr_r48wwqfia6ahpp39",
+                     *               "name": "Marcus Lindqvist",
+                     *               "email": "marcus.lindqvist@fieldstack.example"
+                     *             }
+                     *           },
+                     *           "lead": {
+                     *             "id": "lead_h9fiueo5irb6hljv",
+                     *             "name": "Grace Shapiro",
+                     *             "email": "grace.shapiro@brightlinesolar.example",
+                     *             "phone": "+13125550160",
+                     *             "company": "Brightline Solar",
+                     *             "title": "Office Manager",
+                     *             "source": "website_form",
+                     *             "campaign": null,
+                     *             "score": 68
+                     *           },
+                     *           "agent": {
+                     *             "id": "agt_tnofbdjq0hrnlpyz",
+                     *             "name": "Quinn (Fieldstack SDR)"
+                     *           },
+                     *           "summary": "Grace Shapiro (Brightline Solar) is evaluating options for the next quarter and asked to see Fieldstack in action. Booked a demo with an account executive.",
+                     *           "transcript_url": "https://app.bookflow.example/calls/call_9emx3jinsvr9tviy/transcript",
+                     *           "booked_at": "2026-04-10T17:30:00.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        endpoint_id: string;
+                        schema_version: string;
+                        headers: {
+                            [key: string]: string;
+                        };
+                        /** @description The envelope, converted to the schema version */
+                        body: Record<string, never>;
+                    };
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `uri_too_long`: A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unknown_event_type`: Unknown event type; `event_type_not_in_version`: The event type does not exist in the endpoint's schema version; upgrade the endpoint first */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4822,44 +5079,67 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example event: delivery.created
-                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_type":"meeting.booked","status":"pending"}
+                     * @example retry: 2000
+                     *     id: 0.0
+                     *     : connected
+                     *
+                     *     id: 1.1
+                     *     event: delivery.created
+                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_id":"7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69","endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","event_type":"meeting.booked","status":"pending","trigger":"publish","created_at":"2026-01-15T09:30:00.000Z"}
+                     *
+                     *     id: 2.1
+                     *     event: attempt.finished
+                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_id":"7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69","endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","event_type":"meeting.booked","status":"succeeded","series":1,"attempt":1,"started_at":"2026-01-15T09:30:00.120Z","duration_ms":84,"outcome":"succeeded","status_code":200,"error_kind":null,"error":null,"response_body":"ok","response_body_encoding":"utf8","response_truncated":false}
+                     *
+                     *     id: 2.1
+                     *     : heartbeat
                      */
                     "text/event-stream": string;
                 };
             };
-            /** @description validation_failed: The request does not match the schema of this route */
+            /** @description `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4876,7 +5156,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The figures */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4886,26 +5166,41 @@ export interface operations {
                      * @example {
                      *       "window": "1h",
                      *       "endpoint_id": null,
-                     *       "from": "2026-11-30T08:00:00.000Z",
-                     *       "to": "2026-11-30T09:00:00.000Z",
-                     *       "bucket_seconds": 300,
+                     *       "from": "2026-01-15T08:31:00.000Z",
+                     *       "to": "2026-01-15T09:31:00.000Z",
+                     *       "bucket_seconds": 60,
                      *       "totals": {
-                     *         "succeeded": 120,
-                     *         "failed": 3,
-                     *         "dead_lettered": 0,
-                     *         "success_rate": 0.976,
+                     *         "succeeded": 1188,
+                     *         "failed": 12,
+                     *         "dead_lettered": 1,
+                     *         "success_rate": 0.99,
                      *         "latency_ms": {
-                     *           "p50": 80,
-                     *           "p95": 210,
-                     *           "p99": 480
+                     *           "p50": 84,
+                     *           "p95": 310,
+                     *           "p99": 1240
                      *         }
                      *       },
                      *       "now": {
-                     *         "queue_depth": 2,
+                     *         "queue_depth": 3,
                      *         "held": 0,
-                     *         "dead_letter_depth": 0
+                     *         "dead_letter_depth": 1
                      *       },
-                     *       "buckets": []
+                     *       "buckets": [
+                     *         {
+                     *           "at": "2026-01-15T08:31:00.000Z",
+                     *           "succeeded": 20,
+                     *           "failed": 0,
+                     *           "dead_lettered": 0,
+                     *           "success_rate": 1,
+                     *           "latency_ms": {
+                     *             "p50": 84,
+                     *             "p95": 310,
+                     *             "p99": 1240
+                     *           },
+                     *           "queue_depth": 2,
+                     *           "dead_letter_depth": 0
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -4947,55 +5242,58 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_failed: The request does not match the schema of this route */
+            /** @description `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description not_found: No such resource */
+            /** @description `not_found`: No such resource */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5009,7 +5307,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The channels */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,7 +5317,7 @@ export interface operations {
                      * @example {
                      *       "slack": {
                      *         "configured": true,
-                     *         "masked": "https://hooks.slack.com/services/T000/…"
+                     *         "masked": "https://hooks.slack.com/…Xk2q"
                      *       },
                      *       "pagerduty": {
                      *         "configured": false,
@@ -5039,21 +5337,49 @@ export interface operations {
                     };
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5075,7 +5401,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The channels after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5085,7 +5411,7 @@ export interface operations {
                      * @example {
                      *       "slack": {
                      *         "configured": true,
-                     *         "masked": "https://hooks.slack.com/services/T000/…"
+                     *         "masked": "https://hooks.slack.com/…Xk2q"
                      *       },
                      *       "pagerduty": {
                      *         "configured": false,
@@ -5105,72 +5431,103 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_failed: The request does not match the schema of this route */
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description invalid_url: The endpoint URL is not a valid http(s) URL */
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `uri_too_long`: A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_url`: The endpoint URL is not a valid http(s) URL */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5186,7 +5543,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The channels after the change */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5195,8 +5552,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "slack": {
-                     *         "configured": true,
-                     *         "masked": "https://hooks.slack.com/services/T000/…"
+                     *         "configured": false,
+                     *         "masked": null
                      *       },
                      *       "pagerduty": {
                      *         "configured": false,
@@ -5216,55 +5573,67 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_failed: The request does not match the schema of this route */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `uri_too_long`: A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5280,7 +5649,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Whether the channel accepted the notice (`error` says why not) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5300,72 +5669,76 @@ export interface operations {
                     };
                 };
             };
-            /** @description validation_failed: The request does not match the schema of this route */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description unauthorized: Missing or invalid credentials */
+            /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description csrf_token_invalid: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description notification_not_configured: The notification channel is not set for this account; set it first */
+            /** @description `not_found`: No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `notification_not_configured`: The notification channel is not set for this account; set it first */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title?: string;
-                        status?: number;
-                        code?: string;
-                        detail?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `uri_too_long`: A path parameter is too long */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5486,6 +5859,86 @@ export interface operations {
             };
             /** @description `unknown_event_type`: Unknown event type; `endpoint_not_subscribed`: The endpoint does not subscribe to this event type, so it cannot be sent a test one */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    wipeTestData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted (`test_account_id` is null when the account never used test mode) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "test_account_id": "acct_7Tn2Wq5Lx9Rb3Kd8",
+                     *       "wiped_at": "2026-01-15T09:30:00.000Z",
+                     *       "deleted": {
+                     *         "endpoints": 2,
+                     *         "endpoint_secrets": 3,
+                     *         "events": 41,
+                     *         "deliveries": 45,
+                     *         "delivery_attempts": 58
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        test_account_id: string | null;
+                        /** Format: date-time */
+                        wiped_at: string;
+                        deleted: {
+                            endpoints: number;
+                            endpoint_secrets: number;
+                            events: number;
+                            deliveries: number;
+                            delivery_attempts: number;
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -34,7 +35,25 @@ if (!CHROMIUM) {
 /** `describe` when a browser is available, `describe.skip` (after the warning above) otherwise. */
 export const describeInBrowser = CHROMIUM ? describe : describe.skip;
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+/**
+ * Where screenshots go: the README's images in docs/screenshots/ only when BOOKFLOW_SCREENSHOTS=1
+ * (so `npm test` leaves a clean clone clean), a temporary directory otherwise (still taken, so a
+ * page that cannot be captured fails the test either way).
+ */
+export const SCREENSHOTS =
+  process.env.BOOKFLOW_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url))
+    : null;
+let tempScreenshots: string | undefined;
+
+function screenshotDir(): string {
+  if (SCREENSHOTS) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    return SCREENSHOTS;
+  }
+  tempScreenshots ??= mkdtempSync(join(tmpdir(), 'bookflow-screenshots-'));
+  return tempScreenshots;
+}
 
 /** A real platform (PGlite, API and worker) serving the built dashboard on a random port. */
 export async function startDashboardPlatform(overrides: Parameters<typeof testPlatform>[1] = {}) {
@@ -133,8 +152,9 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const path = join(screenshotDir(), `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  if (statSync(path).size === 0) throw new Error(`the screenshot ${path} is empty`);
 }
 
 /** Polls until check() is truthy (for state reached asynchronously); generous by default. */

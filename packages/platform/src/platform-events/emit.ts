@@ -1,9 +1,8 @@
-import type { EventDataMap } from '@bookflow/events';
+import { type EventDataMap, PLATFORM_EVENT_TYPES } from '@bookflow/events';
 import type { Queryable } from '@bookflow/pg';
 import { insertEvents, type PreparedEvent, prepare } from '../events/publish.ts';
 
-/** The account events only the platform produces; callers that publish them get 422 reserved_event_type. */
-export const PLATFORM_EVENT_TYPES = ['trial.ending', 'usage.threshold'] as const;
+export { PLATFORM_EVENT_TYPES };
 
 export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
 

@@ -13,6 +13,10 @@ export interface Route {
   path: string;
   body?: JsonSchema;
   query?: JsonSchema;
+  /** The path parameters' schemas, by name. */
+  params: Record<string, JsonSchema>;
+  /** It answers server-sent events (text/event-stream): it stays open instead of answering once. */
+  eventStream: boolean;
 }
 
 interface JsonSchema {
@@ -51,6 +55,7 @@ export function listRoutes(app: FastifyInstance): Route[] {
         schema: JsonSchema;
       }>;
       const queryParams = parameters.filter((p) => p.in === 'query');
+      const responses = (operation.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>;
       routes.push({
         method: method.toUpperCase() as Method,
         path,
@@ -58,6 +63,8 @@ export function listRoutes(app: FastifyInstance): Route[] {
         query: queryParams.length
           ? { type: 'object', properties: Object.fromEntries(queryParams.map((p) => [p.name, p.schema])) }
           : undefined,
+        params: Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, p.schema])),
+        eventStream: Object.values(responses).some((r) => r.content?.['text/event-stream'] !== undefined),
       });
     }
   }
@@ -80,7 +87,11 @@ export function urlNaming(route: Route, ids: ModeIds): string {
   const segments = route.path.split('/');
   return segments
     .map((segment, i) => {
-      if (!/^\{.+\}$/.test(segment)) return segment;
+      const param = /^\{(.+)\}$/.exec(segment)?.[1];
+      if (!param) return segment;
+      // A parameter that picks one of a few names (a notification channel) names no row.
+      const choices = route.params[param]?.enum;
+      if (choices) return String(choices[0]);
       const kind = ID_OF_COLLECTION[segments[i - 1] ?? ''];
       if (!kind)
         throw new Error(`${route.method} ${route.path}: say in ID_OF_COLLECTION which id ${segment} is`);
@@ -89,7 +100,11 @@ export function urlNaming(route: Route, ids: ModeIds): string {
     .join('/');
 }
 
-export const hasPathId = (route: Route) => route.path.includes('{');
+/** The route names a row by id in its path (so another mode's id must answer 404). */
+export const hasPathId = (route: Route) =>
+  route.path
+    .split('/')
+    .some((segment) => /^\{(.+)\}$/.test(segment) && !route.params[segment.slice(1, -1)]?.enum);
 
 /** Values that make a request valid past the schema; the rest is derived from the schema. */
 function known(ids: ModeIds): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { sampleData } from '@bookflow/events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openSse } from '../dashboard/sse-client.ts';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { eventually, testPlatform } from '../support/platform.ts';
 import { startReceiver, type TestReceiver } from '../support/receiver.ts';
@@ -17,12 +18,15 @@ describe.each(BACKENDS)('test mode (%s)', (backend) => {
   let t: Awaited<ReturnType<typeof testPlatform>>;
   let liveReceiver: TestReceiver;
   let testReceiver: TestReceiver;
+  /** The API over real HTTP, for event streams: they stay open, which app.inject cannot read. */
+  let baseUrl: string;
 
   beforeAll(async () => {
     database = await openTestDatabase(backend);
     liveReceiver = await startReceiver();
     testReceiver = await startReceiver();
     t = await testPlatform(database.db);
+    baseUrl = await t.platform.api!.listen({ port: 0, host: '127.0.0.1' });
   });
 
   afterAll(async () => {
@@ -128,8 +132,50 @@ describe.each(BACKENDS)('test mode (%s)', (backend) => {
       routes = listRoutes(t.platform.api!);
     });
 
+    /**
+     * An event stream (text/event-stream) of the caller's account. Naming another mode's row, it
+     * answers 404 at once. Otherwise it stays open, so it is read over HTTP from the start of the
+     * account's history (Last-Event-ID 0.0, no filter) until a marker of the caller's own mode
+     * arrives, and nothing of the other mode may come before the marker.
+     */
+    async function streamKeepsOut(route: Route, key: string, own: ModeIds, other: ModeIds) {
+      const name = `${route.method} ${route.path}`;
+      const otherIds = [other.accountId, other.endpoint, other.event, other.delivery, other.key];
+      const authorization = `Bearer ${key}`;
+      if (hasPathId(route)) {
+        const res = await fetch(`${baseUrl}${requestFor(route, other).url}`, {
+          method: route.method,
+          headers: { authorization },
+        });
+        expect(res.status, `${name}: another mode's id`).toBe(404);
+        // A problem's `instance` echoes the request path, which the caller wrote itself.
+        const { instance: _path, ...answer } = (await res.json()) as Record<string, unknown>;
+        const text = JSON.stringify(answer);
+        for (const id of otherIds) expect(text, `${name} answered another mode's ${id}`).not.toContain(id);
+        return;
+      }
+      const stream = await openSse(`${baseUrl}${route.path}`, { authorization, 'last-event-id': '0.0' });
+      try {
+        expect(stream.status, `${name}: opens`).toBe(200);
+        // The caller's own history first: once it has come, everything older (the other mode's
+        // seeded rows included) has been sent, and the marker can only come after it.
+        await eventually(async () => stream.events.some((e) => e.data.includes(own.delivery)));
+        const marker = (await t.publish(key, 'meeting.booked', sampleData('meeting.booked', { seed: 9 })))
+          .body as { id: string };
+        await eventually(async () => stream.events.some((e) => e.data.includes(marker.id)));
+        const seen = stream.events.slice(
+          0,
+          stream.events.findIndex((e) => e.data.includes(marker.id)),
+        );
+        const text = JSON.stringify(seen);
+        for (const id of otherIds) expect(text, `${name} streamed another mode's ${id}`).not.toContain(id);
+      } finally {
+        await stream.close();
+      }
+    }
+
     /** Calls every account route with `key`, naming `other`'s rows; asserts it saw and changed none. */
-    async function everyRouteKeepsOut(key: string, other: ModeIds, skip: Set<string>) {
+    async function everyRouteKeepsOut(key: string, own: ModeIds, other: ModeIds, skip: Set<string>) {
       const before = await accountFingerprint(database.db, other.accountId);
       const otherIds = [other.accountId, other.endpoint, other.event, other.delivery, other.key];
       let called = 0;
@@ -142,6 +188,15 @@ describe.each(BACKENDS)('test mode (%s)', (backend) => {
           url: requestFor(route, other).url,
         });
         if (anonymous.statusCode !== 401) continue;
+        if (route.eventStream) {
+          called++;
+          await streamKeepsOut(route, key, own, other);
+          expect(
+            await accountFingerprint(database.db, other.accountId),
+            `${name} changed the other mode`,
+          ).toEqual(before);
+          continue;
+        }
         const { url, body } = requestFor(route, other);
         const res = await t.call(route.method as 'GET', url, key, body);
         if (res.status === 403 && (res.body as { code: string }).code === 'admin_token_required') continue;
@@ -161,11 +216,11 @@ describe.each(BACKENDS)('test mode (%s)', (backend) => {
     }
 
     it('a test key cannot read, publish into, replay or change live data', async () => {
-      await everyRouteKeepsOut(testKey, live, new Set());
+      await everyRouteKeepsOut(testKey, test, live, new Set());
     });
 
     it('a live key cannot read, publish into, replay or change test data', async () => {
-      await everyRouteKeepsOut(liveKey, test, ACROSS_MODES_BY_DESIGN);
+      await everyRouteKeepsOut(liveKey, live, test, ACROSS_MODES_BY_DESIGN);
     });
   });
 

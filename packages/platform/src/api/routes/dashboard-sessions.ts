@@ -12,9 +12,8 @@ import {
 import { csrfTokenFor, SESSION_COOKIE } from '../../dashboard-auth/tokens.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth, sameSecret, sessionToken } from '../auth.ts';
-import { problemResponses } from '../openapi-docs.ts';
-
-const TAGS = ['Dashboard sessions'];
+import { operation } from '../docs/operation.ts';
+import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
 const sessionSchema = {
   type: 'object',
@@ -33,6 +32,13 @@ const sessionSchema = {
     },
   ],
 } as const;
+
+const sessionExample = {
+  account_id: EXAMPLE_IDS.account,
+  account_name: 'Acme Voice',
+  csrf_token: '3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk',
+  expires_at: '2026-01-15T21:30:00.000Z',
+};
 
 /**
  * Signing in to the dashboard: an API key pasted once, or a one-time link, is exchanged for an
@@ -67,14 +73,14 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
   app.post<{ Body: { api_key?: string; link_token?: string } }>(
     '/v1/dashboard/sessions',
     {
-      schema: {
+      schema: operation({
         summary: 'Sign in to the dashboard',
         description:
           'Exchanges an API key or a one-time sign-in link token for a session cookie (HttpOnly, SameSite=Strict). ' +
           'Give exactly one of `api_key` and `link_token`. The admin token cannot sign in.',
         operationId: 'createDashboardSession',
-        tags: TAGS,
-        security: [],
+        tag: 'Dashboard sessions',
+        auth: 'public',
         body: {
           type: 'object',
           additionalProperties: false,
@@ -85,11 +91,14 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
             link_token: { type: 'string', minLength: 1, maxLength: 200 },
           },
         },
-        response: {
-          201: sessionSchema,
-          ...problemResponses('validation_failed', 'unauthorized', 'sign_in_link_invalid'),
+        ok: {
+          status: 201,
+          description: 'Signed in; the session cookie is set',
+          schema: sessionSchema,
+          example: sessionExample,
         },
-      },
+        problems: ['unauthorized', 'sign_in_link_invalid'],
+      }),
     },
     async (request, reply) => {
       const { api_key: apiKey, link_token: linkToken } = request.body;
@@ -122,13 +131,19 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
     '/v1/dashboard/session',
     {
       onRequest: accountAuth(deps.db),
-      schema: {
+      schema: operation({
         summary: 'The signed-in dashboard session',
         description: 'The account of the session cookie and the CSRF token to send in X-CSRF-Token.',
         operationId: 'getDashboardSession',
-        tags: TAGS,
-        response: { 200: sessionSchema, ...problemResponses('unauthorized') },
-      },
+        tag: 'Dashboard sessions',
+        auth: 'account',
+        ok: {
+          status: 200,
+          description: 'The session (`expires_at` is null: the cookie carries the expiry)',
+          schema: sessionSchema,
+          example: { ...sessionExample, expires_at: null },
+        },
+      }),
     },
     async (request, reply) => {
       const token = sessionToken(request);
@@ -150,15 +165,14 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
     '/v1/dashboard/session',
     {
       onRequest: accountAuth(deps.db),
-      schema: {
+      schema: operation({
         summary: 'Sign out of the dashboard',
         operationId: 'deleteDashboardSession',
-        tags: TAGS,
-        response: {
-          204: { type: 'null', description: 'Signed out; the cookie is cleared' },
-          ...problemResponses('unauthorized', 'csrf_token_invalid'),
-        },
-      },
+        tag: 'Dashboard sessions',
+        auth: 'account',
+        ok: { status: 204, description: 'Signed out; the cookie is cleared' },
+        problems: ['csrf_token_invalid'],
+      }),
     },
     async (request, reply) => {
       const token = sessionToken(request);
@@ -172,24 +186,30 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
     '/v1/dashboard-links',
     {
       onRequest: accountAuth(deps.db, { apiKeyOnly: true }),
-      schema: {
+      schema: operation({
         summary: 'Create a one-time dashboard sign-in link',
         description:
           'A link that signs its holder in to this account once, within 10 minutes (BOOKFLOW_DASHBOARD_LINK_TTL). ' +
           'For a SaaS operator sending its customer straight to the dashboard. Needs an API key (not a session).',
         operationId: 'createDashboardLink',
-        tags: TAGS,
-        response: {
-          201: {
+        tag: 'Dashboard sessions',
+        auth: 'account',
+        ok: {
+          status: 201,
+          description: 'The one-time link; its token rides in the fragment',
+          schema: {
             type: 'object',
             properties: { url: { type: 'string' }, expires_at: { type: 'string' } },
             examples: [
               { url: 'http://127.0.0.1:8080/?link=bfl_9Qm2…', expires_at: '2026-11-30T09:10:00.000Z' },
             ],
           },
-          ...problemResponses('unauthorized'),
+          example: {
+            url: 'https://webhooks.example.com/sign-in#token=bfl_CIDpew1QIQ3NX-5GBnN5FzFzUUZ0sJnZrJsrsDqXm2s',
+            expires_at: '2026-01-15T09:40:00.000Z',
+          },
         },
-      },
+      }),
     },
     async (request, reply) => {
       const link = await createSignInLink(deps.db, request.accountId, deps.config.dashboardLinkTtlMs);

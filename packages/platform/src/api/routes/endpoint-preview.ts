@@ -1,4 +1,12 @@
-import { catalogue, type Envelope, isEventType, SCHEMA_VERSION, SCHEMA_VERSIONS } from '@bookflow/events';
+import {
+  catalogue,
+  type Envelope,
+  type EventType,
+  isEventType,
+  SCHEMA_VERSION,
+  SCHEMA_VERSIONS,
+  type SchemaVersion,
+} from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { convertBody } from '../../delivery/worker/versioned-body.ts';
@@ -7,7 +15,44 @@ import { versionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { uuid } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
+import { idParam, operation } from '../docs/operation.ts';
+import { EXAMPLE_IDS } from '../docs/schemas.ts';
 import { versionMismatchProblem } from './endpoints.ts';
+
+/** The answer: the catalogue's example of `type` as an endpoint on `version` would receive it. */
+function preview(input: {
+  endpointId: string;
+  accountId: string;
+  type: EventType;
+  version: SchemaVersion;
+  id: string;
+  createdAt: string;
+}) {
+  const envelope: Envelope = {
+    id: input.id,
+    type: input.type,
+    created_at: input.createdAt,
+    account_id: input.accountId,
+    schema_version: SCHEMA_VERSION,
+    data: catalogue[input.type].example,
+  };
+  const sent = convertBody({ body: JSON.stringify(envelope), schemaVersion: SCHEMA_VERSION }, input.version);
+  return {
+    endpoint_id: input.endpointId,
+    schema_version: sent.schemaVersion,
+    headers: { 'X-BookFlow-Event-Type': input.type, 'X-BookFlow-Schema-Version': sent.schemaVersion },
+    body: JSON.parse(sent.body) as unknown,
+  };
+}
+
+const PREVIEW_EXAMPLE = preview({
+  endpointId: EXAMPLE_IDS.endpoint,
+  accountId: EXAMPLE_IDS.account,
+  type: 'meeting.booked',
+  version: SCHEMA_VERSION,
+  id: EXAMPLE_IDS.event,
+  createdAt: '2026-01-15T09:30:00.000Z',
+});
 
 /**
  * What an endpoint would receive for an event of `type`, in `version` (default: the endpoint's
@@ -19,7 +64,14 @@ export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): v
     '/v1/endpoints/:id/preview',
     {
       onRequest: accountAuth(deps.db),
-      schema: {
+      schema: operation({
+        operationId: 'previewEndpointDelivery',
+        summary: 'Preview what an endpoint would receive',
+        description:
+          "The catalogue's example of an event type as this endpoint would receive it in a schema version (default: the endpoint's own): the body and the headers that name its type and version. Nothing is stored or sent.",
+        tag: 'Endpoints',
+        auth: 'account',
+        params: idParam('endpoint', EXAMPLE_IDS.endpoint),
         body: {
           type: 'object',
           additionalProperties: false,
@@ -28,8 +80,25 @@ export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): v
             type: { type: 'string', maxLength: 100 },
             version: { type: 'string', enum: [...SCHEMA_VERSIONS] },
           },
+          examples: [{ type: 'meeting.booked', version: SCHEMA_VERSION }],
         },
-      },
+        ok: {
+          status: 200,
+          description: 'The delivery the endpoint would receive',
+          schema: {
+            type: 'object',
+            required: ['endpoint_id', 'schema_version', 'headers', 'body'],
+            properties: {
+              endpoint_id: { type: 'string' },
+              schema_version: { type: 'string' },
+              headers: { type: 'object', additionalProperties: { type: 'string' } },
+              body: { type: 'object', description: 'The envelope, converted to the schema version' },
+            },
+          },
+          example: PREVIEW_EXAMPLE,
+        },
+        problems: ['unknown_event_type', 'event_type_not_in_version'],
+      }),
     },
     async (request) => {
       const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
@@ -44,21 +113,14 @@ export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): v
       const version = request.body.version ?? endpoint.schema_version;
       const mismatch = versionMismatch(version as typeof endpoint.schema_version, [type]);
       if (mismatch) throw versionMismatchProblem(mismatch);
-      const envelope: Envelope = {
-        id: uuid(),
+      return preview({
+        endpointId: endpoint.id,
+        accountId: request.accountId,
         type,
-        created_at: new Date().toISOString(),
-        account_id: request.accountId,
-        schema_version: SCHEMA_VERSION,
-        data: catalogue[type].example,
-      };
-      const sent = convertBody({ body: JSON.stringify(envelope), schemaVersion: SCHEMA_VERSION }, version);
-      return {
-        endpoint_id: endpoint.id,
-        schema_version: sent.schemaVersion,
-        headers: { 'X-BookFlow-Event-Type': type, 'X-BookFlow-Schema-Version': sent.schemaVersion },
-        body: JSON.parse(sent.body),
-      };
+        version: version as SchemaVersion,
+        id: uuid(),
+        createdAt: new Date().toISOString(),
+      });
     },
   );
 }

@@ -81,7 +81,14 @@ const changelogFeed = operation({
   description: 'One entry per schema version, for feed readers.',
   tag: 'Event types',
   auth: 'public',
-  ok: { status: 200, description: 'The Atom feed', contentType: 'application/atom+xml' },
+  ok: {
+    status: 200,
+    description: 'The Atom feed',
+    contentType: 'application/atom+xml',
+    schema: { type: 'string' },
+    // The feed this route serves, as a server at this address would serve it.
+    example: changelogAtom(CHANGELOG, 'https://webhooks.example.com'),
+  },
 });
 
 /**

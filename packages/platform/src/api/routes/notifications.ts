@@ -6,9 +6,7 @@ import { checkDestinationUrl } from '../../destinations/index.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { NotificationChannel, Notifier } from '../../notifications/index.ts';
 import { accountAuth } from '../auth.ts';
-import { problemResponses } from '../openapi-docs.ts';
-
-const TAGS = ['Notifications'];
+import { operation } from '../docs/operation.ts';
 
 /** Enough of a secret to recognise it, never enough to use it. */
 export function maskSlackUrl(url: string): string {
@@ -51,6 +49,10 @@ const settingsSchema = {
     },
   ],
 } as const;
+const SETTINGS_EXAMPLE = {
+  slack: { configured: true, masked: 'https://hooks.slack.com/…Xk2q' },
+  pagerduty: { configured: false, masked: null },
+};
 const channelParams = {
   type: 'object',
   required: ['channel'],
@@ -77,12 +79,14 @@ export function notificationRoutes(
     '/v1/account/notifications',
     {
       onRequest,
-      schema: {
+      schema: operation({
         summary: 'Notification channels, masked',
         operationId: 'getNotificationSettings',
-        tags: TAGS,
-        response: { 200: settingsSchema, ...problemResponses('unauthorized') },
-      },
+        tag: 'Notifications',
+        auth: 'account',
+        ok: { status: 200, description: 'The channels', schema: settingsSchema, example: SETTINGS_EXAMPLE },
+        problems: ['not_found'],
+      }),
     },
     async (request) => present(await settings(request.accountId)),
   );
@@ -91,12 +95,13 @@ export function notificationRoutes(
     '/v1/account/notifications/:channel',
     {
       onRequest,
-      schema: {
+      schema: operation({
         summary: 'Set a notification channel',
         description:
           '`slack`: `value` is a Slack incoming-webhook URL (https); `pagerduty`: an Events API v2 routing key.',
         operationId: 'setNotificationChannel',
-        tags: TAGS,
+        tag: 'Notifications',
+        auth: 'account',
         params: channelParams,
         body: {
           type: 'object',
@@ -104,11 +109,14 @@ export function notificationRoutes(
           required: ['value'],
           properties: { value: { type: 'string', minLength: 1, maxLength: 2048 } },
         },
-        response: {
-          200: settingsSchema,
-          ...problemResponses('validation_failed', 'unauthorized', 'csrf_token_invalid', 'invalid_url'),
+        ok: {
+          status: 200,
+          description: 'The channels after the change',
+          schema: settingsSchema,
+          example: SETTINGS_EXAMPLE,
         },
-      },
+        problems: ['csrf_token_invalid', 'invalid_url'],
+      }),
     },
     async (request) => {
       const { channel } = request.params;
@@ -137,16 +145,20 @@ export function notificationRoutes(
     '/v1/account/notifications/:channel',
     {
       onRequest,
-      schema: {
+      schema: operation({
         summary: 'Remove a notification channel',
         operationId: 'removeNotificationChannel',
-        tags: TAGS,
+        tag: 'Notifications',
+        auth: 'account',
         params: channelParams,
-        response: {
-          200: settingsSchema,
-          ...problemResponses('validation_failed', 'unauthorized', 'csrf_token_invalid'),
+        ok: {
+          status: 200,
+          description: 'The channels after the change',
+          schema: settingsSchema,
+          example: { ...SETTINGS_EXAMPLE, slack: { configured: false, masked: null } },
         },
-      },
+        problems: ['csrf_token_invalid'],
+      }),
     },
     async (request) => {
       const account = await updateNotificationSettings(
@@ -163,14 +175,17 @@ export function notificationRoutes(
     '/v1/account/notifications/:channel/test',
     {
       onRequest,
-      schema: {
+      schema: operation({
         summary: 'Send a test notice',
         description: 'Posts a test notice to the channel now and answers whether it was accepted.',
         operationId: 'testNotificationChannel',
-        tags: TAGS,
+        tag: 'Notifications',
+        auth: 'account',
         params: channelParams,
-        response: {
-          200: {
+        ok: {
+          status: 200,
+          description: 'Whether the channel accepted the notice (`error` says why not)',
+          schema: {
             type: 'object',
             properties: {
               channel: { type: 'string' },
@@ -179,14 +194,10 @@ export function notificationRoutes(
             },
             examples: [{ channel: 'slack', ok: true, error: null }],
           },
-          ...problemResponses(
-            'validation_failed',
-            'unauthorized',
-            'csrf_token_invalid',
-            'notification_not_configured',
-          ),
+          example: { channel: 'slack', ok: true, error: null },
         },
-      },
+        problems: ['csrf_token_invalid', 'notification_not_configured'],
+      }),
     },
     async (request) => {
       const { channel } = request.params;

@@ -100,15 +100,57 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
   );
 
   // With a live key or a test key alike: it wipes the account's test data, never live data.
-  app.delete('/v1/test-data', { onRequest }, async (request) => {
-    const caller = await accountMode(deps.db, request.accountId);
-    if (!caller) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
-    const wiped = await wipeTestData(deps.db, caller.liveAccountId);
-    request.log.warn({ account_id: caller.liveAccountId, deleted: wiped.deleted }, 'test data wiped');
-    return {
-      test_account_id: wiped.testAccountId,
-      wiped_at: new Date().toISOString(),
-      deleted: wiped.deleted,
-    };
-  });
+  const counts = {
+    type: 'object',
+    required: ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts'],
+    properties: Object.fromEntries(
+      ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts'].map((k) => [
+        k,
+        { type: 'integer' },
+      ]),
+    ),
+  };
+  app.delete(
+    '/v1/test-data',
+    {
+      onRequest,
+      schema: operation({
+        operationId: 'wipeTestData',
+        summary: "Wipe the account's test data",
+        description:
+          "Deletes test mode's endpoints, their secrets, events, deliveries and attempts. Live data is never touched, whichever key (live or test) calls it.",
+        tag: 'Accounts',
+        auth: 'account',
+        ok: {
+          status: 200,
+          description: 'What was deleted (`test_account_id` is null when the account never used test mode)',
+          schema: {
+            type: 'object',
+            required: ['test_account_id', 'wiped_at', 'deleted'],
+            properties: {
+              test_account_id: { type: ['string', 'null'] },
+              wiped_at: { type: 'string', format: 'date-time' },
+              deleted: counts,
+            },
+          },
+          example: {
+            test_account_id: 'acct_7Tn2Wq5Lx9Rb3Kd8',
+            wiped_at: '2026-01-15T09:30:00.000Z',
+            deleted: { endpoints: 2, endpoint_secrets: 3, events: 41, deliveries: 45, delivery_attempts: 58 },
+          },
+        },
+      }),
+    },
+    async (request) => {
+      const caller = await accountMode(deps.db, request.accountId);
+      if (!caller) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
+      const wiped = await wipeTestData(deps.db, caller.liveAccountId);
+      request.log.warn({ account_id: caller.liveAccountId, deleted: wiped.deleted }, 'test data wiped');
+      return {
+        test_account_id: wiped.testAccountId,
+        wiped_at: new Date().toISOString(),
+        deleted: wiped.deleted,
+      };
+    },
+  );
 }

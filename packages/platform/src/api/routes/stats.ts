@@ -4,7 +4,7 @@ import { getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountStats, type StatsWindow } from '../../stats/stats.ts';
 import { accountAuth } from '../auth.ts';
-import { problemResponses } from '../openapi-docs.ts';
+import { operation } from '../docs/operation.ts';
 
 const latency = {
   type: 'object',
@@ -15,18 +15,43 @@ const latency = {
   },
 } as const;
 
+const latencyExample = { p50: 84, p95: 310, p99: 1240 };
+
+const STATS_EXAMPLE = {
+  window: '1h',
+  endpoint_id: null,
+  from: '2026-01-15T08:31:00.000Z',
+  to: '2026-01-15T09:31:00.000Z',
+  bucket_seconds: 60,
+  totals: { succeeded: 1188, failed: 12, dead_lettered: 1, success_rate: 0.99, latency_ms: latencyExample },
+  now: { queue_depth: 3, held: 0, dead_letter_depth: 1 },
+  buckets: [
+    {
+      at: '2026-01-15T08:31:00.000Z',
+      succeeded: 20,
+      failed: 0,
+      dead_lettered: 0,
+      success_rate: 1,
+      latency_ms: latencyExample,
+      queue_depth: 2,
+      dead_letter_depth: 0,
+    },
+  ],
+};
+
 export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
   app.get<{ Querystring: { window?: StatsWindow; endpoint_id?: string } }>(
     '/v1/stats',
     {
       onRequest: accountAuth(deps.db),
-      schema: {
+      schema: operation({
         summary: 'Delivery health figures over the last hour or day',
         description:
           'Attempts per bucket by outcome (1-minute buckets for `1h`, 15-minute for `24h`), deliveries dead-lettered, ' +
           'success rate, latency p50/p95/p99, queue depth and dead-letter depth, for the account or one endpoint.',
         operationId: 'getStats',
-        tags: ['Stats'],
+        tag: 'Stats',
+        auth: 'account',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -35,8 +60,10 @@ export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
             endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
           },
         },
-        response: {
-          200: {
+        ok: {
+          status: 200,
+          description: 'The figures',
+          schema: {
             type: 'object',
             properties: {
               window: { type: 'string' },
@@ -98,9 +125,10 @@ export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
               },
             ],
           },
-          ...problemResponses('validation_failed', 'unauthorized', 'not_found'),
+          example: STATS_EXAMPLE,
         },
-      },
+        problems: ['not_found'],
+      }),
     },
     async (request) => {
       const window = request.query.window ?? '1h';

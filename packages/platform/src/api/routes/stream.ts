@@ -5,13 +5,54 @@ import type { PlatformConfig } from '../../config/config.ts';
 import type { StreamFilter } from '../../live-stream/read.ts';
 import { AccountStream, decodeStreamCursor, type StreamMessage } from '../../live-stream/stream.ts';
 import { accountAuth } from '../auth.ts';
-import { problemResponses } from '../openapi-docs.ts';
+import { operation } from '../docs/operation.ts';
+import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
 const HEARTBEAT_MS = 15_000;
 
 function frame(id: string, message: StreamMessage): string {
   return `id: ${id}\nevent: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
 }
+
+const exampleDelivery = {
+  delivery_id: EXAMPLE_IDS.delivery,
+  event_id: EXAMPLE_IDS.event,
+  endpoint_id: EXAMPLE_IDS.endpoint,
+  event_type: 'meeting.booked',
+};
+
+/** What a client reads: the opening lines, then one frame per message, as `frame` writes them. */
+const STREAM_EXAMPLE = [
+  'retry: 2000\nid: 0.0\n: connected\n\n',
+  frame('1.1', {
+    event: 'delivery.created',
+    data: {
+      ...exampleDelivery,
+      status: 'pending',
+      trigger: 'publish',
+      created_at: '2026-01-15T09:30:00.000Z',
+    },
+  }),
+  frame('2.1', {
+    event: 'attempt.finished',
+    data: {
+      ...exampleDelivery,
+      status: 'succeeded',
+      series: 1,
+      attempt: 1,
+      started_at: '2026-01-15T09:30:00.120Z',
+      duration_ms: 84,
+      outcome: 'succeeded',
+      status_code: 200,
+      error_kind: null,
+      error: null,
+      response_body: 'ok',
+      response_body_encoding: 'utf8',
+      response_truncated: false,
+    },
+  }),
+  'id: 2.1\n: heartbeat\n\n',
+].join('');
 
 /**
  * `GET /v1/stream`: server-sent events of the account's new deliveries and attempt results. Each
@@ -29,7 +70,7 @@ export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: Platf
     '/v1/stream',
     {
       onRequest: accountAuth(deps.db),
-      schema: {
+      schema: operation({
         summary: 'Live stream of deliveries and attempt results',
         description:
           'Server-sent events (text/event-stream): `delivery.created` for each new delivery and ' +
@@ -37,7 +78,8 @@ export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: Platf
           'Reconnect with `Last-Event-ID` (browsers do it on their own) to resume without losing items; an item may come twice, ' +
           'so key it by delivery id and attempt. Authenticated by API key or dashboard session.',
         operationId: 'streamDeliveries',
-        tags: ['Live stream'],
+        tag: 'Live stream',
+        auth: 'account',
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -47,20 +89,14 @@ export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: Platf
             status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
           },
         },
-        response: {
-          200: {
-            description: 'The event stream',
-            content: {
-              'text/event-stream': {
-                schema: { type: 'string' },
-                example:
-                  'event: delivery.created\ndata: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_type":"meeting.booked","status":"pending"}\n\n',
-              },
-            },
-          },
-          ...problemResponses('validation_failed', 'unauthorized'),
+        ok: {
+          status: 200,
+          description: 'The event stream',
+          contentType: 'text/event-stream',
+          schema: { type: 'string' },
+          example: STREAM_EXAMPLE,
         },
-      },
+      }),
     },
     async (request, reply) => {
       const lastEventId = request.headers['last-event-id'];
