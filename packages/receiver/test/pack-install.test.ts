@@ -1,15 +1,15 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { sampleData } from '@bookflow/events';
 import type { Platform } from '@bookflow/platform';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delivery, SECRET } from './helpers/deliveries.ts';
+import { installed, installProject, pack, ROOT, run } from './helpers/pack.ts';
 import { ADMIN, call, startPlatform } from './helpers/platform.ts';
 import { createTestDatabase, DATABASE_URL } from './helpers/postgres.ts';
 import { waitFor } from './helpers/wait.ts';
@@ -18,43 +18,22 @@ import { waitFor } from './helpers/wait.ts';
 // tooling and run it with plain node, as CommonJS (Express) and as ESM (Fastify); then type-check
 // a consumer file against the published declarations.
 
-const run = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/consumer/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'bookflow-consumer-'));
 const children: ChildProcess[] = [];
 let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 let platform: Platform | undefined;
 
-/** The version the repository already installed, so the consumer's install comes from the cache. */
-function installed(name: string): string {
-  return JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
-}
-
 beforeAll(async () => {
   await run('npm', ['run', 'build'], { cwd: ROOT });
-  for (const pkg of ['events', 'receiver']) {
-    await run('npm', ['pack', '--pack-destination', dir], { cwd: join(ROOT, 'packages', pkg) });
-  }
-  const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
-  const tarball = (name: string) => `file:./${tarballs.find((f) => f.startsWith(`bookflow-${name}-`))}`;
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'bookflow-consumer',
-      private: true,
-      dependencies: {
-        '@bookflow/events': tarball('events'),
-        '@bookflow/receiver': tarball('receiver'),
-        express: installed('express'),
-        fastify: installed('fastify'),
-        pg: installed('pg'),
-      },
-    }),
-  );
+  const tarball = await pack(dir, ['events', 'receiver']);
   cpSync(FIXTURES, dir, { recursive: true });
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
-    cwd: dir,
+  await installProject(dir, {
+    '@bookflow/events': tarball('events'),
+    '@bookflow/receiver': tarball('receiver'),
+    express: installed('express'),
+    fastify: installed('fastify'),
+    pg: installed('pg'),
   });
   if (DATABASE_URL) database = await createTestDatabase();
 }, 600_000);

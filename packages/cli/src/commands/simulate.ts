@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
+import { CliError, EXIT } from '../errors.ts';
 
 /**
  * `bookflow simulate [options]`: the voice-agent simulator (packages/simulator, `npm run simulate`)
@@ -27,8 +28,23 @@ export function simulateCommand(program: Command): void {
       // The simulator's entry point reads process.argv and sets process.exitCode; it runs in this
       // process (tsx is already registered by bin/bookflow.js), so its progress and summary stream
       // straight to this terminal.
-      const main = new URL('./main.ts', import.meta.resolve('@bookflow/simulator'));
+      const main = new URL('./main.ts', simulatorEntry());
       process.argv = [process.argv[0]!, main.pathname, ...args];
       await import(main.href);
     });
+}
+
+/**
+ * The simulator is a private workspace of the repository, not shipped with the installed CLI:
+ * there, say where it runs instead of crashing on a missing module.
+ */
+function simulatorEntry(): string {
+  try {
+    return import.meta.resolve('@bookflow/simulator');
+  } catch {
+    throw new CliError(
+      'bookflow simulate runs from the BookFlow Webhooks repository: npm run simulate',
+      EXIT.usage,
+    );
+  }
 }
