@@ -39,3 +39,17 @@ export function useSignOut() {
     client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
   };
 }
+
+/**
+ * Switches the session between the live account and its test twin. Every other query is reset
+ * (cleared, and refetched when shown), so nothing of the previous mode stays on screen.
+ */
+export function useSwitchMode() {
+  const client = useQueryClient();
+  return async (mode: Session['mode']) => {
+    const session = await api<Session>('POST', '/v1/dashboard/session/mode', { mode });
+    setCsrfToken(session.csrf_token);
+    client.setQueryData(['session'], session);
+    await client.resetQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+  };
+}

@@ -168,4 +168,42 @@ describeInBrowser('dashboard sign-in, sessions and isolation (chromium)', { time
     expect((mine.body as { data: unknown[] }).data).toHaveLength(0);
     await context.close();
   });
+
+  it('the header switch moves to test mode: a banner, test destinations only, gone again in live mode', async () => {
+    const account = await p.createAccount();
+    const { context, problems } = await newContext(browser);
+    const page = await signInWithKey(context, p.base, account.api_key);
+    const toggle = page.getByRole('switch', { name: 'Test mode' });
+    expect(await toggle.isChecked()).toBe(false);
+    // Reached and flipped from the keyboard, as a keyboard user would.
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    const banner = page.getByText('Test mode: data here never reaches live endpoints');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await toggle.isChecked()).toBe(true);
+
+    const url = 'http://127.0.0.1:9/test-mode-hook';
+    await page.getByLabel('Destination URL for meeting.booked').fill(url);
+    await page
+      .locator('li.type-row')
+      .filter({ has: page.getByRole('heading', { name: 'meeting.booked', exact: true }) })
+      .getByRole('button', { name: 'Add destination' })
+      .click();
+    await page.getByText('Signing secret (shown once)').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'I have saved it' }).click();
+    await page.getByRole('link', { name: url }).first().waitFor({ timeout: 30_000 });
+    expect(await seriousViolations(page)).toEqual([]);
+    // Test data: the live key does not see it.
+    const liveList = await p.call('GET', '/v1/endpoints', account.api_key);
+    expect((liveList.body as { data: unknown[] }).data).toEqual([]);
+
+    await toggle.click();
+    await banner.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByText('No endpoints yet: add one for meeting.booked.').waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('link', { name: url }).count()).toBe(0);
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -237,7 +237,7 @@ export interface paths {
         };
         /**
          * The signed-in dashboard session
-         * @description The account of the session cookie and the CSRF token to send in X-CSRF-Token.
+         * @description The account of the session cookie, its mode (`live`, or `test` for the test twin) and the CSRF token to send in X-CSRF-Token.
          */
         get: operations["getDashboardSession"];
         put?: never;
@@ -263,6 +263,26 @@ export interface paths {
          * @description A link that signs its holder in to this account once, within 10 minutes (BOOKFLOW_DASHBOARD_LINK_TTL). For a SaaS operator sending its customer straight to the dashboard. Needs an API key (not a session).
          */
         post: operations["createDashboardLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dashboard/session/mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Switch the dashboard session between live and test mode
+         * @description Points the session at the live account (`live`) or its test twin (`test`, created on first use). Everything the session then reads or creates belongs to that mode. Only a dashboard session can switch (with its X-CSRF-Token); an API key is bound to its mode (`bfk_live_…` or `bfk_test_…`).
+         */
+        post: operations["switchDashboardSessionMode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2391,6 +2411,7 @@ export interface operations {
                      * @example {
                      *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
                      *       "account_name": "Acme Voice",
+                     *       "mode": "live",
                      *       "csrf_token": "3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk",
                      *       "expires_at": "2026-01-15T21:30:00.000Z"
                      *     }
@@ -2398,6 +2419,8 @@ export interface operations {
                     "application/json": {
                         account_id?: string;
                         account_name?: string;
+                        /** @enum {string} */
+                        mode?: "live" | "test";
                         csrf_token?: string;
                         expires_at?: string | null;
                     };
@@ -2478,6 +2501,7 @@ export interface operations {
                      * @example {
                      *       "account_id": "acct_4Hq9Zr2mWx7Kp1Ls",
                      *       "account_name": "Acme Voice",
+                     *       "mode": "live",
                      *       "csrf_token": "3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk",
                      *       "expires_at": null
                      *     }
@@ -2485,6 +2509,8 @@ export interface operations {
                     "application/json": {
                         account_id?: string;
                         account_name?: string;
+                        /** @enum {string} */
+                        mode?: "live" | "test";
                         csrf_token?: string;
                         expires_at?: string | null;
                     };
@@ -2620,6 +2646,121 @@ export interface operations {
             };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key; retry after the Retry-After delay */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `headers_too_large`: The request headers or URL are too large */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error`: Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    switchDashboardSessionMode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    mode: "live" | "test";
+                };
+            };
+        };
+        responses: {
+            /** @description The session, now in the mode asked for */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "account_id": "acct_9Tq2Lm4Xw8Zr1Kp3",
+                     *       "account_name": "Acme Voice",
+                     *       "mode": "test",
+                     *       "csrf_token": "3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk",
+                     *       "expires_at": null
+                     *     }
+                     */
+                    "application/json": {
+                        account_id?: string;
+                        account_name?: string;
+                        /** @enum {string} */
+                        mode?: "live" | "test";
+                        csrf_token?: string;
+                        expires_at?: string | null;
+                    };
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large`: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type`: Send the body as application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

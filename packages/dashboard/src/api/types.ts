@@ -1,6 +1,8 @@
 export interface Session {
   account_id: string;
   account_name: string;
+  /** `test` when the session is on the account's test twin. */
+  mode: 'live' | 'test';
   csrf_token: string;
 }
 

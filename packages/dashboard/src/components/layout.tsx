@@ -3,6 +3,7 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 import { useLiveConnected, useLiveStream } from '../live/live-stream.ts';
 import { SignIn } from '../pages/sign-in.tsx';
 import { useSession, useSignOut } from '../session.tsx';
+import { ModeSwitch, TestModeBanner } from './mode-switch.tsx';
 import { ErrorNote, Loading } from './ui.tsx';
 
 const NAV = [
@@ -20,7 +21,7 @@ export function Layout() {
   const location = useLocation();
   const signOut = useSignOut();
   const signedIn = Boolean(session.data);
-  useLiveStream(client, signedIn);
+  useLiveStream(client, signedIn, session.data?.account_id);
   const live = useLiveConnected();
 
   if (session.isPending) {
@@ -70,12 +71,14 @@ export function Layout() {
           >
             {live ? '● Live' : '○ Offline'}
           </span>
+          <ModeSwitch mode={session.data.mode} />
           <span className="muted">{session.data.account_name || session.data.account_id}</span>
           <button type="button" className="secondary" onClick={() => void signOut()}>
             Sign out
           </button>
         </div>
       </header>
+      {session.data.mode === 'test' && <TestModeBanner />}
       <main id="main" className="page">
         <Outlet />
       </main>

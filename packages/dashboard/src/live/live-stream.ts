@@ -32,7 +32,9 @@ export function useLiveConnected(): boolean {
  * Opens GET /v1/stream (the browser sends the session cookie and resumes with Last-Event-ID on its
  * own) and refreshes the lists the page shows when something happens, at most every 500 ms.
  */
-export function useLiveStream(client: QueryClient, enabled: boolean): void {
+/** `accountId` reopens the stream when the session switches between live and test mode. */
+export function useLiveStream(client: QueryClient, enabled: boolean, accountId?: string): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: accountId is not read; a new one reopens the stream
   useEffect(() => {
     if (!enabled) return;
     const source = new EventSource('/v1/stream');
@@ -69,5 +71,5 @@ export function useLiveStream(client: QueryClient, enabled: boolean): void {
       connected = false;
       changed();
     };
-  }, [client, enabled]);
+  }, [client, enabled, accountId]);
 }

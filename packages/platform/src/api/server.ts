@@ -14,6 +14,7 @@ import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { dashboardSessionModeRoute } from './routes/dashboard-session-mode.ts';
 import { dashboardSessionRoutes } from './routes/dashboard-sessions.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointPreviewRoutes } from './routes/endpoint-preview.ts';
@@ -82,6 +83,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
   apiKeyRoutes(app, { db: deps.db });
   dashboardSessionRoutes(app, { db: deps.db, config: deps.config });
+  dashboardSessionModeRoute(app, deps.db);
   endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
   endpointPreviewRoutes(app, { db: deps.db });
   eventRoutes(app, {

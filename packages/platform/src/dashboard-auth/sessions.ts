@@ -82,3 +82,15 @@ export async function redeemSignInLink(db: Db, token: string): Promise<RedeemRes
   if (!found[0]) return { ok: false, reason: 'unknown' };
   return { ok: false, reason: found[0].used ? 'used' : 'expired' };
 }
+
+/**
+ * Points a live session at another account (the live account or its test twin). The caller
+ * derives `accountId` from the session's own account, so a session never leaves its tenant.
+ */
+export async function switchSessionAccount(db: Queryable, token: string, accountId: string): Promise<void> {
+  await db.query(
+    `update dashboard_sessions set account_id = $2
+      where token_hash = $1 and revoked_at is null and expires_at > now()`,
+    [hashToken(token), accountId],
+  );
+}

@@ -25,6 +25,8 @@ const ANSWERS: Record<string, number[]> = {
   'PUT /v1/account/notifications/{channel}': [200, 422],
   'POST /v1/account/notifications/{channel}/test': [200, 409],
   'DELETE /v1/dashboard/session': [204],
+  // Session only: an API key or a made-up cookie is always refused.
+  'POST /v1/dashboard/session/mode': [],
 };
 
 describe.each(BACKENDS)('hostile input on the dashboard routes (%s)', (backend) => {
@@ -72,6 +74,21 @@ describe.each(BACKENDS)('hostile input on the dashboard routes (%s)', (backend) 
       method: 'POST' as const,
       url: `/v1/account/notifications/${c}/test`,
     })),
+    fc
+      .tuple(
+        fc.oneof(
+          fc.record({ mode: fc.oneof(fc.constantFrom('live', 'test'), hostileString) }),
+          fc.dictionary(hostileString, hostileString, { maxKeys: 3 }),
+        ),
+        fc.option(hostileString),
+      )
+      .map(([b, c]) => ({
+        route: 'POST /v1/dashboard/session/mode',
+        method: 'POST' as const,
+        url: '/v1/dashboard/session/mode',
+        body: JSON.stringify(b),
+        ...(c !== null ? { cookie: `bookflow_session=${encodePath(c)}` } : {}),
+      })),
     hostileString.map((c) => ({
       route: 'DELETE /v1/dashboard/session',
       method: 'DELETE' as const,

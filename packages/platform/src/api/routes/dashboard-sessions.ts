@@ -11,15 +11,17 @@ import {
 } from '../../dashboard-auth/sessions.ts';
 import { csrfTokenFor, SESSION_COOKIE } from '../../dashboard-auth/tokens.ts';
 import { ApiError } from '../../errors/catalogue.ts';
+import { accountMode } from '../../sandbox/test-twin.ts';
 import { accountAuth, sameSecret, sessionToken } from '../auth.ts';
 import { operation } from '../docs/operation.ts';
 import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
-const sessionSchema = {
+export const sessionSchema = {
   type: 'object',
   properties: {
     account_id: { type: 'string' },
     account_name: { type: 'string' },
+    mode: { type: 'string', enum: ['live', 'test'] },
     csrf_token: { type: 'string' },
     expires_at: { type: ['string', 'null'] },
   },
@@ -27,15 +29,17 @@ const sessionSchema = {
     {
       account_id: 'acct_4Hq9Zr2mWx7Kp1Ls',
       account_name: 'Acme',
+      mode: 'live',
       csrf_token: 'c2VjcmV0LWNzcmYtdG9rZW4',
       expires_at: '2026-11-30T21:00:00.000Z',
     },
   ],
 } as const;
 
-const sessionExample = {
+export const sessionExample = {
   account_id: EXAMPLE_IDS.account,
   account_name: 'Acme Voice',
+  mode: 'live',
   csrf_token: '3EZOX5LYYbH4SgZs1UcU6lnRPkdp5l-6XZo90H9w9zk',
   expires_at: '2026-01-15T21:30:00.000Z',
 };
@@ -54,6 +58,7 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
       deps.config.dashboardSessionTtlMs,
     );
     const account = await getAccount(deps.db, accountId);
+    const mode = await accountMode(deps.db, accountId);
     void reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -65,6 +70,7 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
     return reply.code(201).send({
       account_id: accountId,
       account_name: account?.name ?? '',
+      mode: mode?.mode ?? 'live',
       csrf_token: csrfTokenFor(session.token),
       expires_at: session.expiresAt.toISOString(),
     });
@@ -133,7 +139,8 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
       onRequest: accountAuth(deps.db),
       schema: operation({
         summary: 'The signed-in dashboard session',
-        description: 'The account of the session cookie and the CSRF token to send in X-CSRF-Token.',
+        description:
+          'The account of the session cookie, its mode (`live`, or `test` for the test twin) and the CSRF token to send in X-CSRF-Token.',
         operationId: 'getDashboardSession',
         tag: 'Dashboard sessions',
         auth: 'account',
@@ -151,10 +158,12 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
         throw new ApiError('unauthorized', 'this route describes a dashboard session; sign in first');
       }
       const account = await getAccount(deps.db, request.accountId);
+      const mode = await accountMode(deps.db, request.accountId);
       reply.header('cache-control', 'no-store');
       return {
         account_id: request.accountId,
         account_name: account?.name ?? '',
+        mode: mode?.mode ?? 'live',
         csrf_token: csrfTokenFor(token),
         expires_at: null,
       };
