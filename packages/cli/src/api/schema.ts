@@ -2741,7 +2741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header */
+            /** @description `csrf_token_invalid`: A request made with the dashboard session cookie needs its X-CSRF-Token header; `live_key_required`: This needs a live API key; a test key cannot do it */
             403: {
                 headers: {
                     [name: string]: unknown;

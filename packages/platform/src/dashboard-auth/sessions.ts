@@ -17,9 +17,12 @@ export async function createSession(
 ): Promise<DashboardSession> {
   const { token, hash } = newToken('bfs_');
   const id = prefixedId('sess');
+  // Signed in with a live credential when the account is not a test twin (see signedInLive).
   const { rows } = await db.query<{ expires_at: Date }>(
-    `insert into dashboard_sessions (id, account_id, token_hash, expires_at)
-     values ($1, $2, $3, now() + make_interval(secs => $4::double precision / 1000)) returning expires_at`,
+    `insert into dashboard_sessions (id, account_id, token_hash, expires_at, signed_in_live)
+     values ($1, $2, $3, now() + make_interval(secs => $4::double precision / 1000),
+             coalesce((select mode = 'live' from accounts where id = $2), true))
+     returning expires_at`,
     [id, accountId, hash, ttlMs],
   );
   return { id, accountId, token, expiresAt: rows[0]!.expires_at };
@@ -87,6 +90,15 @@ export async function redeemSignInLink(db: Db, token: string): Promise<RedeemRes
  * Points a live session at another account (the live account or its test twin). The caller
  * derives `accountId` from the session's own account, so a session never leaves its tenant.
  */
+/** Whether the session was opened with a live key or link: only such a session may switch to live. */
+export async function signedInLive(db: Queryable, token: string): Promise<boolean> {
+  const { rows } = await db.query<{ signed_in_live: boolean }>(
+    'select signed_in_live from dashboard_sessions where token_hash = $1',
+    [hashToken(token)],
+  );
+  return rows[0]?.signed_in_live ?? false;
+}
+
 export async function switchSessionAccount(db: Queryable, token: string, accountId: string): Promise<void> {
   await db.query(
     `update dashboard_sessions set account_id = $2

@@ -99,7 +99,7 @@ describe.each(BACKENDS)('dashboard test-mode switch (%s)', (backend) => {
     ]);
   });
 
-  it('a session signed in with a test key switches to its own live account, never another', async () => {
+  it('a session signed in with a test key stays in test mode: live data needs a live key', async () => {
     const other = await t.createAccount({ name: 'Other' });
     const account = await t.createAccount({ name: 'Mine' });
     const testKey = (await t.call('POST', '/v1/api-keys', account.api_key, { mode: 'test' })).body as {
@@ -114,10 +114,23 @@ describe.each(BACKENDS)('dashboard test-mode switch (%s)', (backend) => {
       { mode: 'live' },
       session.headers(),
     );
-    expect(live.body).toMatchObject({ account_id: account.id, mode: 'live' });
-    expect(live.body).not.toMatchObject({ account_id: other.id });
+    expect(live.status).toBe(403);
+    expect(live.body).toMatchObject({ code: 'live_key_required' });
+    // Still in test mode, and no account was touched by the refused switch.
+    const still = await t.call('GET', '/v1/dashboard/session', null, undefined, session.headers(false));
+    expect(still.body).toMatchObject({ mode: 'test' });
+    expect((still.body as { account_id: string }).account_id).not.toBe(account.id);
     const twins = await database.db.query('select id from accounts where live_account_id = $1', [other.id]);
     expect(twins.rows).toEqual([]);
+    // Switching to test (where it already is) is allowed.
+    const test = await t.call(
+      'POST',
+      '/v1/dashboard/session/mode',
+      null,
+      { mode: 'test' },
+      session.headers(),
+    );
+    expect(test.status).toBe(200);
   });
 
   it('refuses a switch without the CSRF token, with an API key, or with a body it does not know', async () => {

@@ -1,7 +1,7 @@
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { getAccount } from '../../accounts/accounts.ts';
-import { switchSessionAccount } from '../../dashboard-auth/sessions.ts';
+import { signedInLive, switchSessionAccount } from '../../dashboard-auth/sessions.ts';
 import { csrfTokenFor } from '../../dashboard-auth/tokens.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
@@ -45,7 +45,7 @@ export function dashboardSessionModeRoute(app: FastifyInstance, db: Db): void {
             expires_at: null,
           },
         },
-        problems: ['csrf_token_invalid'],
+        problems: ['csrf_token_invalid', 'live_key_required'],
       }),
     },
     async (request, reply) => {
@@ -58,6 +58,13 @@ export function dashboardSessionModeRoute(app: FastifyInstance, db: Db): void {
       }
       const current = await accountMode(db, request.accountId);
       if (!current) throw new ApiError('unauthorized', 'the dashboard session has expired or was signed out');
+      // A test key is the weaker credential: a session it opened stays in test mode.
+      if (request.body.mode === 'live' && !(await signedInLive(db, token))) {
+        throw new ApiError(
+          'live_key_required',
+          'this session was opened with a test key; sign in with a live key to see live data',
+        );
+      }
       const target =
         request.body.mode === 'live' ? current.liveAccountId : await testTwinOf(db, current.liveAccountId);
       if (target !== request.accountId) await switchSessionAccount(db, token, target);
