@@ -57,7 +57,7 @@ describe('migrations', () => {
       );
       try {
         const applied = await Promise.all(racers.map((db) => migrate(db)));
-        expect(applied.flat().sort()).toEqual(loadMigrations().map((m) => m.version));
+        expect(applied.flat().sort((a, b) => a - b)).toEqual(loadMigrations().map((m) => m.version));
       } finally {
         await Promise.all(racers.map((db) => db.close()));
       }
