@@ -170,6 +170,8 @@ describe('down-conversion', () => {
           }
         },
       ),
+      // A list of reasons holding no object once threw (reason.code of undefined).
+      { examples: [['lead.disqualified', [undefined], '2026-04-10']] },
     );
   });
 });

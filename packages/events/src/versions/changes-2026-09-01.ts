@@ -30,7 +30,11 @@ const disqualificationReasons: VersionChange = {
   types: ['lead.disqualified'],
   down: (_type, data) => {
     const { reasons, ...rest } = data;
-    const list = Array.isArray(reasons) ? (reasons as DisqualificationReason[]) : [];
+    // Stored events were validated, but the kit also converts what a sender delivered: an entry
+    // that is not a { code } object has no code to keep, so it is dropped rather than thrown on.
+    const list = Array.isArray(reasons)
+      ? (reasons.filter(isObject) as Partial<DisqualificationReason>[])
+      : [];
     return { ...rest, reason_codes: [...new Set(list.map((reason) => reason.code))] };
   },
   up: (_type, data) => {
