@@ -56,6 +56,8 @@ function backends(): Backend[] {
       async open() {
         database = await createTestDatabase();
         pool = new pg.Pool({ connectionString: database.url, max: 10 });
+        // As an application does: a client killed while the pool ends it must not crash the run.
+        pool.on('error', () => undefined);
         return fromPgPool(pool, { ownsPool: false });
       },
       async close() {

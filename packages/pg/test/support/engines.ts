@@ -42,6 +42,9 @@ export async function startEngine(name: EngineName): Promise<Engine> {
     async open(onError) {
       if (name === 'postgres') return openPostgres({ connectionString: url.toString(), max: 4, onError });
       const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+      // As an application does: an idle client killed by the DROP ... WITH (FORCE) below, while
+      // pool.end() is still closing it, makes the pool emit 'error', fatal without a listener.
+      pool.on('error', () => undefined);
       pools.push(pool);
       return fromPgPool(pool, { ownsPool: false, onError });
     },

@@ -38,6 +38,8 @@ function postgresHarness(): StoreHarness {
     async setup() {
       database = await createTestDatabase();
       pool = new pg.Pool({ connectionString: database.url, max: 12 });
+      // As an application does: a client killed while the pool ends it must not crash the run.
+      pool.on('error', () => undefined);
     },
     async create(options = {}) {
       return PostgresStore.create({ db: fromPgPool(pool!, { ownsPool: false }), ...options });
