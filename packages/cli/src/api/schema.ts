@@ -959,6 +959,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `headers_too_large`: The request headers or URL are too large */
             431: {
                 headers: {
@@ -1003,6 +1012,15 @@ export interface operations {
                         /** @enum {string} */
                         status: "ready";
                     };
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `headers_too_large`: The request headers or URL are too large */
@@ -1051,6 +1069,15 @@ export interface operations {
                 content: {
                     /** @example bookflow_events_published_total{type="meeting.booked"} 1 */
                     "text/plain": string;
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `headers_too_large`: The request headers or URL are too large */
@@ -1195,7 +1222,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1274,6 +1301,15 @@ export interface operations {
                      *     </feed>
                      */
                     "application/atom+xml": string;
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `headers_too_large`: The request headers or URL are too large */
@@ -1363,7 +1399,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1401,6 +1437,15 @@ export interface operations {
             };
             /** @description `unsupported_media_type`: Send the body as application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `invalid_plan`: The plan is not valid (its period must end after it starts) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1493,7 +1538,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1660,7 +1705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1799,6 +1844,15 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -1896,7 +1950,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2041,7 +2095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2150,6 +2204,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -2233,7 +2296,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2319,6 +2382,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
@@ -2426,7 +2498,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2516,6 +2588,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -2569,6 +2650,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
@@ -2642,6 +2732,15 @@ export interface operations {
                         url?: string;
                         expires_at?: string;
                     };
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
@@ -2723,7 +2822,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2849,7 +2948,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2960,7 +3059,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3089,6 +3188,15 @@ export interface operations {
                     "application/json": components["schemas"]["Endpoint"];
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -3166,6 +3274,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
@@ -3291,7 +3408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Endpoint"];
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3430,7 +3547,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3620,7 +3737,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3761,7 +3878,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3884,7 +4001,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM); `duplicate_header`: A header that must appear once was sent more than once */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM); `duplicate_header`: A header that must appear once was sent more than once */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4026,6 +4143,15 @@ export interface operations {
                     "application/json": components["schemas"]["Envelope"];
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -4103,6 +4229,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
@@ -4230,6 +4365,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -4341,7 +4485,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4450,6 +4594,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["DeliveryWithAttempts"];
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
@@ -4562,7 +4715,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4659,6 +4812,15 @@ export interface operations {
                         /** @enum {string} */
                         status: "pending";
                     };
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
@@ -4774,7 +4936,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4898,7 +5060,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5012,6 +5174,15 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -5117,7 +5288,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5238,7 +5409,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5383,7 +5554,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5476,6 +5647,15 @@ export interface operations {
                             masked?: string | null;
                         };
                     };
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
@@ -5572,7 +5752,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5714,6 +5894,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `unauthorized`: Missing or invalid credentials */
             401: {
                 headers: {
@@ -5808,6 +5997,15 @@ export interface operations {
                         ok?: boolean;
                         error?: string | null;
                     };
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Missing or invalid credentials */
@@ -5935,7 +6133,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
+            /** @description `malformed_request`: The HTTP request could not be parsed; `validation_failed`: The request does not match the schema of this route; `malformed_json`: The request body is not valid JSON; `json_too_deep`: The JSON body is nested too deeply; `invalid_text`: A text field holds a character that cannot be stored as sent (NUL, a lone surrogate, a leading BOM) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6076,6 +6274,15 @@ export interface operations {
                             delivery_attempts: number;
                         };
                     };
+                };
+            };
+            /** @description `malformed_request`: The HTTP request could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description `unauthorized`: Missing or invalid credentials */

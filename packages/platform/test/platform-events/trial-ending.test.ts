@@ -150,6 +150,26 @@ describe.each(BACKENDS)('trial.ending (%s)', (backend) => {
     ).toBe('2026-06-03T00:00:00.000Z');
   });
 
+  // Found by the generated-input test: year 0 passed the date-time format and PGlite refused it
+  // at insert, a 500. Such a date is now a 400 before anything is written, on every engine.
+  it('a trial end or plan period before year 1000 is a 400, and nothing is stored', async () => {
+    const t = await platform();
+    const account = await t.createAccount();
+    const bodies = [
+      { trial_ends_at: '0000-01-01T00:00:00Z' },
+      { trial_ends_at: '0001-01-01T00:00:00+05:00' },
+      { plan: { name: 'p', minutes_included: 1, period_start: '0000-01-01T00:00:00Z' } },
+    ];
+    for (const body of bodies) {
+      const res = await t.call('PATCH', `/v1/accounts/${account.id}`, ADMIN_TOKEN, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const created = await t.call('POST', '/v1/accounts', ADMIN_TOKEN, { name: 'x', ...body });
+      expect(created.status, JSON.stringify(body)).toBe(400);
+    }
+    const stored = await t.call('GET', '/v1/account', account.api_key);
+    expect(stored.body).toMatchObject({ trial_ends_at: null });
+  });
+
   it('runs by itself in the worker role', async () => {
     const t = await platform();
     const account = await t.createAccount();

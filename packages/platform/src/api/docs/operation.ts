@@ -50,8 +50,9 @@ export interface OperationDoc {
 
 /** Problems any route can give because of how it is called, before its own handler runs. */
 function implicitProblems(doc: OperationDoc): ErrorCode[] {
-  // Any request whose headers or URL are too large is refused before routing (body-parsing.ts).
-  const codes: ErrorCode[] = ['headers_too_large'];
+  // Any request whose headers or URL are too large, or whose URL does not parse (a bad percent
+  // escape), is refused before routing (body-parsing.ts).
+  const codes: ErrorCode[] = ['headers_too_large', 'malformed_request'];
   if (doc.auth !== 'public') codes.push('unauthorized', 'rate_limited');
   if (doc.auth === 'admin') codes.push('admin_token_required');
   if (doc.body) {
