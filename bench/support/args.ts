@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'noisy-seconds': { type: 'string', default: '30' },
     'noisy-accounts': { type: 'string', default: '50' },
     'noisy-per-account': { type: 'string', default: '100' },
+    'noisy-replay': { type: 'string', default: '50000' },
     profile: { type: 'boolean', default: false },
     markdown: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -102,6 +103,7 @@ export const args = {
   noisySeconds: count('noisy-seconds'),
   noisyAccounts: count('noisy-accounts', 2),
   noisyPerAccount: count('noisy-per-account'),
+  noisyReplay: count('noisy-replay'),
   profile: values.profile,
   markdown: values.markdown,
 };

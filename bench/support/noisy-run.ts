@@ -132,3 +132,28 @@ export async function waitDelivered(run: NoisyRun, accountId: string, n: number,
     200,
   );
 }
+
+/**
+ * Replays the account's whole dead letter in bulk, as its owner would: POST /v1/deliveries/replay
+ * again while the answer says more are left (each call queues at most the per-call cap), waiting
+ * out the per-minute limit when it answers 429. Returns how many were queued.
+ */
+export async function replayDeadLetter(apiUrl: string, key: string): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const res = await request(`${apiUrl}/v1/deliveries/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const body = (await res.body.json()) as { queued?: number; has_more?: boolean };
+    if (res.statusCode === 429) {
+      await sleep(Number(res.headers['retry-after'] ?? 1) * 1_000);
+      continue;
+    }
+    if (res.statusCode !== 202)
+      throw new Error(`bulk replay: HTTP ${res.statusCode} ${JSON.stringify(body)}`);
+    queued += body.queued ?? 0;
+    if (!body.has_more) return queued;
+  }
+}

@@ -61,6 +61,26 @@ describe.each(BACKENDS)('fair claim order (%s)', (backend) => {
     expect(first.filter((j) => j.accountId === a.id)).toHaveLength(4);
   });
 
+  it("a bulk replay of one account's dead letters goes through the same shares as live events", async () => {
+    const a = await account([['meeting.booked']]);
+    const b = await account([['meeting.booked']]);
+    await publish(a.key, 'meeting.booked', BACKLOG);
+    // A's whole backlog failed for good: its dead letter (the state the worker leaves them in).
+    await database.db.query(
+      `update deliveries set status = 'dead', dead_at = now(), attempt_count = 7 where account_id = $1`,
+      [a.id],
+    );
+    const replay = await t.call('POST', '/v1/deliveries/replay', a.key, {});
+    expect(replay.status).toBe(202);
+    expect(replay.body).toMatchObject({ queued: BACKLOG });
+    await publish(b.key, 'meeting.booked', 1);
+
+    const first = await claim(5);
+    expect(first).toHaveLength(5);
+    expect(first.filter((j) => j.accountId === b.id)).toHaveLength(1);
+    expect(first.filter((j) => j.accountId === a.id && j.trigger === 'manual')).toHaveLength(4);
+  });
+
   it("within one account, an idle endpoint's delivery is claimed beside a busy endpoint's backlog", async () => {
     const a = await account([['meeting.booked'], ['call.ended']]);
     await publish(a.key, 'meeting.booked', BACKLOG);
