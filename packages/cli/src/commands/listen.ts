@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import type { operations } from '@bookflow/api-types';
 import type { Command } from 'commander';
 import { type Api, call } from '../api/client.ts';
-import type { operations } from '../api/schema.ts';
 import { contextOf, list } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Output } from '../output/print.ts';
