@@ -924,6 +924,59 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        /** @description The `data` of a `delivery.created` event: a new delivery */
+        DeliveryCreated: {
+            delivery_id: string;
+            event_id: string;
+            endpoint_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "delivering" | "succeeded" | "dead" | "held";
+            /** @enum {string} */
+            trigger: "publish" | "manual";
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description The `data` of an `attempt.finished` event: an attempt's result, and its delivery's status after it */
+        AttemptFinished: {
+            delivery_id: string;
+            event_id: string;
+            endpoint_id: string;
+            event_type: string;
+            /** @enum {string} */
+            status: "pending" | "delivering" | "succeeded" | "dead" | "held";
+            series: number;
+            attempt: number;
+            /** Format: date-time */
+            started_at: string;
+            duration_ms: number;
+            /** @enum {string} */
+            outcome: "succeeded" | "failed";
+            status_code: number | null;
+            error_kind: string | null;
+            error: string | null;
+            response_body: string | null;
+            /** @enum {string|null} */
+            response_body_encoding: "utf8" | "escaped" | null;
+            response_truncated: boolean;
+        };
+        /** @description The `data` of the `ready` event that opens a listen stream */
+        ListenReady: {
+            endpoint_id: string;
+            /** @description How long the platform waits for the answer to a forwarded delivery */
+            answer_timeout_ms: number;
+        };
+        /** @description The `data` of a `delivery` event: POST `body` with exactly `headers` to the local URL */
+        ForwardedDelivery: {
+            delivery_id: string;
+            event_id: string;
+            event_type: string;
+            attempt: number;
+            headers: {
+                [key: string]: string;
+            };
+            body: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2417,12 +2470,12 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        account_id?: string;
-                        account_name?: string;
+                        account_id: string;
+                        account_name: string;
                         /** @enum {string} */
-                        mode?: "live" | "test";
-                        csrf_token?: string;
-                        expires_at?: string | null;
+                        mode: "live" | "test";
+                        csrf_token: string;
+                        expires_at: string | null;
                     };
                 };
             };
@@ -2507,12 +2560,12 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        account_id?: string;
-                        account_name?: string;
+                        account_id: string;
+                        account_name: string;
                         /** @enum {string} */
-                        mode?: "live" | "test";
-                        csrf_token?: string;
-                        expires_at?: string | null;
+                        mode: "live" | "test";
+                        csrf_token: string;
+                        expires_at: string | null;
                     };
                 };
             };
@@ -2714,12 +2767,12 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        account_id?: string;
-                        account_name?: string;
+                        account_id: string;
+                        account_name: string;
                         /** @enum {string} */
-                        mode?: "live" | "test";
-                        csrf_token?: string;
-                        expires_at?: string | null;
+                        mode: "live" | "test";
+                        csrf_token: string;
+                        expires_at: string | null;
                     };
                 };
             };
@@ -5226,11 +5279,11 @@ export interface operations {
                      *
                      *     id: 1.1
                      *     event: delivery.created
-                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_id":"7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69","endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","event_type":"meeting.booked","status":"pending","trigger":"publish","created_at":"2026-01-15T09:30:00.000Z"}
+                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_id":"7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69","endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","event_type":"meeting.booked","status":"pending","trigger":"publish","created_at":"2026-11-30T09:01:00.000Z"}
                      *
                      *     id: 2.1
                      *     event: attempt.finished
-                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_id":"7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69","endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","event_type":"meeting.booked","status":"succeeded","series":1,"attempt":1,"started_at":"2026-01-15T09:30:00.120Z","duration_ms":84,"outcome":"succeeded","status_code":200,"error_kind":null,"error":null,"response_body":"ok","response_body_encoding":"utf8","response_truncated":false}
+                     *     data: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","event_id":"7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69","endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","event_type":"meeting.booked","status":"succeeded","series":1,"attempt":1,"started_at":"2026-11-30T09:01:00.010Z","duration_ms":110,"outcome":"succeeded","status_code":200,"error_kind":null,"error":null,"response_body":"ok","response_body_encoding":"utf8","response_truncated":false}
                      *
                      *     id: 2.1
                      *     : heartbeat
@@ -5345,40 +5398,40 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        window?: string;
-                        endpoint_id?: string | null;
-                        from?: string;
-                        to?: string;
-                        bucket_seconds?: number;
-                        totals?: {
-                            succeeded?: number;
-                            failed?: number;
-                            dead_lettered?: number;
-                            success_rate?: number | null;
-                            latency_ms?: {
-                                p50?: number | null;
-                                p95?: number | null;
-                                p99?: number | null;
+                        window: string;
+                        endpoint_id: string | null;
+                        from: string;
+                        to: string;
+                        bucket_seconds: number;
+                        totals: {
+                            succeeded: number;
+                            failed: number;
+                            dead_lettered: number;
+                            success_rate: number | null;
+                            latency_ms: {
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
                             };
                         };
-                        now?: {
-                            queue_depth?: number;
-                            held?: number;
-                            dead_letter_depth?: number;
+                        now: {
+                            queue_depth: number;
+                            held: number;
+                            dead_letter_depth: number;
                         };
-                        buckets?: {
-                            at?: string;
-                            succeeded?: number;
-                            failed?: number;
-                            dead_lettered?: number;
-                            success_rate?: number | null;
-                            latency_ms?: {
-                                p50?: number | null;
-                                p95?: number | null;
-                                p99?: number | null;
+                        buckets: {
+                            at: string;
+                            succeeded: number;
+                            failed: number;
+                            dead_lettered: number;
+                            success_rate: number | null;
+                            latency_ms: {
+                                p50: number | null;
+                                p95: number | null;
+                                p99: number | null;
                             };
-                            queue_depth?: number;
-                            dead_letter_depth?: number;
+                            queue_depth: number;
+                            dead_letter_depth: number;
                         }[];
                     };
                 };
@@ -5467,13 +5520,13 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        slack?: {
-                            configured?: boolean;
-                            masked?: string | null;
+                        slack: {
+                            configured: boolean;
+                            masked: string | null;
                         };
-                        pagerduty?: {
-                            configured?: boolean;
-                            masked?: string | null;
+                        pagerduty: {
+                            configured: boolean;
+                            masked: string | null;
                         };
                     };
                 };
@@ -5561,13 +5614,13 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        slack?: {
-                            configured?: boolean;
-                            masked?: string | null;
+                        slack: {
+                            configured: boolean;
+                            masked: string | null;
                         };
-                        pagerduty?: {
-                            configured?: boolean;
-                            masked?: string | null;
+                        pagerduty: {
+                            configured: boolean;
+                            masked: string | null;
                         };
                     };
                 };
@@ -5703,13 +5756,13 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        slack?: {
-                            configured?: boolean;
-                            masked?: string | null;
+                        slack: {
+                            configured: boolean;
+                            masked: string | null;
                         };
-                        pagerduty?: {
-                            configured?: boolean;
-                            masked?: string | null;
+                        pagerduty: {
+                            configured: boolean;
+                            masked: string | null;
                         };
                     };
                 };

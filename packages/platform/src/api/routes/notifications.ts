@@ -6,6 +6,7 @@ import { checkDestinationUrl } from '../../destinations/index.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { NotificationChannel, Notifier } from '../../notifications/index.ts';
 import { accountAuth } from '../auth.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 /** Enough of a secret to recognise it, never enough to use it. */
@@ -35,13 +36,9 @@ function present(account: Account) {
   };
 }
 
-const channelState = {
-  type: 'object',
-  properties: { configured: { type: 'boolean' }, masked: { type: ['string', 'null'] } },
-} as const;
+const channelState = allRequired({ configured: { type: 'boolean' }, masked: { type: ['string', 'null'] } });
 const settingsSchema = {
-  type: 'object',
-  properties: { slack: channelState, pagerduty: channelState },
+  ...allRequired({ slack: channelState, pagerduty: channelState }),
   examples: [
     {
       slack: { configured: true, masked: 'https://hooks.slack.com/services/T000/…' },
