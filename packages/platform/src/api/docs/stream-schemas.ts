@@ -8,7 +8,8 @@ import { allRequired } from './object-schema.ts';
 import { ATTEMPT_SCHEMA, DELIVERY_SCHEMA } from './schemas.ts';
 
 const d = DELIVERY_SCHEMA.properties;
-const a = ATTEMPT_SCHEMA.properties;
+// The attempt as GET /v1/deliveries/{id} shows it, less what the stream leaves out.
+const { trigger, scheduled_at, response_content_type, ...attemptFields } = ATTEMPT_SCHEMA.properties;
 const delivery = {
   delivery_id: d.id,
   event_id: d.event_id,
@@ -29,17 +30,7 @@ export const ATTEMPT_FINISHED_SCHEMA = {
     "The `data` of an `attempt.finished` event: an attempt's result, and its delivery's status after it",
   ...allRequired({
     ...delivery,
-    series: a.series,
-    attempt: a.attempt,
-    started_at: a.started_at,
-    duration_ms: a.duration_ms,
-    outcome: a.outcome,
-    status_code: a.status_code,
-    error_kind: a.error_kind,
-    error: a.error,
-    response_body: a.response_body,
-    response_body_encoding: a.response_body_encoding,
-    response_truncated: a.response_truncated,
+    ...attemptFields,
   }),
 } as const;
 
