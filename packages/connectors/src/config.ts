@@ -12,6 +12,7 @@ import {
   requiredWhen,
   textField,
   url,
+  urlField,
   type ValuesOf,
 } from '@bookflow/env-config';
 
@@ -34,13 +35,12 @@ export const CONNECTOR_FIELDS = {
     './.bookflow-analytics',
     'Directory of the DuckDB warehouse (warehouse.duckdb), shared with npm run analytics.',
   ),
-  warehouseUrl: field({
-    env: 'BOOKFLOW_WAREHOUSE_URL',
-    description: 'PostgreSQL connection string of the warehouse; required when BOOKFLOW_WAREHOUSE=postgres.',
-    defaultText: '(unset)',
-    parse: (raw, env) =>
-      requiredWhen(url(raw, ['postgres:', 'postgresql:']), env, 'BOOKFLOW_WAREHOUSE', 'postgres'),
-  }),
+  warehouseUrl: urlField(
+    'BOOKFLOW_WAREHOUSE_URL',
+    ['postgres:', 'postgresql:'],
+    'PostgreSQL connection string of the warehouse; required when BOOKFLOW_WAREHOUSE=postgres.',
+    { with: 'BOOKFLOW_WAREHOUSE', equals: 'postgres' },
+  ),
   batchSize: integerField(
     'BOOKFLOW_WAREHOUSE_BATCH_SIZE',
     500,
@@ -63,12 +63,11 @@ export const CONNECTOR_FIELDS = {
     'bookflow',
     'BigQuery dataset holding bookflow_raw_events.',
   ),
-  bigQueryApiEndpoint: field({
-    env: 'BOOKFLOW_BIGQUERY_API_ENDPOINT',
-    description: 'BigQuery API endpoint (a local emulator or test fake); unset: Google’s.',
-    defaultText: '(unset)',
-    parse: (raw) => url(raw, ['https:', 'http:']),
-  }),
+  bigQueryApiEndpoint: urlField(
+    'BOOKFLOW_BIGQUERY_API_ENDPOINT',
+    ['https:', 'http:'],
+    'BigQuery API endpoint (a local emulator or test fake); unset: Google’s.',
+  ),
   snowflakeAccount: field({
     env: 'BOOKFLOW_SNOWFLAKE_ACCOUNT',
     description:

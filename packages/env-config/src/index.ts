@@ -13,4 +13,5 @@ export {
   requiredWhen,
   textField,
   url,
+  urlField,
 } from './parsers.ts';

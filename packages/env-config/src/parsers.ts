@@ -118,3 +118,21 @@ export function requiredWhen<T>(
   }
   return value;
 }
+
+/** A URL setting with no default; `required` names the setting that needs it, when one does. */
+export function urlField(
+  env: string,
+  protocols: readonly string[],
+  description: string,
+  required?: { with: string; equals?: string },
+): Field<string | undefined> {
+  return field({
+    env,
+    description,
+    defaultText: '(unset)',
+    parse: (raw, all) => {
+      const value = url(raw, protocols);
+      return required ? requiredWhen(value, all, required.with, required.equals) : value;
+    },
+  });
+}

@@ -8,9 +8,9 @@ import {
   integerField,
   optionalString,
   readFields,
-  requiredWhen,
   textField,
   url,
+  urlField,
   type ValuesOf,
 } from '@bookflow/env-config';
 import { isWellFormedSecret, parseDurationList } from '@bookflow/events';
@@ -63,12 +63,11 @@ export const CONFIG_FIELDS = {
     STORE_KINDS,
     'Dedupe and queue store: postgres (DATABASE_URL, or embedded PGlite), redis (REDIS_URL) or memory.',
   ),
-  databaseUrl: field({
-    env: 'DATABASE_URL',
-    description: 'PostgreSQL connection string. Unset: embedded PGlite under BOOKFLOW_RECEIVER_DATA_DIR.',
-    defaultText: '(unset)',
-    parse: (raw) => url(raw, ['postgres:', 'postgresql:']),
-  }),
+  databaseUrl: urlField(
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'PostgreSQL connection string. Unset: embedded PGlite under BOOKFLOW_RECEIVER_DATA_DIR.',
+  ),
   dataDir: textField(
     'BOOKFLOW_RECEIVER_DATA_DIR',
     './.bookflow-receiver',
@@ -80,13 +79,12 @@ export const CONFIG_FIELDS = {
     { min: 1, max: 1000 },
     'Connections in the Postgres pool.',
   ),
-  redisUrl: field({
-    env: 'REDIS_URL',
-    description: 'Redis connection string; required when BOOKFLOW_RECEIVER_STORE=redis.',
-    defaultText: '(unset)',
-    parse: (raw, env) =>
-      requiredWhen(url(raw, ['redis:', 'rediss:']), env, 'BOOKFLOW_RECEIVER_STORE', 'redis'),
-  }),
+  redisUrl: urlField(
+    'REDIS_URL',
+    ['redis:', 'rediss:'],
+    'Redis connection string; required when BOOKFLOW_RECEIVER_STORE=redis.',
+    { with: 'BOOKFLOW_RECEIVER_STORE', equals: 'redis' },
+  ),
   redisPrefix: textField(
     'BOOKFLOW_RECEIVER_REDIS_PREFIX',
     'bookflow:receiver:',
@@ -155,12 +153,11 @@ export const CONFIG_FIELDS = {
     '10s',
     'How long shutdown waits for running handlers before giving their jobs back.',
   ),
-  slackWebhookUrl: field({
-    env: 'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
-    description: 'Slack Incoming Webhook for dead-letter alerts.',
-    defaultText: '(unset)',
-    parse: (raw) => url(raw, ['https:', 'http:']),
-  }),
+  slackWebhookUrl: urlField(
+    'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
+    ['https:', 'http:'],
+    'Slack Incoming Webhook for dead-letter alerts.',
+  ),
   pagerDutyRoutingKey: field({
     env: 'BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY',
     description: 'PagerDuty Events API v2 routing key for dead-letter alerts.',
