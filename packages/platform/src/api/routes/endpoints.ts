@@ -19,8 +19,8 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
-import { ENDPOINT_EXAMPLE, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
+import { operation } from '../docs/operation.ts';
+import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
 const MAX_URL_LENGTH = 2048;
@@ -212,7 +212,7 @@ export function endpointRoutes(
     },
   );
 
-  const params = idParam('endpoint', EXAMPLE_IDS.endpoint);
+  const params = ENDPOINT_ID_PARAM;
   const one = {
     status: 200,
     description: 'The endpoint',

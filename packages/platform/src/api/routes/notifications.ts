@@ -72,6 +72,17 @@ export function notificationRoutes(
     return account;
   }
 
+  /** Sets (or, with null, removes) one channel and answers with the channels after the change. */
+  async function save(accountId: string, channel: NotificationChannel, value: string | null) {
+    const account = await updateNotificationSettings(
+      deps.db,
+      accountId,
+      channel === 'slack' ? { slack_webhook_url: value } : { pagerduty_routing_key: value },
+    );
+    if (!account) throw new ApiError('not_found');
+    return present(account);
+  }
+
   app.get(
     '/v1/account/notifications',
     {
@@ -128,13 +139,7 @@ export function notificationRoutes(
       } else if (!/^[A-Za-z0-9]{1,64}$/.test(value)) {
         throw new ApiError('validation_failed', 'a PagerDuty routing key is 32 letters and digits');
       }
-      const account = await updateNotificationSettings(
-        deps.db,
-        request.accountId,
-        channel === 'slack' ? { slack_webhook_url: value } : { pagerduty_routing_key: value },
-      );
-      if (!account) throw new ApiError('not_found');
-      return present(account);
+      return save(request.accountId, channel, value);
     },
   );
 
@@ -157,15 +162,7 @@ export function notificationRoutes(
         problems: ['csrf_token_invalid'],
       }),
     },
-    async (request) => {
-      const account = await updateNotificationSettings(
-        deps.db,
-        request.accountId,
-        request.params.channel === 'slack' ? { slack_webhook_url: null } : { pagerduty_routing_key: null },
-      );
-      if (!account) throw new ApiError('not_found');
-      return present(account);
-    },
+    async (request) => save(request.accountId, request.params.channel, null),
   );
 
   app.post<{ Params: { channel: NotificationChannel } }>(
