@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { LocalFake } from './local-fake.ts';
 
 /** One CRM object as the fake keeps it: HubSpot's v3 shape, with its associations to contacts. */
 export interface FakeObject {
@@ -30,18 +31,6 @@ const ASSOCIATION_TO_CONTACT: Record<string, number> = { meetings: 200, notes: 2
 
 class BadRequest extends Error {}
 
-function read(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
-}
-
 function checkProperties(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new BadRequest('properties must be an object');
@@ -59,7 +48,7 @@ function checkProperties(value: unknown): Record<string, string> {
  * and the bodies (properties as strings, association types the documented ones) and answers
  * HubSpot's error shape; tests script 429s with Retry-After, 5xx and 4xx in front of any route.
  */
-export class HubSpotFake {
+export class HubSpotFake extends LocalFake {
   readonly objects: Record<ObjectType, Map<string, FakeObject>> = {
     contacts: new Map(),
     meetings: new Map(),
@@ -69,20 +58,9 @@ export class HubSpotFake {
   readonly requests: RecordedRequest[] = [];
   readonly #scripts: Array<{ match: RegExp; reply: Scripted }> = [];
   #nextId = 1000;
-  #server: Server | undefined;
-  url = '';
 
-  constructor(readonly token = 'pat-test-token') {}
-
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  constructor(readonly token = 'pat-test-token') {
+    super();
   }
 
   /** Forgets every object, request and script (the token stays). */
@@ -116,10 +94,10 @@ export class HubSpotFake {
     this.#send(res, status, { status: 'error', message, correlationId: 'fake', category }, headers);
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const key = `${req.method} ${path}`;
-    const body = await read(req);
+    const body = await text(req);
     const record = (status: number) =>
       this.requests.push({ method: req.method ?? '', path, at: Date.now(), status });
     const scripted = this.#scripts.findIndex((s) => s.match.test(key));

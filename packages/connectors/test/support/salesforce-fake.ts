@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
 import type { Scripted } from './hubspot-fake.ts';
+import { LocalFake } from './local-fake.ts';
 
 export type FakeRecord = Record<string, unknown> & { Id: string };
 
@@ -23,18 +24,6 @@ class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-function read(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (c) => {
-      body += c;
-    });
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
 }
 
 /** `Field = 'value' AND Other = true` as jsforce's findOne writes it. */
@@ -61,7 +50,7 @@ function parseWhere(where: string): Array<[string, unknown]> {
  * 401 INVALID_SESSION_ID for an unknown or revoked token, and Sforce-Limit-Info on every answer.
  * Bodies are checked (required fields, picklists, references that must exist).
  */
-export class SalesforceFake {
+export class SalesforceFake extends LocalFake {
   readonly records: Record<string, Map<string, FakeRecord>> = {
     Lead: new Map(),
     Contact: new Map(),
@@ -81,20 +70,6 @@ export class SalesforceFake {
   readonly #tokens = new Set<string>();
   readonly #scripts: Array<{ match: RegExp; reply: Scripted }> = [];
   #next = 1;
-  #server: Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-  }
-
   reset(): void {
     for (const [type, map] of Object.entries(this.records)) if (type !== 'User') map.clear();
     this.requests.length = 0;
@@ -134,10 +109,10 @@ export class SalesforceFake {
     res.end(body === undefined ? undefined : JSON.stringify(body));
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const key = `${req.method} ${url.pathname}`;
-    const raw = await read(req);
+    const raw = await text(req);
     const record = (status: number) =>
       this.requests.push({ method: req.method ?? '', path: url.pathname, status, at: Date.now() });
     const scripted = this.#scripts.findIndex((s) => s.match.test(key));
