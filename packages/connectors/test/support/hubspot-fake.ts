@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { text } from 'node:stream/consumers';
-import { LocalFake } from './local-fake.ts';
+import { ScriptableFake } from './local-fake.ts';
 
 /** One CRM object as the fake keeps it: HubSpot's v3 shape, with its associations to contacts. */
 export interface FakeObject {
@@ -8,19 +8,6 @@ export interface FakeObject {
   properties: Record<string, string>;
   contactIds: string[];
   associationTypeIds: number[];
-}
-
-export interface Scripted {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  at: number;
-  status: number;
 }
 
 const OBJECT_TYPES = ['contacts', 'meetings', 'notes', 'calls'] as const;
@@ -48,15 +35,13 @@ function checkProperties(value: unknown): Record<string, string> {
  * and the bodies (properties as strings, association types the documented ones) and answers
  * HubSpot's error shape; tests script 429s with Retry-After, 5xx and 4xx in front of any route.
  */
-export class HubSpotFake extends LocalFake {
+export class HubSpotFake extends ScriptableFake {
   readonly objects: Record<ObjectType, Map<string, FakeObject>> = {
     contacts: new Map(),
     meetings: new Map(),
     notes: new Map(),
     calls: new Map(),
   };
-  readonly requests: RecordedRequest[] = [];
-  readonly #scripts: Array<{ match: RegExp; reply: Scripted }> = [];
   #nextId = 1000;
 
   constructor(readonly token = 'pat-test-token') {
@@ -64,15 +49,9 @@ export class HubSpotFake extends LocalFake {
   }
 
   /** Forgets every object, request and script (the token stays). */
-  reset(): void {
+  override reset(): void {
+    super.reset();
     for (const map of Object.values(this.objects)) map.clear();
-    this.requests.length = 0;
-    this.#scripts.length = 0;
-  }
-
-  /** The next request whose "METHOD path" matches gets this answer instead (once per call). */
-  script(match: RegExp, reply: Scripted): void {
-    this.#scripts.push({ match, reply });
   }
 
   list(type: ObjectType): FakeObject[] {
@@ -98,11 +77,9 @@ export class HubSpotFake extends LocalFake {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const key = `${req.method} ${path}`;
     const body = await text(req);
-    const record = (status: number) =>
-      this.requests.push({ method: req.method ?? '', path, at: Date.now(), status });
-    const scripted = this.#scripts.findIndex((s) => s.match.test(key));
-    if (scripted !== -1) {
-      const { reply } = this.#scripts.splice(scripted, 1)[0]!;
+    const record = (status: number) => this.record(req.method, path, status);
+    const reply = this.takeScripted(key);
+    if (reply) {
       record(reply.status);
       return this.#send(
         res,

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { text } from 'node:stream/consumers';
-import type { Scripted } from './hubspot-fake.ts';
-import { LocalFake } from './local-fake.ts';
+import { ScriptableFake } from './local-fake.ts';
 
 export type FakeRecord = Record<string, unknown> & { Id: string };
 
@@ -50,7 +49,7 @@ function parseWhere(where: string): Array<[string, unknown]> {
  * 401 INVALID_SESSION_ID for an unknown or revoked token, and Sforce-Limit-Info on every answer.
  * Bodies are checked (required fields, picklists, references that must exist).
  */
-export class SalesforceFake extends LocalFake {
+export class SalesforceFake extends ScriptableFake {
   readonly records: Record<string, Map<string, FakeRecord>> = {
     Lead: new Map(),
     Contact: new Map(),
@@ -58,7 +57,6 @@ export class SalesforceFake extends LocalFake {
     FeedItem: new Map(),
     User: new Map(),
   };
-  readonly requests: Array<{ method: string; path: string; status: number; at: number }> = [];
   readonly logins: string[] = [];
   readonly clientId = 'fake-consumer-key';
   readonly clientSecret = 'fake-consumer-secret';
@@ -68,17 +66,11 @@ export class SalesforceFake extends LocalFake {
   refuseAllSessions = false;
   apiUsed = 0;
   readonly #tokens = new Set<string>();
-  readonly #scripts: Array<{ match: RegExp; reply: Scripted }> = [];
   #next = 1;
-  reset(): void {
+  override reset(): void {
+    super.reset();
     for (const [type, map] of Object.entries(this.records)) if (type !== 'User') map.clear();
-    this.requests.length = 0;
-    this.#scripts.length = 0;
     this.refuseAllSessions = false;
-  }
-
-  script(match: RegExp, reply: Scripted): void {
-    this.#scripts.push({ match, reply });
   }
 
   /** Every session issued so far stops working (as when a token expires). */
@@ -113,11 +105,9 @@ export class SalesforceFake extends LocalFake {
     const url = new URL(req.url ?? '/', 'http://fake');
     const key = `${req.method} ${url.pathname}`;
     const raw = await text(req);
-    const record = (status: number) =>
-      this.requests.push({ method: req.method ?? '', path: url.pathname, status, at: Date.now() });
-    const scripted = this.#scripts.findIndex((s) => s.match.test(key));
-    if (scripted !== -1) {
-      const { reply } = this.#scripts.splice(scripted, 1)[0]!;
+    const record = (status: number) => this.record(req.method, url.pathname, status);
+    const reply = this.takeScripted(key);
+    if (reply) {
       record(reply.status);
       return this.#send(
         res,
