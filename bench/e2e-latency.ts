@@ -16,7 +16,7 @@ import type { SoakPlatformSpec } from './children/soak-platform.ts';
 import { startChild } from './support/child-process.ts';
 import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
 import { createDatabase } from './support/database.ts';
-import { ADMIN_TOKEN, PUBLISH_BODY } from './support/platform-api.ts';
+import { ADMIN_TOKEN, postJson, publish } from './support/platform-api.ts';
 import { summarize } from './support/stats.ts';
 
 const { values } = parseArgs({
@@ -34,18 +34,6 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-async function post(pool: Pool, path: string, token: string, body: unknown) {
-  const res = await pool.request({
-    method: 'POST',
-    path,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const answer = (await res.body.json()) as Record<string, string>;
-  if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
 async function main() {
   cleanupOnSignals();
   const loadAtStart = load();
@@ -59,8 +47,8 @@ async function main() {
   const platform = await startChild('soak-platform', spec);
   const url = await platform.call<string>('url');
   const pool = new Pool(url, { connections: 256 });
-  const { api_key: key } = await post(pool, '/v1/accounts', ADMIN_TOKEN, { name: 'e2e' });
-  await post(pool, '/v1/endpoints', key!, {
+  const { api_key: key } = await postJson(pool, '/v1/accounts', ADMIN_TOKEN, { name: 'e2e' });
+  await postJson(pool, '/v1/endpoints', key!, {
     url: await receiver.call<string>('url'),
     event_types: ['meeting.booked'],
   });
@@ -82,12 +70,7 @@ async function main() {
     inFlight.push(
       (async () => {
         try {
-          const res = await pool.request({
-            method: 'POST',
-            path: '/v1/events',
-            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-            body: PUBLISH_BODY,
-          });
+          const res = await publish(pool, key!);
           const text = await res.body.text();
           publishLatency.push(now() - due);
           if (res.statusCode === 202) scheduled.set((JSON.parse(text) as { id: string }).id, due);

@@ -20,7 +20,7 @@ import type { SoakPlatformSpec } from './children/soak-platform.ts';
 import { startChild } from './support/child-process.ts';
 import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
 import { createDatabase } from './support/database.ts';
-import { ADMIN_TOKEN, PUBLISH_BODY } from './support/platform-api.ts';
+import { ADMIN_TOKEN, postJson, publish } from './support/platform-api.ts';
 import { summarize } from './support/stats.ts';
 
 const { values } = parseArgs({
@@ -46,18 +46,6 @@ function log(line: string) {
   process.stdout.write(`${line}\n`);
 }
 
-async function json(pool: Pool, path: string, token: string, body: unknown) {
-  const res = await pool.request({
-    method: 'POST',
-    path,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const answer = (await res.body.json()) as Record<string, string>;
-  if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
 async function main() {
   cleanupOnSignals();
   const database = values.embedded ? null : await createDatabase('soak');
@@ -75,8 +63,8 @@ async function main() {
   // embedded mode), so an overloaded platform is seen answering 429 rather than requests queueing
   // in this client; not more than the server's listen backlog (511), or connects time out there.
   const pool = new Pool(url, { connections: 500 });
-  const { api_key: key } = await json(pool, '/v1/accounts', ADMIN_TOKEN, { name: 'soak' });
-  await json(pool, '/v1/endpoints', key!, { url: endpointUrl, event_types: ['meeting.booked'] });
+  const { api_key: key } = await postJson(pool, '/v1/accounts', ADMIN_TOKEN, { name: 'soak' });
+  await postJson(pool, '/v1/endpoints', key!, { url: endpointUrl, event_types: ['meeting.booked'] });
 
   const mode = values.embedded ? 'embedded PGlite' : 'PostgreSQL';
   log(
@@ -113,12 +101,7 @@ async function main() {
 
   const publishOne = async (due: number) => {
     try {
-      const res = await pool.request({
-        method: 'POST',
-        path: '/v1/events',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: PUBLISH_BODY,
-      });
+      const res = await publish(pool, key!);
       const text = await res.body.text();
       bucket.push(performance.now() - due);
       if (res.statusCode === 202) accepted.add((JSON.parse(text) as { id: string }).id);

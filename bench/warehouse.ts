@@ -19,8 +19,11 @@ import { loadEnvelopes } from '../packages/connectors/src/analytics/load.ts';
 import { runFunnel } from '../packages/connectors/src/analytics/run-funnel.ts';
 import { connectorsHandler } from '../packages/connectors/src/connector.ts';
 import { DuckDbWarehouse } from '../packages/connectors/src/warehouse/duckdb/duckdb-warehouse.ts';
-import { PostgresWarehouse } from '../packages/connectors/src/warehouse/postgres/postgres-warehouse.ts';
-import { rawEventFromEnvelope } from '../packages/connectors/src/warehouse/raw-event.ts';
+import {
+  PostgresWarehouse,
+  unnestParams,
+} from '../packages/connectors/src/warehouse/postgres/postgres-warehouse.ts';
+import { type RawEvent, rawEventFromEnvelope } from '../packages/connectors/src/warehouse/raw-event.ts';
 import type { SqlWarehouse } from '../packages/connectors/src/warehouse/warehouse.ts';
 import { WarehouseConnector } from '../packages/connectors/src/warehouse/warehouse-connector.ts';
 import { funnelTraffic, type LooseEnvelope } from '../packages/connectors/test/support/traffic.ts';
@@ -139,7 +142,9 @@ async function bench(
     // The same events again with new ids through a receiver running 64 handlers at once: batches of up to 64 rows.
     const wide = ingest.map((e) => ({ ...e, id: `${e.id}-again` }));
     const wideSeconds = await ingestThroughReceiver(warehouse, wide, 64);
-    const raw = ingest.map((e) => (rawEventFromEnvelope(e, new Date()) as { ok: true; event: never }).event);
+    const raw = ingest.map(
+      (e) => (rawEventFromEnvelope(e, new Date()) as { ok: true; event: RawEvent }).event,
+    );
     if (kind === 'postgres')
       await warehouse.exec('CREATE TABLE plain_raw AS SELECT * FROM bookflow_raw_events WHERE false');
     const plain = await timed(async () => {
@@ -151,11 +156,11 @@ async function bench(
           'CREATE TABLE plain_raw (event_id VARCHAR, type VARCHAR, account_id VARCHAR, schema_version VARCHAR, created_at VARCHAR, received_at VARCHAR, payload VARCHAR)',
         );
         const appender = await connection.createAppender('plain_raw');
-        for (const r of raw as Array<Record<string, string | Date>>) {
-          for (const key of ['eventId', 'type', 'accountId', 'schemaVersion', 'createdAt'])
-            appender.appendVarchar(String(r[key]));
-          appender.appendVarchar((r.receivedAt as Date).toISOString());
-          appender.appendVarchar(String(r.payload));
+        for (const r of raw) {
+          for (const key of ['eventId', 'type', 'accountId', 'schemaVersion', 'createdAt'] as const)
+            appender.appendVarchar(r[key]);
+          appender.appendVarchar(r.receivedAt.toISOString());
+          appender.appendVarchar(r.payload);
           appender.endRow();
         }
         appender.closeSync();
@@ -163,26 +168,9 @@ async function bench(
         instance.closeSync();
       } else {
         for (let i = 0; i < raw.length; i += 5_000) {
-          const batch = raw.slice(i, i + 5_000) as Array<{
-            eventId: string;
-            type: string;
-            accountId: string;
-            schemaVersion: string;
-            createdAt: string;
-            receivedAt: Date;
-            payload: string;
-          }>;
           await warehouse.query(
             'INSERT INTO plain_raw SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::jsonb[])',
-            [
-              batch.map((r) => r.eventId),
-              batch.map((r) => r.type),
-              batch.map((r) => r.accountId),
-              batch.map((r) => r.schemaVersion),
-              batch.map((r) => r.createdAt),
-              batch.map((r) => r.receivedAt.toISOString()),
-              batch.map((r) => r.payload),
-            ],
+            unnestParams(raw.slice(i, i + 5_000)),
           );
         }
       }

@@ -14,8 +14,13 @@ import { claimDue } from '../../packages/platform/src/delivery/queue/claim.ts';
 import { startChild } from '../support/child-process.ts';
 import type { BenchContext } from '../support/context.ts';
 import { createDatabase } from '../support/database.ts';
-import { countEventsIn, deliveryRun, publishThroughApi, workerSpec } from '../support/delivery-run.ts';
-import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
+import {
+  countEventsIn,
+  deliveryRun,
+  platformWorkerSpec,
+  publishThroughApi,
+} from '../support/delivery-run.ts';
+import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { percentile } from '../support/stats.ts';
@@ -105,11 +110,7 @@ export async function backlogBench(ctx: BenchContext): Promise<Table[]> {
       const target = { apiUrl: api.url, key: account.key, countEvents: countEventsIn(database.url) };
       const published = await publishThroughApi(load, target, PUBLISH_BODY, events);
       const due = await claimAlone(client);
-      const spec = workerSpec('platform', {
-        databaseUrl: database.url,
-        masterKeyHex: MASTER_KEY.toString('hex'),
-        concurrency: ctx.args.concurrency,
-      });
+      const spec = platformWorkerSpec(database.url, ctx.args.concurrency);
       const run = await deliveryRun(
         `backlog ${num(size)}: platform worker`,
         spec,

@@ -14,12 +14,13 @@ import {
   countEventsIn,
   type DeliveryRun,
   deliveryRun,
+  platformWorkerSpec,
   publishThroughApi,
   startWorker,
   timeDelivery,
   workerSpec,
 } from '../support/delivery-run.ts';
-import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
+import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { type Receiver, startReceiver } from '../support/receiver.ts';
 import { deleteKeys, REDIS_URL } from '../support/redis.ts';
@@ -49,12 +50,7 @@ async function platformOnBacklog(
     const target = { apiUrl: api.url, key, countEvents: countEventsIn(database.url) };
     const published = await publishThroughApi(load, target, PUBLISH_BODY, events);
     await api.stop();
-    const spec = workerSpec('platform', {
-      databaseUrl: database.url,
-      masterKeyHex: MASTER_KEY.toString('hex'),
-      concurrency: ctx.args.concurrency,
-      profileFile,
-    });
+    const spec = platformWorkerSpec(database.url, ctx.args.concurrency, { profileFile });
     const { result: run, writes } = await countWrites(database.url, () =>
       deliveryRun(label, spec, receiver, published.events * receiver.urls.length, database.name),
     );
@@ -77,13 +73,7 @@ async function platformConcurrent(
   try {
     const api = await startApi({ databaseUrl: database.url });
     const { key } = await api.account(receiver.urls);
-    const worker = await startWorker(
-      workerSpec('platform', {
-        databaseUrl: database.url,
-        masterKeyHex: MASTER_KEY.toString('hex'),
-        concurrency: ctx.args.concurrency,
-      }),
-    );
+    const worker = await startWorker(platformWorkerSpec(database.url, ctx.args.concurrency));
     try {
       progress(`${label}: publishing ${num(events)} events while the worker delivers`);
       let publishRate = Number.NaN;

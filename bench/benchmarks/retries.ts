@@ -17,13 +17,13 @@ import type { BenchContext } from '../support/context.ts';
 import { createDatabase } from '../support/database.ts';
 import {
   countEventsIn,
+  platformWorkerSpec,
   publishThroughApi,
   startWorker,
   timeDelivery,
   timeoutFor,
-  workerSpec,
 } from '../support/delivery-run.ts';
-import { MASTER_KEY, PUBLISH_BODY, startApi } from '../support/platform-api.ts';
+import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
 import { progress } from '../support/progress.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { ms, num, ratio, type Table } from '../support/table.ts';
@@ -82,12 +82,7 @@ async function run(ctx: BenchContext, shape: 'backlog' | 'paced', failEvery: num
     const api = await startApi({ databaseUrl: database.url });
     const { key } = await api.account(receiver.urls);
     const worker = await startWorker(
-      workerSpec('platform', {
-        databaseUrl: database.url,
-        masterKeyHex: MASTER_KEY.toString('hex'),
-        concurrency: ctx.args.concurrency,
-        retryScheduleMs,
-      }),
+      platformWorkerSpec(database.url, ctx.args.concurrency, { retryScheduleMs }),
     );
     try {
       let deliveries: number;

@@ -7,6 +7,7 @@ import type { LoadResult } from '../children/load.ts';
 import type { WorkerSpec } from '../workers/system.ts';
 import { type Child, startChild } from './child-process.ts';
 import { postgresCpuMeter } from './cpu.ts';
+import { MASTER_KEY } from './platform-api.ts';
 import { progress } from './progress.ts';
 import type { Receiver } from './receiver.ts';
 
@@ -39,6 +40,20 @@ export function workerSpec(kind: WorkerSpec['kind'], fields: Partial<WorkerSpec>
     redisPrefix: `bookflow-bench-${randomBytes(4).toString('hex')}`,
     ...fields,
   };
+}
+
+/** The platform's own worker on the run's database, with the run's master key (the API sealed the secrets with it). */
+export function platformWorkerSpec(
+  databaseUrl: string,
+  concurrency: number,
+  fields: Partial<WorkerSpec> = {},
+): WorkerSpec {
+  return workerSpec('platform', {
+    databaseUrl,
+    masterKeyHex: MASTER_KEY.toString('hex'),
+    concurrency,
+    ...fields,
+  });
 }
 
 /** Bounded: a run that has not finished in a minute plus 20 ms per delivery throws. */

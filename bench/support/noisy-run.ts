@@ -7,8 +7,8 @@ import { request } from 'undici';
 import type { PortCounts } from '../children/slow-receiver.ts';
 import { type Child, startChild } from './child-process.ts';
 import { createDatabase } from './database.ts';
-import { startWorker, workerSpec } from './delivery-run.ts';
-import { type Api, MASTER_KEY, PUBLISH_BODY, startApi } from './platform-api.ts';
+import { platformWorkerSpec, startWorker } from './delivery-run.ts';
+import { type Api, PUBLISH_BODY, startApi } from './platform-api.ts';
 import { sleep, waitUntil } from './progress.ts';
 import { type Summary, summarize } from './stats.ts';
 
@@ -40,13 +40,7 @@ export async function noisyRun(delaysMs: number[]): Promise<NoisyRun> {
     databaseUrl: database.url,
     pool,
     async startWorker(concurrency) {
-      const child = await startWorker(
-        workerSpec('platform', {
-          databaseUrl: database.url,
-          masterKeyHex: MASTER_KEY.toString('hex'),
-          concurrency,
-        }),
-      );
+      const child = await startWorker(platformWorkerSpec(database.url, concurrency));
       workers.push(child);
       await child.call('start');
       return child;

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { sampleData } from '@bookflow/events';
 import type { Db } from '@bookflow/pg';
-import { request } from 'undici';
+import { type Pool, request } from 'undici';
 import { createPlatform, type Platform } from '../../packages/platform/src/app.ts';
 import { type PlatformConfig, testConfig } from '../../packages/platform/src/config/config.ts';
 import { onCleanup } from './cleanup.ts';
@@ -34,6 +34,29 @@ export const PUBLISH_BODY = JSON.stringify({
   type: 'meeting.booked',
   data: sampleData('meeting.booked', { seed: 1 }),
 });
+
+/** POSTs JSON with a bearer token through an undici pool; the JSON answer, or an error naming the status. */
+export async function postJson(pool: Pool, path: string, token: string, body: unknown) {
+  const res = await pool.request({
+    method: 'POST',
+    path,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.body.json()) as Record<string, string>;
+  if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** POST /v1/events with PUBLISH_BODY as the account of `key`: the answer, its body not read yet. */
+export function publish(pool: Pool, key: string) {
+  return pool.request({
+    method: 'POST',
+    path: '/v1/events',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: PUBLISH_BODY,
+  });
+}
 
 export interface BenchAccount {
   key: string;

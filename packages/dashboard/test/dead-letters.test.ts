@@ -1,16 +1,13 @@
 import { sampleData } from '@bookflow/events';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Reply, startReceiver, type TestReceiver } from '../../platform/test/support/receiver.ts';
 import {
   type DashboardPlatform,
   describeInBrowser,
-  launchBrowser,
-  newContext,
   screenshot,
   seriousViolations,
-  signInWithKey,
-  startDashboardPlatform,
+  signedIn,
   until,
 } from './support/browser.ts';
 
@@ -19,7 +16,7 @@ describeInBrowser(
   { timeout: 300_000 },
   () => {
     let p: DashboardPlatform;
-    let browser: Browser;
+    let close: (() => Promise<void>) | undefined;
     let receiver: TestReceiver;
     let slack: TestReceiver;
     let reply: Reply = { status: 500, body: 'database is down' };
@@ -39,21 +36,15 @@ describeInBrowser(
     const publish = () => p.publish(account.api_key, 'meeting.booked', sampleData('meeting.booked'));
 
     beforeAll(async () => {
-      p = await startDashboardPlatform();
+      ({ p, account, page, problems, close } = await signedIn('Acme'));
       receiver = await startReceiver(() => reply);
       slack = await startReceiver(() => ({ status: 200, body: 'ok' }));
-      browser = await launchBrowser();
-      account = await p.createAccount({ name: 'Acme' });
       endpoint = await p.createEndpoint(account.api_key, receiver.url);
-      const ctx = await newContext(browser);
-      problems = ctx.problems;
-      page = await signInWithKey(ctx.context, p.base, account.api_key);
     }, 240_000);
     afterAll(async () => {
-      await browser?.close();
       await receiver?.close();
       await slack?.close();
-      await p?.stop();
+      await close?.();
     });
 
     it('a delivery the receiver keeps refusing appears live in the dead letters; replaying it from the page succeeds', async () => {

@@ -1,19 +1,9 @@
 import { EVENT_TYPES } from '@bookflow/events';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Reply, startReceiver, type TestReceiver } from '../../platform/test/support/receiver.ts';
-import {
-  type DashboardPlatform,
-  describeInBrowser,
-  launchBrowser,
-  newContext,
-  screenshot,
-  seriousViolations,
-  signInWithKey,
-  startDashboardPlatform,
-  until,
-} from './support/browser.ts';
+import { describeInBrowser, screenshot, seriousViolations, signedIn, until } from './support/browser.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -21,8 +11,7 @@ describeInBrowser(
   'Integrations, endpoint page, test events and the deliveries log (chromium)',
   { timeout: 240_000 },
   () => {
-    let p: DashboardPlatform;
-    let browser: Browser;
+    let close: (() => Promise<void>) | undefined;
     let receiver: TestReceiver;
     let reply: Reply = { status: 200, body: 'ok' };
     let page: Page;
@@ -30,22 +19,16 @@ describeInBrowser(
     let endpointSecret = '';
 
     beforeAll(async () => {
-      p = await startDashboardPlatform();
+      ({ page, problems, close } = await signedIn('Acme Revenue Ops'));
       receiver = await startReceiver(() => reply);
-      browser = await launchBrowser();
-      const account = await p.createAccount({ name: 'Acme Revenue Ops' });
-      const ctx = await newContext(browser);
-      problems = ctx.problems;
-      page = await signInWithKey(ctx.context, p.base, account.api_key);
     }, 240_000);
     /** The Integrations page's row of one event type. */
     const row = (type: string) =>
       page.locator('li.type-row').filter({ has: page.getByRole('heading', { name: type, exact: true }) });
 
     afterAll(async () => {
-      await browser?.close();
       await receiver?.close();
-      await p?.stop();
+      await close?.();
     });
 
     it('lists every event type of the catalogue, each with an empty state, and adds a destination for meeting.booked in place', async () => {

@@ -4,8 +4,6 @@ import {
   CANCEL_REASONS,
   type CallDirection,
   type CallOutcome,
-  DISQUALIFY_NOTES,
-  type DisqualificationReasonCode,
   type EventDataMap,
   iso,
   type Lead,
@@ -15,6 +13,7 @@ import {
   MINUTE,
   plus,
   type Random,
+  sampleDisqualification,
 } from '@bookflow/events';
 
 // Payloads of one call's story, from the samples' people and phrases; shapes as the catalogue's
@@ -186,13 +185,11 @@ export function meetingCanceled(
 }
 
 export function leadDisqualified(rnd: Random, call: Call, at: Date): EventDataMap['lead.disqualified'] {
-  const codes = rnd.sample(Object.keys(DISQUALIFY_NOTES) as DisqualificationReasonCode[], rnd.int(1, 2));
   return {
     call_id: call.id,
     lead: call.lead,
     agent: call.agent,
-    reasons: codes.map((code) => ({ code, note: DISQUALIFY_NOTES[code] })),
-    notes: codes.map((code) => DISQUALIFY_NOTES[code]).join(' '),
+    ...sampleDisqualification(rnd),
     transcript_url: transcriptUrl(call),
     disqualified_at: iso(at),
   };

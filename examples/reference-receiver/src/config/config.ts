@@ -1,110 +1,19 @@
-import { isWellFormedSecret, parseDuration, parseDurationList } from '@bookflow/events';
-
-type Env = Record<string, string | undefined>;
-
-interface Field<T> {
-  env: string;
-  description: string;
-  /** Shown in the README table; `undefined` means "unset". */
-  defaultText: string;
-  parse(raw: string | undefined, env: Env): T;
-}
-
-class FieldError extends Error {}
-
-function field<T>(spec: Field<T>): Field<T> {
-  return spec;
-}
-
-function optionalString(raw: string | undefined): string | undefined {
-  const value = raw?.trim();
-  return value ? value : undefined;
-}
-
-function integer(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const value = optionalString(raw);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new FieldError(`must be an integer from ${min} to ${max}`);
-  return n;
-}
-
-function duration(raw: string | undefined, fallback: string): number {
-  try {
-    return parseDuration(optionalString(raw) ?? fallback);
-  } catch (error) {
-    throw new FieldError((error as Error).message);
-  }
-}
-
-function boolean(raw: string | undefined, fallback: boolean): boolean {
-  const value = optionalString(raw)?.toLowerCase();
-  if (value === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new FieldError('must be true or false');
-}
-
-function url(raw: string | undefined, protocols: readonly string[]): string | undefined {
-  const value = optionalString(raw);
-  if (value === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new FieldError('must be a URL');
-  }
-  if (!protocols.includes(parsed.protocol)) throw new FieldError(`must be a ${protocols.join(' or ')} URL`);
-  return value;
-}
-
-/** A field whose default is written once: it is both the value used when unset and the README's text. */
-function durationField(env: string, fallback: string, description: string): Field<number> {
-  return field({ env, description, defaultText: fallback, parse: (raw) => duration(raw, fallback) });
-}
-
-function integerField(
-  env: string,
-  fallback: number,
-  range: { min: number; max: number },
-  description: string,
-): Field<number> {
-  return field({
-    env,
-    description,
-    defaultText: String(fallback),
-    parse: (raw) => integer(raw, fallback, range.min, range.max),
-  });
-}
-
-function booleanField(env: string, fallback: boolean, description: string): Field<boolean> {
-  return field({ env, description, defaultText: String(fallback), parse: (raw) => boolean(raw, fallback) });
-}
-
-function choiceField<const C extends string>(
-  env: string,
-  fallback: C,
-  choices: readonly C[],
-  description: string,
-): Field<C> {
-  return field({
-    env,
-    description,
-    defaultText: fallback,
-    parse: (raw) => {
-      const value = optionalString(raw) ?? fallback;
-      if (!(choices as readonly string[]).includes(value)) {
-        throw new FieldError(`must be one of ${choices.join(', ')}`);
-      }
-      return value as C;
-    },
-  });
-}
-
-function textField(env: string, fallback: string, description: string): Field<string> {
-  return field({ env, description, defaultText: fallback, parse: (raw) => optionalString(raw) ?? fallback });
-}
+import {
+  booleanField,
+  choiceField,
+  durationField,
+  type Env,
+  FieldError,
+  field,
+  integerField,
+  optionalString,
+  readFields,
+  textField,
+  url,
+  urlField,
+  type ValuesOf,
+} from '@bookflow/env-config';
+import { isWellFormedSecret, parseDurationList } from '@bookflow/events';
 
 const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -154,12 +63,11 @@ export const CONFIG_FIELDS = {
     STORE_KINDS,
     'Dedupe and queue store: postgres (DATABASE_URL, or embedded PGlite), redis (REDIS_URL) or memory.',
   ),
-  databaseUrl: field({
-    env: 'DATABASE_URL',
-    description: 'PostgreSQL connection string. Unset: embedded PGlite under BOOKFLOW_RECEIVER_DATA_DIR.',
-    defaultText: '(unset)',
-    parse: (raw) => url(raw, ['postgres:', 'postgresql:']),
-  }),
+  databaseUrl: urlField(
+    'DATABASE_URL',
+    ['postgres:', 'postgresql:'],
+    'PostgreSQL connection string. Unset: embedded PGlite under BOOKFLOW_RECEIVER_DATA_DIR.',
+  ),
   dataDir: textField(
     'BOOKFLOW_RECEIVER_DATA_DIR',
     './.bookflow-receiver',
@@ -171,18 +79,12 @@ export const CONFIG_FIELDS = {
     { min: 1, max: 1000 },
     'Connections in the Postgres pool.',
   ),
-  redisUrl: field({
-    env: 'REDIS_URL',
-    description: 'Redis connection string; required when BOOKFLOW_RECEIVER_STORE=redis.',
-    defaultText: '(unset)',
-    parse: (raw, env) => {
-      const value = url(raw, ['redis:', 'rediss:']);
-      if (!value && optionalString(env.BOOKFLOW_RECEIVER_STORE) === 'redis') {
-        throw new FieldError('is required when BOOKFLOW_RECEIVER_STORE=redis');
-      }
-      return value;
-    },
-  }),
+  redisUrl: urlField(
+    'REDIS_URL',
+    ['redis:', 'rediss:'],
+    'Redis connection string; required when BOOKFLOW_RECEIVER_STORE=redis.',
+    { with: 'BOOKFLOW_RECEIVER_STORE', equals: 'redis' },
+  ),
   redisPrefix: textField(
     'BOOKFLOW_RECEIVER_REDIS_PREFIX',
     'bookflow:receiver:',
@@ -251,12 +153,11 @@ export const CONFIG_FIELDS = {
     '10s',
     'How long shutdown waits for running handlers before giving their jobs back.',
   ),
-  slackWebhookUrl: field({
-    env: 'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
-    description: 'Slack Incoming Webhook for dead-letter alerts.',
-    defaultText: '(unset)',
-    parse: (raw) => url(raw, ['https:', 'http:']),
-  }),
+  slackWebhookUrl: urlField(
+    'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
+    ['https:', 'http:'],
+    'Slack Incoming Webhook for dead-letter alerts.',
+  ),
   pagerDutyRoutingKey: field({
     env: 'BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY',
     description: 'PagerDuty Events API v2 routing key for dead-letter alerts.',
@@ -277,9 +178,7 @@ export const CONFIG_FIELDS = {
   ),
 };
 
-export type ReceiverConfig = {
-  [K in keyof typeof CONFIG_FIELDS]: ReturnType<(typeof CONFIG_FIELDS)[K]['parse']>;
-};
+export type ReceiverConfig = ValuesOf<typeof CONFIG_FIELDS>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -295,20 +194,17 @@ export interface LoadOptions {
 
 /** Reads every field from the environment and reports all problems at once, not just the first. */
 export function loadConfig(env: Env = process.env, options: LoadOptions = {}): ReceiverConfig {
-  const config: Record<string, unknown> = {};
-  const problems: string[] = [];
-  for (const [key, spec] of Object.entries(CONFIG_FIELDS) as [string, Field<unknown>][]) {
-    if (key === 'secrets' && options.secretsOptional && !optionalString(env[spec.env])) {
-      config[key] = [];
-      continue;
-    }
-    try {
-      config[key] = spec.parse(env[spec.env], env);
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      problems.push(`${spec.env} ${error.message}`);
-    }
-  }
+  const { secrets } = CONFIG_FIELDS;
+  const fields = options.secretsOptional
+    ? {
+        ...CONFIG_FIELDS,
+        secrets: {
+          ...secrets,
+          parse: (raw: string | undefined, e: Env) => (optionalString(raw) ? secrets.parse(raw, e) : []),
+        },
+      }
+    : CONFIG_FIELDS;
+  const { values, problems } = readFields(fields, env);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config as ReceiverConfig;
+  return values as ReceiverConfig;
 }

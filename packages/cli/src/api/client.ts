@@ -1,11 +1,11 @@
+import type { paths } from '@bookflow/api-types';
 import createClient, { type Client } from 'openapi-fetch';
 import type { Settings } from '../config/settings.ts';
 import { CliError, EXIT } from '../errors.ts';
-import type { paths } from './schema.ts';
 
 export type Api = Client<paths>;
 
-/** A client typed by the generated schema (src/api/schema.ts), authenticated with the API key. */
+/** A client typed by the generated schema (@bookflow/api-types), authenticated with the API key. */
 export function apiClient(settings: Settings): Api {
   const client = createClient<paths>({
     baseUrl: settings.apiUrl,

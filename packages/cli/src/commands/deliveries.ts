@@ -1,7 +1,7 @@
+import type { components, operations } from '@bookflow/api-types';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type Api, call, problemError } from '../api/client.ts';
-import type { components, operations } from '../api/schema.ts';
 import { confirm, contextOf } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { type Output, statusStyle, table } from '../output/print.ts';

@@ -1,6 +1,6 @@
+import type { components } from '@bookflow/api-types';
 import type { Command } from 'commander';
 import { type Api, call } from '../api/client.ts';
-import type { components } from '../api/schema.ts';
 import { type Context, confirm, contextOf, list } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { type Output, table } from '../output/print.ts';

@@ -1,25 +1,14 @@
 import { performance } from 'node:perf_hooks';
+import type { operations, Schema } from '@bookflow/api-types';
 import type { Command } from 'commander';
 import { type Api, call } from '../api/client.ts';
-import type { operations } from '../api/schema.ts';
 import { contextOf, list } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Output } from '../output/print.ts';
 import { readStream, stopOnSignal } from '../stream/sse.ts';
 
-/**
- * A delivery the platform hands over (GET /v1/listen/{id}/stream, event `delivery`). Written out
- * here: the OpenAPI document describes an event stream's body only as text, so the generated types
- * have no shape for its events.
- */
-interface Forwarded {
-  delivery_id: string;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  headers: Record<string, string>;
-  body: string;
-}
+/** A delivery the platform hands over (GET /v1/listen/{id}/stream, event `delivery`). */
+type Forwarded = Schema<'ForwardedDelivery'>;
 
 /** The most of the local answer's body sent back; the platform keeps its own, smaller, limit. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -161,7 +150,7 @@ export function listenCommand(program: Command): void {
             controller.signal,
           )) {
             if (message.event === 'ready') {
-              const ready = JSON.parse(message.data) as { answer_timeout_ms: number };
+              const ready = JSON.parse(message.data) as Schema<'ListenReady'>;
               timeoutMs = Math.max(1_000, ready.answer_timeout_ms - 500);
               out.line(
                 { event: 'connected', endpoint_id: endpointId },

@@ -1,37 +1,13 @@
+import type { Schema } from '@bookflow/api-types';
 import type { Command } from 'commander';
 import { contextOf } from '../context.ts';
 import { CliError } from '../errors.ts';
 import { statusStyle } from '../output/print.ts';
 import { readStream, stopOnSignal } from '../stream/sse.ts';
 
-/**
- * The `data` of GET /v1/stream's events. Written out here: the OpenAPI document describes an event
- * stream's body only as text, so the generated types (api/schema.ts) have no shape for them.
- */
-interface DeliveryCreated {
-  delivery_id: string;
-  event_id: string;
-  endpoint_id: string;
-  event_type: string;
-  status: string;
-  trigger: string;
-  created_at: string;
-}
-
-interface AttemptFinished {
-  delivery_id: string;
-  event_type: string;
-  endpoint_id: string;
-  status: string;
-  series: number;
-  attempt: number;
-  started_at: string;
-  duration_ms: number;
-  outcome: string;
-  status_code: number | null;
-  error_kind: string | null;
-  error: string | null;
-}
+/** The `data` of GET /v1/stream's events, as the OpenAPI document describes them. */
+type DeliveryCreated = Schema<'DeliveryCreated'>;
+type AttemptFinished = Schema<'AttemptFinished'>;
 
 /** Waits before reconnecting after the stream dropped; Last-Event-ID makes the platform resend what was missed. */
 const RECONNECT_MS = 1_000;

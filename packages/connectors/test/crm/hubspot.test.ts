@@ -1,8 +1,8 @@
-import { sampleEnvelope } from '@bookflow/events';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hubspotClient } from '../../src/crm/hubspot/hubspot-api.ts';
 import { HubSpotConnector } from '../../src/crm/hubspot/hubspot-connector.ts';
 import { CrmObjects } from '../../src/crm/mappings/crm-objects.ts';
+import { envelopesOf, testMeeting } from '../support/crm-events.ts';
 import { HubSpotFake } from '../support/hubspot-fake.ts';
 import { STORE_BACKENDS, startReceiver, type TestReceiver } from '../support/receiver.ts';
 
@@ -17,32 +17,13 @@ let lead = {
   source: 'webinar',
   campaign: 'spring-webinar',
 };
-let meeting = {
-  id: 'mtg_hs_1',
-  title: 'Acme demo: Northwind Logistics',
-  start_at: '2026-03-10T15:00:00.000Z',
-  end_at: '2026-03-10T15:30:00.000Z',
-  timezone: 'America/Chicago',
-  location: null,
-  conferencing_url: 'https://meet.bookflow.example/abc',
-  owner: { id: 'usr_1', name: 'Dana Price', email: 'dana@acme.example' },
-};
-
-let sequence = 0;
-function envelope(type: string, data: Record<string, unknown>, schemaVersion = '2026-04-10') {
-  // meeting.completed is newer than this package's samples: it borrows meeting.booked's envelope.
-  const base = sampleEnvelope(type === 'meeting.completed' ? 'meeting.booked' : (type as 'meeting.booked'), {
-    seed: 3,
-  });
-  sequence++;
-  return {
-    ...base,
-    type,
-    id: `10000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
-    schema_version: schemaVersion,
-    data: { ...base.data, lead, ...data },
-  } as unknown as Record<string, unknown>;
-}
+let meeting = testMeeting(
+  'mtg_hs_1',
+  'Northwind Logistics',
+  'America/Chicago',
+  'https://meet.bookflow.example/abc',
+);
+const envelope = envelopesOf(3, '10000000', () => lead);
 const booked = () =>
   envelope('meeting.booked', {
     call_id: 'call_hs_1',

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { sampleEnvelope } from '@bookflow/events';
 import { Gauge, Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CrmObjects } from '../../src/crm/mappings/crm-objects.ts';
 import { SalesforceConnector } from '../../src/crm/salesforce/salesforce-connector.ts';
 import { type SalesforceAuth, SalesforceSession } from '../../src/crm/salesforce/salesforce-session.ts';
+import { envelopesOf, testMeeting } from '../support/crm-events.ts';
 import { STORE_BACKENDS, startReceiver, type TestReceiver } from '../support/receiver.ts';
 import { SalesforceFake } from '../support/salesforce-fake.ts';
 
@@ -18,30 +18,13 @@ let lead = {
   source: 'webinar',
   campaign: null as string | null,
 };
-let meeting = {
-  id: 'mtg_sf',
-  title: 'Acme demo: Brightline Solar',
-  start_at: '2026-03-10T15:00:00.000Z',
-  end_at: '2026-03-10T15:30:00.000Z',
-  timezone: 'America/Denver',
-  location: null,
-  conferencing_url: 'https://meet.bookflow.example/xyz',
-  owner: { id: 'usr_1', name: 'Dana Price', email: 'dana@acme.example' },
-};
-let sequence = 0;
-function envelope(type: string, data: Record<string, unknown>, schemaVersion = '2026-04-10') {
-  const base = sampleEnvelope(type === 'meeting.completed' ? 'meeting.booked' : (type as 'meeting.booked'), {
-    seed: 4,
-  });
-  sequence++;
-  return {
-    ...base,
-    type,
-    id: `20000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
-    schema_version: schemaVersion,
-    data: { ...base.data, lead, ...data },
-  } as unknown as Record<string, unknown>;
-}
+let meeting = testMeeting(
+  'mtg_sf',
+  'Brightline Solar',
+  'America/Denver',
+  'https://meet.bookflow.example/xyz',
+);
+const envelope = envelopesOf(4, '20000000', () => lead);
 const booked = () =>
   envelope('meeting.booked', {
     call_id: 'call_sf',

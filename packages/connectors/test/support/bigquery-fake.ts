@@ -1,12 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { LocalFake } from './local-fake.ts';
 
 /**
  * A local BigQuery REST API (v2) with what the sink uses, as documented: datasets and tables get
  * and insert, and tabledata.insertAll, which drops a row whose insertId it has already seen.
  * Rows are checked against the table's schema (required fields present, no unknown field).
  */
-export class BigQueryFake {
+export class BigQueryFake extends LocalFake {
   readonly datasets = new Set<string>();
   readonly tables = new Map<
     string,
@@ -14,20 +15,6 @@ export class BigQueryFake {
   >();
   readonly insertIds = new Set<string>();
   insertCalls = 0;
-  #server: Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-  }
-
   #send(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -44,9 +31,8 @@ export class BigQueryFake {
     });
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await text(req);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const m =

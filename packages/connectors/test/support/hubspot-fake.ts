@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { ScriptableFake } from './local-fake.ts';
 
 /** One CRM object as the fake keeps it: HubSpot's v3 shape, with its associations to contacts. */
 export interface FakeObject {
@@ -9,19 +10,6 @@ export interface FakeObject {
   associationTypeIds: number[];
 }
 
-export interface Scripted {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  at: number;
-  status: number;
-}
-
 const OBJECT_TYPES = ['contacts', 'meetings', 'notes', 'calls'] as const;
 type ObjectType = (typeof OBJECT_TYPES)[number];
 
@@ -29,18 +17,6 @@ type ObjectType = (typeof OBJECT_TYPES)[number];
 const ASSOCIATION_TO_CONTACT: Record<string, number> = { meetings: 200, notes: 202, calls: 194 };
 
 class BadRequest extends Error {}
-
-function read(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
-}
 
 function checkProperties(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -59,42 +35,23 @@ function checkProperties(value: unknown): Record<string, string> {
  * and the bodies (properties as strings, association types the documented ones) and answers
  * HubSpot's error shape; tests script 429s with Retry-After, 5xx and 4xx in front of any route.
  */
-export class HubSpotFake {
+export class HubSpotFake extends ScriptableFake {
   readonly objects: Record<ObjectType, Map<string, FakeObject>> = {
     contacts: new Map(),
     meetings: new Map(),
     notes: new Map(),
     calls: new Map(),
   };
-  readonly requests: RecordedRequest[] = [];
-  readonly #scripts: Array<{ match: RegExp; reply: Scripted }> = [];
   #nextId = 1000;
-  #server: Server | undefined;
-  url = '';
 
-  constructor(readonly token = 'pat-test-token') {}
-
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+  constructor(readonly token = 'pat-test-token') {
+    super();
   }
 
   /** Forgets every object, request and script (the token stays). */
-  reset(): void {
+  override reset(): void {
+    super.reset();
     for (const map of Object.values(this.objects)) map.clear();
-    this.requests.length = 0;
-    this.#scripts.length = 0;
-  }
-
-  /** The next request whose "METHOD path" matches gets this answer instead (once per call). */
-  script(match: RegExp, reply: Scripted): void {
-    this.#scripts.push({ match, reply });
   }
 
   list(type: ObjectType): FakeObject[] {
@@ -116,15 +73,13 @@ export class HubSpotFake {
     this.#send(res, status, { status: 'error', message, correlationId: 'fake', category }, headers);
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const key = `${req.method} ${path}`;
-    const body = await read(req);
-    const record = (status: number) =>
-      this.requests.push({ method: req.method ?? '', path, at: Date.now(), status });
-    const scripted = this.#scripts.findIndex((s) => s.match.test(key));
-    if (scripted !== -1) {
-      const { reply } = this.#scripts.splice(scripted, 1)[0]!;
+    const body = await text(req);
+    const record = (status: number) => this.record(req.method, path, status);
+    const reply = this.takeScripted(key);
+    if (reply) {
       record(reply.status);
       return this.#send(
         res,

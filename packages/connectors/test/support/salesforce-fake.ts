@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Scripted } from './hubspot-fake.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { ScriptableFake } from './local-fake.ts';
 
 export type FakeRecord = Record<string, unknown> & { Id: string };
 
@@ -23,18 +23,6 @@ class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-function read(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (c) => {
-      body += c;
-    });
-    request.on('end', () => resolve(body));
-    request.on('error', reject);
-  });
 }
 
 /** `Field = 'value' AND Other = true` as jsforce's findOne writes it. */
@@ -61,7 +49,7 @@ function parseWhere(where: string): Array<[string, unknown]> {
  * 401 INVALID_SESSION_ID for an unknown or revoked token, and Sforce-Limit-Info on every answer.
  * Bodies are checked (required fields, picklists, references that must exist).
  */
-export class SalesforceFake {
+export class SalesforceFake extends ScriptableFake {
   readonly records: Record<string, Map<string, FakeRecord>> = {
     Lead: new Map(),
     Contact: new Map(),
@@ -69,7 +57,6 @@ export class SalesforceFake {
     FeedItem: new Map(),
     User: new Map(),
   };
-  readonly requests: Array<{ method: string; path: string; status: number; at: number }> = [];
   readonly logins: string[] = [];
   readonly clientId = 'fake-consumer-key';
   readonly clientSecret = 'fake-consumer-secret';
@@ -79,31 +66,11 @@ export class SalesforceFake {
   refuseAllSessions = false;
   apiUsed = 0;
   readonly #tokens = new Set<string>();
-  readonly #scripts: Array<{ match: RegExp; reply: Scripted }> = [];
   #next = 1;
-  #server: Server | undefined;
-  url = '';
-
-  async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-  }
-
-  reset(): void {
+  override reset(): void {
+    super.reset();
     for (const [type, map] of Object.entries(this.records)) if (type !== 'User') map.clear();
-    this.requests.length = 0;
-    this.#scripts.length = 0;
     this.refuseAllSessions = false;
-  }
-
-  script(match: RegExp, reply: Scripted): void {
-    this.#scripts.push({ match, reply });
   }
 
   /** Every session issued so far stops working (as when a token expires). */
@@ -134,15 +101,13 @@ export class SalesforceFake {
     res.end(body === undefined ? undefined : JSON.stringify(body));
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const key = `${req.method} ${url.pathname}`;
-    const raw = await read(req);
-    const record = (status: number) =>
-      this.requests.push({ method: req.method ?? '', path: url.pathname, status, at: Date.now() });
-    const scripted = this.#scripts.findIndex((s) => s.match.test(key));
-    if (scripted !== -1) {
-      const { reply } = this.#scripts.splice(scripted, 1)[0]!;
+    const raw = await text(req);
+    const record = (status: number) => this.record(req.method, url.pathname, status);
+    const reply = this.takeScripted(key);
+    if (reply) {
       record(reply.status);
       return this.#send(
         res,

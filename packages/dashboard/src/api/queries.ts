@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, query } from './client.ts';
-import type { Catalogue, Delivery, Endpoint, Page, Stats } from './types.ts';
+import type { Catalogue, DeliveryPage, Endpoint, EndpointPage, Stats } from './types.ts';
 
 export function useCatalogue() {
   return useQuery({
@@ -13,7 +13,7 @@ export function useCatalogue() {
 export function useEndpoints() {
   return useQuery({
     queryKey: ['endpoints'],
-    queryFn: async () => (await api<Page<Endpoint>>('GET', '/v1/endpoints?limit=250')).data,
+    queryFn: async () => (await api<EndpointPage>('GET', '/v1/endpoints?limit=250')).data,
   });
 }
 
@@ -35,7 +35,7 @@ export interface DeliveryFilter {
 export function useDeliveries(filter: DeliveryFilter, limit = 50) {
   return useQuery({
     queryKey: ['deliveries', filter, limit],
-    queryFn: () => api<Page<Delivery>>('GET', `/v1/deliveries${query({ ...filter, limit: String(limit) })}`),
+    queryFn: () => api<DeliveryPage>('GET', `/v1/deliveries${query({ ...filter, limit: String(limit) })}`),
   });
 }
 

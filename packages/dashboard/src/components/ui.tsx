@@ -43,3 +43,23 @@ export function Code({ children, label }: { children: string; label?: string }) 
     </section>
   );
 }
+
+/** A button drawn as a link; a screen reader also hears what it acts on (`about`). */
+export function LinkButton({
+  label,
+  about,
+  danger = false,
+  onClick,
+}: {
+  label: string;
+  about: string;
+  danger?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button type="button" className={danger ? 'link danger' : 'link'} onClick={onClick}>
+      {label}
+      <span className="sr-only"> {about}</span>
+    </button>
+  );
+}

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, query } from '../api/client.ts';
 import { useDeliveries } from '../api/queries.ts';
-import type { Delivery, Page } from '../api/types.ts';
+import type { DeliveryPage } from '../api/types.ts';
 import { DeliveryTable } from '../components/delivery-table.tsx';
 import { EndpointSelect } from '../components/endpoint-select.tsx';
 import { ErrorNote, Loading } from '../components/ui.tsx';
@@ -87,7 +87,7 @@ function BulkReplay() {
   async function count() {
     setError(null);
     try {
-      const page = await api<Page<Delivery>>(
+      const page = await api<DeliveryPage>(
         'GET',
         `/v1/deliveries${query({ ...filter, status: 'dead', limit: '250' })}`,
       );

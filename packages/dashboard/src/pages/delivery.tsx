@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { useEndpoints } from '../api/queries.ts';
-import type { Delivery } from '../api/types.ts';
+import type { DeliveryWithAttempts } from '../api/types.ts';
 import { Code, ErrorNote, Loading, StatusBadge, time } from '../components/ui.tsx';
 
 interface EventEnvelope {
@@ -23,7 +23,7 @@ export function DeliveryPage() {
   const client = useQueryClient();
   const delivery = useQuery({
     queryKey: ['delivery', id],
-    queryFn: () => api<Delivery>('GET', `/v1/deliveries/${id}`),
+    queryFn: () => api<DeliveryWithAttempts>('GET', `/v1/deliveries/${id}`),
   });
   const eventId = delivery.data?.event_id;
   const event = useQuery({

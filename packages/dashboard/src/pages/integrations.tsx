@@ -5,7 +5,7 @@ import { api } from '../api/client.ts';
 import { useCatalogue, useEndpoints } from '../api/queries.ts';
 import type { Endpoint, EventTypeInfo } from '../api/types.ts';
 import { SecretOnce } from '../components/secret-once.tsx';
-import { Code, Empty, ErrorNote, Loading } from '../components/ui.tsx';
+import { Code, Empty, ErrorNote, LinkButton, Loading } from '../components/ui.tsx';
 
 /** The home page: the nine event types as rows, each with its destinations, edited in place. */
 export function Integrations() {
@@ -177,20 +177,13 @@ function Destination({ endpoint, type }: { endpoint: Endpoint; type: string }) {
           {!endpoint.enabled && <span className="badge badge-held">disabled</span>}
           {others.length > 0 && <span className="muted small">also: {others.join(', ')}</span>}
           <span className="row">
-            <button type="button" className="link" onClick={() => setEditing(true)}>
-              Edit
-              <span className="sr-only">
-                {' '}
-                {endpoint.url} for {type}
-              </span>
-            </button>
-            <button type="button" className="link danger" onClick={() => void remove()}>
-              Remove
-              <span className="sr-only">
-                {' '}
-                {endpoint.url} from {type}
-              </span>
-            </button>
+            <LinkButton label="Edit" about={`${endpoint.url} for ${type}`} onClick={() => setEditing(true)} />
+            <LinkButton
+              label="Remove"
+              about={`${endpoint.url} from ${type}`}
+              danger
+              onClick={() => void remove()}
+            />
           </span>
         </>
       )}

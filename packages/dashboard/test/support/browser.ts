@@ -119,6 +119,37 @@ export async function signInWithKey(context: BrowserContext, base: string, key: 
   return page;
 }
 
+/**
+ * Where each page test starts: a platform serving the dashboard, Chromium, and a page signed in
+ * with the API key of a new account. `close()` stops the browser and the platform.
+ */
+export async function signedIn(accountName: string) {
+  const p = await startDashboardPlatform();
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser();
+    const account = await p.createAccount({ name: accountName });
+    const { context, problems } = await newContext(browser);
+    const page = await signInWithKey(context, p.base, account.api_key);
+    const opened = browser;
+    return {
+      p,
+      browser: opened,
+      account,
+      page,
+      problems,
+      async close() {
+        await opened.close();
+        await p.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    await p.stop();
+    throw err;
+  }
+}
+
 const require = createRequire(import.meta.url);
 const AXE_SOURCE: string = (require('axe-core') as { source: string }).source;
 

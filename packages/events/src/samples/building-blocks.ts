@@ -12,5 +12,5 @@ export {
   sampleCast,
   samplePhone,
 } from './people.ts';
-export { CANCEL_REASONS, DISQUALIFY_NOTES } from './phrases.ts';
+export { CANCEL_REASONS, DISQUALIFY_NOTES, sampleDisqualification } from './phrases.ts';
 export { Random, randomSeed } from './random.ts';

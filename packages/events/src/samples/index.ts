@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   type CallDirection,
   type CallOutcome,
-  type DisqualificationReasonCode,
   type Envelope,
   type EventDataMap,
   type EventType,
@@ -13,7 +12,7 @@ import {
 import { convertEnvelope, type SchemaVersion } from '../versions/index.ts';
 import { businessSlot, DAY, iso, MINUTE, monthAround, plus, SECOND } from './clock.ts';
 import { type Cast, sampleCast } from './people.ts';
-import { CANCEL_REASONS, DISQUALIFY_NOTES } from './phrases.ts';
+import { CANCEL_REASONS, sampleDisqualification } from './phrases.ts';
 import { Random, randomSeed } from './random.ts';
 
 export interface SampleOptions {
@@ -190,13 +189,11 @@ const generators: Generators = {
     };
   },
   'lead.disqualified': ({ rnd, now, cast, callId }) => {
-    const codes = rnd.sample(Object.keys(DISQUALIFY_NOTES) as DisqualificationReasonCode[], rnd.int(1, 2));
     return {
       call_id: callId,
       lead: cast.lead,
       agent: cast.agent,
-      reasons: codes.map((code) => ({ code, note: DISQUALIFY_NOTES[code] })),
-      notes: codes.map((code) => DISQUALIFY_NOTES[code]).join(' '),
+      ...sampleDisqualification(rnd),
       transcript_url: transcriptUrl(callId),
       disqualified_at: iso(now),
     };

@@ -1,4 +1,5 @@
-import type { DisqualificationReasonCode, MeetingCanceledData } from '../types.ts';
+import type { DisqualificationReasonCode, LeadDisqualifiedData, MeetingCanceledData } from '../types.ts';
+import type { Random } from './random.ts';
 
 /** What people say in sample payloads, keyed by the code it explains, so text and code agree. */
 
@@ -20,3 +21,12 @@ export const DISQUALIFY_NOTES: Record<DisqualificationReasonCode, string> = {
   do_not_call: 'Asked not to be called again. Added to the do-not-call list.',
   other: 'Outside the regions the seller serves.',
 };
+
+/** One or two reasons a lead was disqualified, each with its note, and the notes as one text. */
+export function sampleDisqualification(rnd: Random): Pick<LeadDisqualifiedData, 'reasons' | 'notes'> {
+  const codes = rnd.sample(Object.keys(DISQUALIFY_NOTES) as DisqualificationReasonCode[], rnd.int(1, 2));
+  return {
+    reasons: codes.map((code) => ({ code, note: DISQUALIFY_NOTES[code] })),
+    notes: codes.map((code) => DISQUALIFY_NOTES[code]).join(' '),
+  };
+}

@@ -1,11 +1,11 @@
 import {
   changedBy,
+  changeReason,
   dateTime,
   eventSchema,
   type JsonSchema,
   meeting,
   nullableId,
-  nullableText,
   object,
   oneOf,
 } from './shared.ts';
@@ -28,7 +28,7 @@ export const meetingCanceledSchema = (lead: JsonSchema): JsonSchema =>
       meeting,
       canceled_by: changedBy,
       reason_code: oneOf(CANCEL_REASON_CODES, 'why, as a stable code for reporting'),
-      reason: nullableText('free-text reason, when one was given'),
+      reason: changeReason,
       lead,
       canceled_at: dateTime('when the meeting was canceled'),
     }),

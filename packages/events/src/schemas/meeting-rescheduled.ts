@@ -1,11 +1,11 @@
 import {
   changedBy,
+  changeReason,
   dateTime,
   eventSchema,
   type JsonSchema,
   meeting,
   nullableId,
-  nullableText,
   object,
 } from './shared.ts';
 
@@ -20,7 +20,7 @@ export const meetingRescheduledSchema = (lead: JsonSchema): JsonSchema =>
       previous_start_at: dateTime('start before the change'),
       previous_end_at: dateTime('end before the change'),
       rescheduled_by: changedBy,
-      reason: nullableText('free-text reason, when one was given'),
+      reason: changeReason,
       lead,
       rescheduled_at: dateTime('when the change was made'),
     }),

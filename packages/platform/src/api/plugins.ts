@@ -9,6 +9,7 @@ import { ApiError } from '../errors/catalogue.ts';
 import { API_TAGS } from './docs/operation.ts';
 import { PROBLEM_SCHEMA } from './docs/problems.ts';
 import { SHARED_SCHEMAS } from './docs/schemas.ts';
+import { STREAM_SCHEMAS } from './docs/stream-schemas.ts';
 
 /**
  * The OpenAPI 3.1 document is generated from the route schemas (each declared with
@@ -18,7 +19,7 @@ import { SHARED_SCHEMAS } from './docs/schemas.ts';
  */
 export async function registerOpenApi(app: FastifyInstance, config: PlatformConfig): Promise<void> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  for (const schema of [PROBLEM_SCHEMA, ...SHARED_SCHEMAS]) app.addSchema(schema);
+  for (const schema of [PROBLEM_SCHEMA, ...SHARED_SCHEMAS, ...STREAM_SCHEMAS]) app.addSchema(schema);
   await app.register(swagger, {
     // Shared schemas appear under their own names in components.schemas.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },

@@ -2,7 +2,8 @@ import type { Db } from '@bookflow/pg';
 import type { Logger } from 'pino';
 import type { AttemptDeps } from '../delivery/worker/attempt.ts';
 import { deleteExpiredCliEndpoints } from './cli-endpoints.ts';
-import { type ForwardedDelivery, ListenSession, type ListenSettings } from './session.ts';
+import type { ForwardedDelivery } from './forwarded-delivery.ts';
+import { ListenSession, type ListenSettings } from './session.ts';
 
 /** How often this process deletes 'cli' endpoints past their expiry. */
 const SWEEP_INTERVAL_MS = 60_000;

@@ -1,25 +1,45 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import type { AttemptErrorKind, AttemptResult } from '../delivery/http/index.ts';
 import { parseRetryAfter, storableText } from '../delivery/http/index.ts';
 import { storableBody } from '../delivery/http/storable-text.ts';
 import { honoursRetryAfter } from '../delivery/retry-policy/decide.ts';
 
-/** What the CLI reports after POSTing one delivery to the local URL (POST /v1/listen/{id}/results). */
-export interface ReportedAttempt {
-  delivery_id: string;
-  attempt: number;
-  /** Null when the local server never answered (refused, reset, timed out). */
-  status_code: number | null;
-  duration_ms: number;
-  /** The first bytes of the local answer's body, base64 (the CLI sends at most the platform's limit). */
-  response_body_base64?: string | null;
-  response_truncated?: boolean;
-  response_content_type?: string | null;
-  retry_after?: string | null;
-  /** Why no answer came, when none did. */
-  error?: { kind: 'connection_refused' | 'connection_reset' | 'timeout' | 'network'; message: string } | null;
-}
-
 export const REPORTED_ERROR_KINDS = ['connection_refused', 'connection_reset', 'timeout', 'network'] as const;
+
+/**
+ * What the CLI reports after POSTing one delivery to the local URL: the body of
+ * POST /v1/listen/{id}/results. Written once, as the JSON Schema the route validates with; the
+ * type follows from it.
+ */
+export const REPORTED_ATTEMPT_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['delivery_id', 'attempt', 'status_code', 'duration_ms'],
+  properties: {
+    delivery_id: { type: 'string', maxLength: 64 },
+    attempt: { type: 'integer', minimum: 1 },
+    /** Null when the local server never answered (refused, reset, timed out). */
+    status_code: { type: ['integer', 'null'], minimum: 100, maximum: 599 },
+    duration_ms: { type: 'number', minimum: 0, maximum: 86_400_000 },
+    /** The first bytes of the local answer's body, base64 (the CLI sends at most the platform's limit). */
+    response_body_base64: { type: ['string', 'null'], maxLength: 1_000_000 },
+    response_truncated: { type: 'boolean' },
+    response_content_type: { type: ['string', 'null'], maxLength: 500 },
+    retry_after: { type: ['string', 'null'], maxLength: 100 },
+    /** Why no answer came, when none did. */
+    error: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      required: ['kind', 'message'],
+      properties: {
+        kind: { type: 'string', enum: REPORTED_ERROR_KINDS },
+        message: { type: 'string', maxLength: 1000 },
+      },
+    },
+  },
+} as const;
+
+export type ReportedAttempt = FromSchema<typeof REPORTED_ATTEMPT_SCHEMA>;
 
 /**
  * The report as the attempt the worker would have recorded for the same answer: any 2xx succeeds;

@@ -8,22 +8,13 @@ import { type AttemptDeps, attemptDelivery } from '../delivery/worker/attempt.ts
 import { SuccessBatcher } from '../delivery/worker/success-batcher.ts';
 import { claimForCliEndpoint, releaseToQueue } from './claim-for-endpoint.ts';
 import { extendCliEndpoint } from './cli-endpoints.ts';
+import type { ForwardedDelivery } from './forwarded-delivery.ts';
 
 /**
  * Deliveries handed to one CLI at a time: a laptop's local server is one process, and the CLI
  * reports each answer back over its own request; more would only queue on the laptop.
  */
 const IN_FLIGHT = 8;
-
-/** One delivery as the CLI receives it: POST `body` with exactly these `headers` to the local URL. */
-export interface ForwardedDelivery {
-  delivery_id: string;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 export interface ListenSettings {
   leaseMs: number;

@@ -44,33 +44,62 @@ export async function streamHeads(db: Queryable): Promise<{ attempts: number; de
   return { attempts: Number(rows[0]!.attempts), deliveries: Number(rows[0]!.now_us) };
 }
 
+type Heads = Awaited<ReturnType<typeof streamHeads>>;
+
+/**
+ * The account's rows after a watermark, as a Watermark reads them. `select` writes the query with
+ * the filter's conditions; its parameters are $1 the account, $2 after, $3 up to, $4 the limit,
+ * then the filter's, and each row carries the `head` it read up to (with no row, the head is read
+ * on its own).
+ */
+function accountRows<Row>(
+  db: Queryable,
+  accountId: string,
+  filter: StreamFilter,
+  spec: Pick<WatermarkSource<Row>, 'key' | 'id'> & {
+    select: (filterSql: string) => string;
+    emptyHead: (heads: Heads) => number;
+  },
+): WatermarkSource<Row> {
+  const f = filterSql(filter, 5);
+  return {
+    key: spec.key,
+    id: spec.id,
+    async read(after, upTo, limit) {
+      const { rows } = await db.query<Row & { head: string }>(spec.select(f.sql), [
+        accountId,
+        after,
+        upTo,
+        limit,
+        ...f.params,
+      ]);
+      const head = rows[0]?.head ?? spec.emptyHead(await streamHeads(db));
+      return { rows, head: Number(head) };
+    },
+  };
+}
+
 /** New deliveries of the account, keyed by creation time in microseconds (index deliveries_account_created). */
 export function deliveriesCreated(
   db: Queryable,
   accountId: string,
   filter: StreamFilter,
 ): WatermarkSource<DeliveryCreatedRow> {
-  return {
+  return accountRows<DeliveryCreatedRow>(db, accountId, filter, {
     key: (row) => Number(row.key),
     id: (row) => row.id,
-    async read(after, upTo, limit) {
-      const f = filterSql(filter, 5);
-      const { rows } = await db.query<DeliveryCreatedRow & { head: string }>(
-        `with head as (select (extract(epoch from now()) * 1000000)::bigint as us)
+    emptyHead: (heads) => heads.deliveries,
+    select: (where) =>
+      `with head as (select (extract(epoch from now()) * 1000000)::bigint as us)
          select d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.trigger, d.created_at,
                 (extract(epoch from d.created_at) * 1000000)::bigint::text as key, (select us from head)::text as head
            from deliveries d
           where d.account_id = $1
             and d.created_at > to_timestamp($2::double precision / 1000000)
-            and d.created_at <= to_timestamp(coalesce($3::double precision, (select us from head)) / 1000000)${f.sql}
+            and d.created_at <= to_timestamp(coalesce($3::double precision, (select us from head)) / 1000000)${where}
           order by d.created_at, d.id
           limit $4`,
-        [accountId, after, upTo, limit, ...f.params],
-      );
-      const head = rows[0]?.head ?? (await streamHeads(db)).deliveries;
-      return { rows, head: Number(head) };
-    },
-  };
+  });
 }
 
 /** Attempt results of the account, keyed by the attempt's id. */
@@ -79,26 +108,20 @@ export function attemptsFinished(
   accountId: string,
   filter: StreamFilter,
 ): WatermarkSource<AttemptFinishedRow> {
-  return {
+  return accountRows<AttemptFinishedRow>(db, accountId, filter, {
     key: (row) => Number(row.id),
     id: (row) => row.id,
-    async read(after, upTo, limit) {
-      const f = filterSql(filter, 5);
-      const { rows } = await db.query<AttemptFinishedRow & { head: string }>(
-        `with head as (select coalesce(max(id), 0) as id from delivery_attempts)
+    emptyHead: (heads) => heads.attempts,
+    select: (where) =>
+      `with head as (select coalesce(max(id), 0) as id from delivery_attempts)
          select a.id::text, a.delivery_id, d.event_id, d.endpoint_id, d.event_type, d.status as delivery_status,
                 a.series, a.attempt_number, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_kind,
                 a.error, a.response_body, a.response_body_encoding, a.response_truncated,
                 (select id from head)::text as head
            from delivery_attempts a join deliveries d on d.id = a.delivery_id
           where a.id > $2 and a.id <= coalesce($3::bigint, (select id from head))
-            and d.account_id = $1${f.sql}
+            and d.account_id = $1${where}
           order by a.id
           limit $4`,
-        [accountId, after, upTo, limit, ...f.params],
-      );
-      const head = rows[0]?.head ?? (await streamHeads(db)).attempts;
-      return { rows, head: Number(head) };
-    },
-  };
+  });
 }

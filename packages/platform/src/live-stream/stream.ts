@@ -37,12 +37,19 @@ export function decodeStreamCursor(raw: string | undefined): StreamCursor | null
   return { attempts: Number(match[1]), deliveries: Number(match[2]) };
 }
 
-function presentCreated(row: DeliveryCreatedRow) {
+/** The delivery an item is about, as both kinds of item start. */
+function about(deliveryId: string, row: Pick<DeliveryCreatedRow, 'event_id' | 'endpoint_id' | 'event_type'>) {
   return {
-    delivery_id: row.id,
+    delivery_id: deliveryId,
     event_id: row.event_id,
     endpoint_id: row.endpoint_id,
     event_type: row.event_type,
+  };
+}
+
+function presentCreated(row: DeliveryCreatedRow) {
+  return {
+    ...about(row.id, row),
     status: row.status,
     trigger: row.trigger,
     created_at: row.created_at.toISOString(),
@@ -51,10 +58,7 @@ function presentCreated(row: DeliveryCreatedRow) {
 
 function presentAttempt(row: AttemptFinishedRow) {
   return {
-    delivery_id: row.delivery_id,
-    event_id: row.event_id,
-    endpoint_id: row.endpoint_id,
-    event_type: row.event_type,
+    ...about(row.delivery_id, row),
     status: row.delivery_status,
     series: row.series,
     attempt: row.attempt_number,

@@ -1,16 +1,9 @@
 import type { HandlerContext } from '@bookflow/receiver';
 import type { Client } from '@hubspot/api-client';
 import type { AnyEvent, Connector } from '../../connector.ts';
-import {
-  disqualificationReasons,
-  field,
-  type LeadFields,
-  leadOf,
-  splitName,
-  text,
-  time,
-} from '../event-fields.ts';
+import { disqualificationReasons, field, type LeadFields, leadOf, splitName, text } from '../event-fields.ts';
 import type { CrmObjects } from '../mappings/crm-objects.ts';
+import { type MeetingChange, meetingChange } from '../meeting-change.ts';
 import { type CrmRetryPolicy, DEFAULT_CRM_RETRY } from '../retry/decide.ts';
 import { type Sleep, withCrmRetries } from '../retry/with-retries.ts';
 import { associatedWithContact, describeHubSpotError, movesForward } from './hubspot-api.ts';
@@ -24,24 +17,18 @@ export interface HubSpotConnectorOptions {
 
 type Outcome = 'SCHEDULED' | 'CANCELED' | 'COMPLETED' | 'NO_SHOW';
 
+/** HubSpot's meeting outcome for each change. */
+const OUTCOME: Record<MeetingChange, Outcome> = {
+  scheduled: 'SCHEDULED',
+  canceled: 'CANCELED',
+  held: 'COMPLETED',
+  no_show: 'NO_SHOW',
+};
+
 /** A meeting.* event as the state it leaves the meeting in, stamped with the event's own time. */
 function meetingState(event: AnyEvent): { outcome: Outcome; at: Date } | null {
-  const data = event.data;
-  switch (event.type) {
-    case 'meeting.booked':
-      return { outcome: 'SCHEDULED', at: time(data, 'booked_at') ?? new Date(event.createdAt) };
-    case 'meeting.rescheduled':
-      return { outcome: 'SCHEDULED', at: time(data, 'rescheduled_at') ?? new Date(event.createdAt) };
-    case 'meeting.canceled':
-      return { outcome: 'CANCELED', at: time(data, 'canceled_at') ?? new Date(event.createdAt) };
-    case 'meeting.completed':
-      return {
-        outcome: text(data, 'outcome') === 'no_show' ? 'NO_SHOW' : 'COMPLETED',
-        at: time(data, 'completed_at') ?? new Date(event.createdAt),
-      };
-    default:
-      return null;
-  }
+  const changed = meetingChange(event);
+  return changed && { outcome: OUTCOME[changed.change], at: changed.at };
 }
 
 function summaryBody(data: unknown): string {

@@ -1,16 +1,9 @@
 import type { HandlerContext } from '@bookflow/receiver';
 import type { Connection } from '@jsforce/jsforce-node';
 import type { AnyEvent, Connector } from '../../connector.ts';
-import {
-  disqualificationReasons,
-  field,
-  type LeadFields,
-  leadOf,
-  splitName,
-  text,
-  time,
-} from '../event-fields.ts';
+import { disqualificationReasons, field, type LeadFields, leadOf, splitName, text } from '../event-fields.ts';
 import type { CrmObjects } from '../mappings/crm-objects.ts';
+import { type MeetingChange, meetingChange } from '../meeting-change.ts';
 import { SALESFORCE_API_VERSION, type SalesforceSession } from './salesforce-session.ts';
 
 export interface HighValueRule {
@@ -45,25 +38,17 @@ const isLeadId = (id: string) => id.startsWith('00Q');
 
 type TaskState = { status: 'Not Started' | 'Completed'; subjectPrefix: string; at: Date };
 
+/** The Task's status and subject prefix for each change. */
+const TASK_STATE: Record<MeetingChange, Omit<TaskState, 'at'>> = {
+  scheduled: { status: 'Not Started', subjectPrefix: '' },
+  canceled: { status: 'Completed', subjectPrefix: 'Canceled: ' },
+  held: { status: 'Completed', subjectPrefix: 'Held: ' },
+  no_show: { status: 'Completed', subjectPrefix: 'No-show: ' },
+};
+
 function taskState(event: AnyEvent): TaskState | null {
-  const data = event.data;
-  const at = (path: string) => time(data, path) ?? new Date(event.createdAt);
-  switch (event.type) {
-    case 'meeting.booked':
-      return { status: 'Not Started', subjectPrefix: '', at: at('booked_at') };
-    case 'meeting.rescheduled':
-      return { status: 'Not Started', subjectPrefix: '', at: at('rescheduled_at') };
-    case 'meeting.canceled':
-      return { status: 'Completed', subjectPrefix: 'Canceled: ', at: at('canceled_at') };
-    case 'meeting.completed':
-      return {
-        status: 'Completed',
-        subjectPrefix: text(data, 'outcome') === 'no_show' ? 'No-show: ' : 'Held: ',
-        at: at('completed_at'),
-      };
-    default:
-      return null;
-  }
+  const changed = meetingChange(event);
+  return changed && { ...TASK_STATE[changed.change], at: changed.at };
 }
 
 export function isHighValue(rule: HighValueRule | undefined, lead: LeadFields, data: unknown): boolean {

@@ -20,9 +20,9 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $
 ORDER BY event_id, received_at
 ON CONFLICT (event_id) DO NOTHING`;
 
-async function insertInto(db: Queryable, rows: readonly RawEvent[]): Promise<number> {
-  if (rows.length === 0) return 0;
-  const result = await db.query(INSERT_RAW, [
+/** The rows as the seven arrays of an `unnest` insert, in the table's column order. */
+export function unnestParams(rows: readonly RawEvent[]): string[][] {
+  return [
     rows.map((r) => r.eventId),
     rows.map((r) => r.type),
     rows.map((r) => r.accountId),
@@ -30,7 +30,12 @@ async function insertInto(db: Queryable, rows: readonly RawEvent[]): Promise<num
     rows.map((r) => r.createdAt),
     rows.map((r) => r.receivedAt.toISOString()),
     rows.map((r) => r.payload),
-  ]);
+  ];
+}
+
+async function insertInto(db: Queryable, rows: readonly RawEvent[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await db.query(INSERT_RAW, unnestParams(rows));
   return result.rowCount;
 }
 

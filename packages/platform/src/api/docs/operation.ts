@@ -110,3 +110,8 @@ export function idParam(what: string, example: string): object {
     properties: { id: { type: 'string', description: `The ${what}'s id`, examples: [example] } },
   };
 }
+
+/** What every account route on one of its things shares: the tag, account auth and the `{id}`. */
+export function itemRoute(tag: ApiTag, params: object) {
+  return { tag, auth: 'account', params } as const;
+}

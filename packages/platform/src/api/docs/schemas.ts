@@ -2,6 +2,8 @@
  * The shapes the API answers with, as shared OpenAPI components (documentation only: answers are
  * serialised as JSON.stringify would, see plugins.ts), with the examples the operations show.
  */
+import { idParam } from './operation.ts';
+
 const time = { type: 'string', format: 'date-time' } as const;
 const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
@@ -18,6 +20,9 @@ export const EXAMPLE_IDS = {
   event: EVENT_ID,
   account: ACCOUNT_ID,
 };
+
+/** The `{id}` of the routes under /v1/endpoints/{id}. */
+export const ENDPOINT_ID_PARAM = idParam('endpoint', ENDPOINT_ID);
 
 export const ENDPOINT_SCHEMA = {
   $id: 'Endpoint',

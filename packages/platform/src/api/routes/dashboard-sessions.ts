@@ -13,18 +13,18 @@ import { csrfTokenFor, SESSION_COOKIE } from '../../dashboard-auth/tokens.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { accountAuth, sameSecret, sessionToken } from '../auth.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
 export const sessionSchema = {
-  type: 'object',
-  properties: {
+  ...allRequired({
     account_id: { type: 'string' },
     account_name: { type: 'string' },
     mode: { type: 'string', enum: ['live', 'test'] },
     csrf_token: { type: 'string' },
     expires_at: { type: ['string', 'null'] },
-  },
+  }),
   examples: [
     {
       account_id: 'acct_4Hq9Zr2mWx7Kp1Ls',

@@ -7,7 +7,7 @@ import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../
 import { type ReplayResult, replayDelivery, replayMatching } from '../../delivery-log/replay.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import { idParam, itemRoute, operation } from '../docs/operation.ts';
 import {
   ATTEMPT_EXAMPLE,
   DELIVERY_EXAMPLE,
@@ -84,14 +84,12 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     },
   );
 
-  const params = idParam('delivery', EXAMPLE_IDS.delivery);
+  const item = itemRoute('Deliveries', idParam('delivery', EXAMPLE_IDS.delivery));
   const show = operation({
     operationId: 'getDelivery',
     summary: 'Show a delivery with its attempts',
     description: `Its ${ATTEMPTS_SHOWN_WITH_DELIVERY} newest attempts, oldest first; the rest at /v1/deliveries/{id}/attempts.`,
-    tag: 'Deliveries',
-    auth: 'account',
-    params,
+    ...item,
     ok: {
       status: 200,
       description: 'The delivery',
@@ -118,9 +116,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
         operationId: 'listDeliveryAttempts',
         summary: "List a delivery's attempts",
         description: 'Every attempt of every series, newest first.',
-        tag: 'Deliveries',
-        auth: 'account',
-        params,
+        ...item,
         querystring: PAGE_QUERY,
         ok: {
           status: 200,
@@ -150,9 +146,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     operationId: 'replayDelivery',
     summary: 'Replay a delivery',
     description: 'A fresh series of attempts for a finished (`dead` or `succeeded`) delivery.',
-    tag: 'Deliveries',
-    auth: 'account',
-    params,
+    ...item,
     ok: {
       status: 202,
       description: 'Queued',

@@ -15,8 +15,8 @@ import { versionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { uuid } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
-import { EXAMPLE_IDS } from '../docs/schemas.ts';
+import { itemRoute, operation } from '../docs/operation.ts';
+import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { versionMismatchProblem } from './endpoints.ts';
 
 /** The answer: the catalogue's example of `type` as an endpoint on `version` would receive it. */
@@ -69,9 +69,7 @@ export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): v
         summary: 'Preview what an endpoint would receive',
         description:
           "The catalogue's example of an event type as this endpoint would receive it in a schema version (default: the endpoint's own): the body and the headers that name its type and version. Nothing is stored or sent.",
-        tag: 'Endpoints',
-        auth: 'account',
-        params: idParam('endpoint', EXAMPLE_IDS.endpoint),
+        ...itemRoute('Endpoints', ENDPOINT_ID_PARAM),
         body: {
           type: 'object',
           additionalProperties: false,

@@ -19,8 +19,8 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
-import { ENDPOINT_EXAMPLE, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
+import { itemRoute, operation } from '../docs/operation.ts';
+import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
 const MAX_URL_LENGTH = 2048;
@@ -212,7 +212,7 @@ export function endpointRoutes(
     },
   );
 
-  const params = idParam('endpoint', EXAMPLE_IDS.endpoint);
+  const item = itemRoute('Endpoints', ENDPOINT_ID_PARAM);
   const one = {
     status: 200,
     description: 'The endpoint',
@@ -223,9 +223,7 @@ export function endpointRoutes(
   const show = operation({
     operationId: 'getEndpoint',
     summary: 'Show an endpoint',
-    tag: 'Endpoints',
-    auth: 'account',
-    params,
+    ...item,
     ok: one,
   });
   app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest, schema: show }, async (request) => {
@@ -242,9 +240,7 @@ export function endpointRoutes(
         operationId: 'updateEndpoint',
         summary: 'Update an endpoint',
         description: '`enabled: false` holds its deliveries; `enabled: true` releases them in order.',
-        tag: 'Endpoints',
-        auth: 'account',
-        params,
+        ...item,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -276,9 +272,7 @@ export function endpointRoutes(
         summary: "Rotate an endpoint's signing secret",
         description:
           'The previous secret keeps signing beside the new one until `previous_secret_expires_at`.',
-        tag: 'Endpoints',
-        auth: 'account',
-        params,
+        ...item,
         body: {
           type: ['object', 'null'],
           additionalProperties: false,
@@ -326,9 +320,7 @@ export function endpointRoutes(
     operationId: 'deleteEndpoint',
     summary: 'Delete an endpoint',
     description: 'Its deliveries end as dead (`endpoint_deleted`); history stays queryable.',
-    tag: 'Endpoints',
-    auth: 'account',
-    params,
+    ...item,
     ok: { status: 204, description: 'Deleted' },
   });
   app.delete<{ Params: { id: string } }>(

@@ -9,7 +9,7 @@ import { checkEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import { idParam, itemRoute, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
@@ -173,14 +173,12 @@ export function eventRoutes(
     };
   });
 
-  const params = idParam('event', EXAMPLE_IDS.event);
+  const item = itemRoute('Events', idParam('event', EXAMPLE_IDS.event));
   const show = operation({
     operationId: 'getEvent',
     summary: 'Show an event',
     description: 'The envelope as delivered (`data: null` and `erased_at` once erased).',
-    tag: 'Events',
-    auth: 'account',
-    params,
+    ...item,
     ok: {
       status: 200,
       description: 'The envelope',
@@ -221,9 +219,7 @@ export function eventRoutes(
     summary: "Erase an event's payload",
     description:
       "Deletes `data` and the attempts' response bodies (GDPR); the audit row stays. Deliveries not yet sent end as dead.",
-    tag: 'Events',
-    auth: 'account',
-    params,
+    ...item,
     ok: { status: 204, description: 'Erased' },
   });
   app.delete<{ Params: { id: string } }>(
@@ -242,9 +238,7 @@ export function eventRoutes(
     operationId: 'listEventDeliveries',
     summary: "List an event's deliveries",
     description: `One per subscribed endpoint, each with its ${ATTEMPTS_PER_DELIVERY_OF_EVENT} newest attempts.`,
-    tag: 'Events',
-    auth: 'account',
-    params,
+    ...item,
     ok: {
       status: 200,
       description: 'The deliveries',

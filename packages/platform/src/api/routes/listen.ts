@@ -5,12 +5,18 @@ import type { PlatformConfig } from '../../config/config.ts';
 import { createEndpoint, getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { extendCliEndpoint } from '../../listen/cli-endpoints.ts';
+import { FORWARDED_DELIVERY_SCHEMA } from '../../listen/forwarded-delivery.ts';
 import type { ListenHub } from '../../listen/hub.ts';
-import { REPORTED_ERROR_KINDS, type ReportedAttempt, toAttemptResult } from '../../listen/reported-result.ts';
+import {
+  REPORTED_ATTEMPT_SCHEMA,
+  type ReportedAttempt,
+  toAttemptResult,
+} from '../../listen/reported-result.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
 import { idParam, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
 import { assertValidEventTypes, versionMismatchProblem } from './endpoints.ts';
 
 /** SSE comment lines keep proxies from closing a quiet stream. */
@@ -77,7 +83,7 @@ const stream = operation({
     status: 200,
     description: 'An event stream: `ready` once, then one `delivery` per attempt',
     contentType: 'text/event-stream',
-    schema: { type: 'string' },
+    schema: eventStream({ ready: LISTEN_READY_SCHEMA, delivery: FORWARDED_DELIVERY_SCHEMA }),
     example:
       'event: ready\ndata: {"endpoint_id":"ep_2J8kYq3xVd0Lm4NbQ1rT","answer_timeout_ms":10000}\n\nevent: delivery\ndata: {"delivery_id":"0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98","attempt":1,"headers":{},"body":"{}"}\n\n',
   },
@@ -92,28 +98,7 @@ const report = operation({
   auth: 'account',
   params,
   body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['delivery_id', 'attempt', 'status_code', 'duration_ms'],
-    properties: {
-      delivery_id: { type: 'string', maxLength: 64 },
-      attempt: { type: 'integer', minimum: 1 },
-      status_code: { type: ['integer', 'null'], minimum: 100, maximum: 599 },
-      duration_ms: { type: 'number', minimum: 0, maximum: 86_400_000 },
-      response_body_base64: { type: ['string', 'null'], maxLength: 1_000_000 },
-      response_truncated: { type: 'boolean' },
-      response_content_type: { type: ['string', 'null'], maxLength: 500 },
-      retry_after: { type: ['string', 'null'], maxLength: 100 },
-      error: {
-        type: ['object', 'null'],
-        additionalProperties: false,
-        required: ['kind', 'message'],
-        properties: {
-          kind: { type: 'string', enum: [...REPORTED_ERROR_KINDS] },
-          message: { type: 'string', maxLength: 1000 },
-        },
-      },
-    },
+    ...REPORTED_ATTEMPT_SCHEMA,
     examples: [
       {
         delivery_id: EXAMPLE_IDS.delivery,

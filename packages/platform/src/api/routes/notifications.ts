@@ -6,6 +6,7 @@ import { checkDestinationUrl } from '../../destinations/index.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { NotificationChannel, Notifier } from '../../notifications/index.ts';
 import { accountAuth } from '../auth.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 /** Enough of a secret to recognise it, never enough to use it. */
@@ -35,13 +36,9 @@ function present(account: Account) {
   };
 }
 
-const channelState = {
-  type: 'object',
-  properties: { configured: { type: 'boolean' }, masked: { type: ['string', 'null'] } },
-} as const;
+const channelState = allRequired({ configured: { type: 'boolean' }, masked: { type: ['string', 'null'] } });
 const settingsSchema = {
-  type: 'object',
-  properties: { slack: channelState, pagerduty: channelState },
+  ...allRequired({ slack: channelState, pagerduty: channelState }),
   examples: [
     {
       slack: { configured: true, masked: 'https://hooks.slack.com/services/T000/…' },
@@ -73,6 +70,17 @@ export function notificationRoutes(
     const account = await getAccount(deps.db, accountId);
     if (!account) throw new ApiError('not_found');
     return account;
+  }
+
+  /** Sets (or, with null, removes) one channel and answers with the channels after the change. */
+  async function save(accountId: string, channel: NotificationChannel, value: string | null) {
+    const account = await updateNotificationSettings(
+      deps.db,
+      accountId,
+      channel === 'slack' ? { slack_webhook_url: value } : { pagerduty_routing_key: value },
+    );
+    if (!account) throw new ApiError('not_found');
+    return present(account);
   }
 
   app.get(
@@ -131,13 +139,7 @@ export function notificationRoutes(
       } else if (!/^[A-Za-z0-9]{1,64}$/.test(value)) {
         throw new ApiError('validation_failed', 'a PagerDuty routing key is 32 letters and digits');
       }
-      const account = await updateNotificationSettings(
-        deps.db,
-        request.accountId,
-        channel === 'slack' ? { slack_webhook_url: value } : { pagerduty_routing_key: value },
-      );
-      if (!account) throw new ApiError('not_found');
-      return present(account);
+      return save(request.accountId, channel, value);
     },
   );
 
@@ -160,15 +162,7 @@ export function notificationRoutes(
         problems: ['csrf_token_invalid'],
       }),
     },
-    async (request) => {
-      const account = await updateNotificationSettings(
-        deps.db,
-        request.accountId,
-        request.params.channel === 'slack' ? { slack_webhook_url: null } : { pagerduty_routing_key: null },
-      );
-      if (!account) throw new ApiError('not_found');
-      return present(account);
-    },
+    async (request) => save(request.accountId, request.params.channel, null),
   );
 
   app.post<{ Params: { channel: NotificationChannel } }>(

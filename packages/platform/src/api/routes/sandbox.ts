@@ -6,8 +6,8 @@ import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
-import { EXAMPLE_IDS } from '../docs/schemas.ts';
+import { itemRoute, operation } from '../docs/operation.ts';
+import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 
 function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
   switch (result.reason) {
@@ -40,9 +40,7 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
         summary: 'Send a test event to an endpoint',
         description:
           'The catalogue\'s example of the type, delivered to this endpoint alone as a normal delivery (signed, retried, logged), marked `"test": true` in the envelope.',
-        tag: 'Endpoints',
-        auth: 'account',
-        params: idParam('endpoint', EXAMPLE_IDS.endpoint),
+        ...itemRoute('Endpoints', ENDPOINT_ID_PARAM),
         body: {
           type: 'object',
           additionalProperties: false,

@@ -4,15 +4,22 @@ import { getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountStats, type StatsWindow } from '../../stats/stats.ts';
 import { accountAuth } from '../auth.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
-const latency = {
-  type: 'object',
-  properties: {
-    p50: { type: ['integer', 'null'] },
-    p95: { type: ['integer', 'null'] },
-    p99: { type: ['integer', 'null'] },
-  },
+const count = { type: 'integer' } as const;
+const latency = allRequired({
+  p50: { type: ['integer', 'null'] },
+  p95: { type: ['integer', 'null'] },
+  p99: { type: ['integer', 'null'] },
+});
+/** What the totals and each bucket both count. */
+const outcomes = {
+  succeeded: count,
+  failed: count,
+  dead_lettered: count,
+  success_rate: { type: ['number', 'null'] },
+  latency_ms: latency,
 } as const;
 
 const latencyExample = { p50: 84, p95: 310, p99: 1240 };
@@ -64,48 +71,24 @@ export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
           status: 200,
           description: 'The figures',
           schema: {
-            type: 'object',
-            properties: {
+            ...allRequired({
               window: { type: 'string' },
               endpoint_id: { type: ['string', 'null'] },
               from: { type: 'string' },
               to: { type: 'string' },
-              bucket_seconds: { type: 'integer' },
-              totals: {
-                type: 'object',
-                properties: {
-                  succeeded: { type: 'integer' },
-                  failed: { type: 'integer' },
-                  dead_lettered: { type: 'integer' },
-                  success_rate: { type: ['number', 'null'] },
-                  latency_ms: latency,
-                },
-              },
-              now: {
-                type: 'object',
-                properties: {
-                  queue_depth: { type: 'integer' },
-                  held: { type: 'integer' },
-                  dead_letter_depth: { type: 'integer' },
-                },
-              },
+              bucket_seconds: count,
+              totals: allRequired(outcomes),
+              now: allRequired({ queue_depth: count, held: count, dead_letter_depth: count }),
               buckets: {
                 type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    at: { type: 'string' },
-                    succeeded: { type: 'integer' },
-                    failed: { type: 'integer' },
-                    dead_lettered: { type: 'integer' },
-                    success_rate: { type: ['number', 'null'] },
-                    latency_ms: latency,
-                    queue_depth: { type: 'integer' },
-                    dead_letter_depth: { type: 'integer' },
-                  },
-                },
+                items: allRequired({
+                  at: { type: 'string' },
+                  ...outcomes,
+                  queue_depth: count,
+                  dead_letter_depth: count,
+                }),
               },
-            },
+            }),
             examples: [
               {
                 window: '1h',

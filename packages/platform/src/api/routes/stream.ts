@@ -6,7 +6,8 @@ import type { StreamFilter } from '../../live-stream/read.ts';
 import { AccountStream, decodeStreamCursor, type StreamMessage } from '../../live-stream/stream.ts';
 import { accountAuth } from '../auth.ts';
 import { operation } from '../docs/operation.ts';
-import { EXAMPLE_IDS } from '../docs/schemas.ts';
+import { ATTEMPT_EXAMPLE, DELIVERY_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { ATTEMPT_FINISHED_SCHEMA, DELIVERY_CREATED_SCHEMA, eventStream } from '../docs/stream-schemas.ts';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -21,6 +22,9 @@ const exampleDelivery = {
   event_type: 'meeting.booked',
 };
 
+// The attempt as GET /v1/deliveries/{id} shows it, less what the stream leaves out.
+const { trigger, scheduled_at, response_content_type, ...attemptExample } = ATTEMPT_EXAMPLE;
+
 /** What a client reads: the opening lines, then one frame per message, as `frame` writes them. */
 const STREAM_EXAMPLE = [
   'retry: 2000\nid: 0.0\n: connected\n\n',
@@ -30,26 +34,12 @@ const STREAM_EXAMPLE = [
       ...exampleDelivery,
       status: 'pending',
       trigger: 'publish',
-      created_at: '2026-01-15T09:30:00.000Z',
+      created_at: DELIVERY_EXAMPLE.created_at,
     },
   }),
   frame('2.1', {
     event: 'attempt.finished',
-    data: {
-      ...exampleDelivery,
-      status: 'succeeded',
-      series: 1,
-      attempt: 1,
-      started_at: '2026-01-15T09:30:00.120Z',
-      duration_ms: 84,
-      outcome: 'succeeded',
-      status_code: 200,
-      error_kind: null,
-      error: null,
-      response_body: 'ok',
-      response_body_encoding: 'utf8',
-      response_truncated: false,
-    },
+    data: { ...exampleDelivery, status: 'succeeded', ...attemptExample },
   }),
   'id: 2.1\n: heartbeat\n\n',
 ].join('');
@@ -93,7 +83,10 @@ export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: Platf
           status: 200,
           description: 'The event stream',
           contentType: 'text/event-stream',
-          schema: { type: 'string' },
+          schema: eventStream({
+            'delivery.created': DELIVERY_CREATED_SCHEMA,
+            'attempt.finished': ATTEMPT_FINISHED_SCHEMA,
+          }),
           example: STREAM_EXAMPLE,
         },
       }),
