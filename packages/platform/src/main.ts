@@ -2,6 +2,7 @@ import { createPlatform } from './app.ts';
 import { ConfigError, loadConfig, type PlatformConfig, resolveMasterKey } from './config/config.ts';
 import { type EmbeddedFile, embeddedAdminToken } from './config/embedded-files.ts';
 import { quickStartNext, quickStartSteps } from './quick-start.ts';
+import { startTracing } from './tracing/sdk.ts';
 
 function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
   const url = config.publicUrl;
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   }
   const config = resolveMasterKey(settings);
   startingConfig = config;
+  // Before the platform is created, so Fastify and pg are instrumented (off without an endpoint).
+  const tracing = startTracing({ endpoint: config.otlpEndpoint, serviceName: config.otelServiceName });
   const platform = await createPlatform(config);
   // A start that fails (the port is taken) exits at once: nothing has been claimed yet.
   await platform.start();
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     stopping = true;
     platform.logger.info({ signal }, 'shutting down');
     await platform.stop();
+    await tracing?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
