@@ -24,7 +24,9 @@ export const tracer = trace.getTracer('bookflow-platform');
  */
 const w3c = new W3CTraceContextPropagator();
 const setter = {
-  set: (carrier: Record<string, string>, key: string, value: string) => void (carrier[key] = value),
+  set: (carrier: Record<string, string>, key: string, value: string) => {
+    carrier[key] = value;
+  },
 };
 const getter = {
   get: (carrier: Record<string, string>, key: string) => carrier[key],

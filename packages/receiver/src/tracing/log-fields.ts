@@ -11,7 +11,10 @@ export function withTraceIds(log: ReceiverLogger): ReceiverLogger {
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (obj: object, msg?: string): void => {
       const span = trace.getSpan(context.active());
-      if (!span) return log[level](obj, msg);
+      if (!span) {
+        log[level](obj, msg);
+        return;
+      }
       const { traceId, spanId } = span.spanContext();
       log[level]({ ...obj, trace_id: traceId, span_id: spanId }, msg);
     };
