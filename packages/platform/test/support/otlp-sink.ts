@@ -30,7 +30,7 @@ interface ExportRequest {
   }>;
 }
 
-function valueOf(v: AnyValue): string | number | boolean {
+function anyValue(v: AnyValue): string | number | boolean {
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.intValue !== undefined) return Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
@@ -38,7 +38,7 @@ function valueOf(v: AnyValue): string | number | boolean {
 }
 
 function attributesOf(list: KeyValue[] = []): Record<string, string | number | boolean> {
-  return Object.fromEntries(list.map((kv) => [kv.key, valueOf(kv.value)]));
+  return Object.fromEntries(list.map((kv) => [kv.key, anyValue(kv.value)]));
 }
 
 /** Flattens one OTLP/JSON ExportTraceServiceRequest (the documented protobuf-JSON mapping). */
