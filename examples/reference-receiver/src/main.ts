@@ -6,6 +6,7 @@
 import { CommandError, deadLetterCommand } from './commands.ts';
 import { ConfigError, loadConfig, type ReceiverConfig } from './config/config.ts';
 import { serve } from './serve.ts';
+import { startTracing } from './tracing.ts';
 
 function readConfig(secretsOptional: boolean): ReceiverConfig {
   try {
@@ -27,5 +28,6 @@ if (args[0] === 'dead-letters' || args[0] === 'replay') {
     process.exitCode = 1;
   }
 } else {
-  await serve(readConfig(false));
+  const config = readConfig(false);
+  await serve(config, startTracing(config.otlpEndpoint) ?? undefined);
 }

@@ -183,6 +183,13 @@ export const CONFIG_FIELDS = {
       return value;
     },
   }),
+  otlpEndpoint: field({
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    description:
+      'OTLP/HTTP endpoint for traces (a Collector or Datadog Agent, e.g. http://127.0.0.1:4318). Unset: no tracing.',
+    defaultText: '(unset)',
+    parse: (raw) => url(raw, ['http:', 'https:']),
+  }),
   redisPrefix: textField(
     'BOOKFLOW_RECEIVER_REDIS_PREFIX',
     'bookflow:receiver:',
