@@ -7,7 +7,7 @@ import type { Db } from '@bookflow/pg';
 import { createPlatform, type Platform } from '../../packages/platform/src/app.ts';
 import { testConfig } from '../../packages/platform/src/config/config.ts';
 import { openDatabase } from '../../packages/platform/src/db/open.ts';
-import { startTracing, type Tracing } from '../../packages/platform/src/tracing/sdk.ts';
+import type { Tracing } from '../../packages/platform/src/tracing/sdk.ts';
 import { timeDb } from '../support/timed-db.ts';
 import type { DeliverySystem, WorkerSpec } from './system.ts';
 
@@ -30,8 +30,11 @@ export function platformWorker(spec: WorkerSpec): DeliverySystem {
   let stopped = false;
   return {
     async prepare() {
-      // As main.ts does: before the platform is created, and only with an endpoint.
-      tracing = startTracing({ endpoint: spec.otlpEndpoint ?? null, serviceName: 'bookflow-bench-worker' });
+      // As main.ts does: before the platform is created, and the SDK loaded only with an endpoint.
+      if (spec.otlpEndpoint) {
+        const { startTracing } = await import('../../packages/platform/src/tracing/sdk.ts');
+        tracing = startTracing({ endpoint: spec.otlpEndpoint, serviceName: 'bookflow-bench-worker' });
+      }
       raw = await openDatabase(config);
       timing = timeDb(raw);
       platform = await createPlatform(config, { db: timing.db });

@@ -6,7 +6,6 @@
 import { CommandError, deadLetterCommand } from './commands.ts';
 import { ConfigError, loadConfig, type ReceiverConfig } from './config/config.ts';
 import { serve } from './serve.ts';
-import { startTracing } from './tracing.ts';
 
 function readConfig(secretsOptional: boolean): ReceiverConfig {
   try {
@@ -29,5 +28,9 @@ if (args[0] === 'dead-letters' || args[0] === 'replay') {
   }
 } else {
   const config = readConfig(false);
-  await serve(config, startTracing(config.otlpEndpoint) ?? undefined);
+  // The SDK is loaded only when traces are exported.
+  const stopTracing = config.otlpEndpoint
+    ? (await import('./tracing.ts')).startTracing(config.otlpEndpoint)
+    : null;
+  await serve(config, stopTracing ?? undefined);
 }

@@ -2,7 +2,6 @@ import { createPlatform } from './app.ts';
 import { ConfigError, loadConfig, type PlatformConfig, resolveMasterKey } from './config/config.ts';
 import { type EmbeddedFile, embeddedAdminToken } from './config/embedded-files.ts';
 import { quickStartNext, quickStartSteps } from './quick-start.ts';
-import { startTracing } from './tracing/sdk.ts';
 
 function welcome(config: PlatformConfig, admin: EmbeddedFile | null): string {
   const url = config.publicUrl;
@@ -56,8 +55,14 @@ async function main(): Promise<void> {
   }
   const config = resolveMasterKey(settings);
   startingConfig = config;
-  // Before the platform is created, so Fastify and pg are instrumented (off without an endpoint).
-  const tracing = startTracing({ endpoint: config.otlpEndpoint, serviceName: config.otelServiceName });
+  // Before the platform is created, so Fastify and pg are instrumented. Off without an endpoint,
+  // and then the SDK is not even loaded.
+  const tracing = config.otlpEndpoint
+    ? (await import('./tracing/sdk.ts')).startTracing({
+        endpoint: config.otlpEndpoint,
+        serviceName: config.otelServiceName,
+      })
+    : null;
   const platform = await createPlatform(config);
   // A start that fails (the port is taken) exits at once: nothing has been claimed yet.
   await platform.start();

@@ -5,9 +5,9 @@ import { DeadLetters } from './dead-letter/dead-letters.ts';
 import { acceptDelivery, type DeliveryRequest } from './intake/accept-delivery.ts';
 import type { AckResponse } from './intake/problems.ts';
 import { type ReceiverLogger, silentLogger } from './logging/logger.ts';
+import { withTraceIds } from './logging/trace-fields.ts';
 import { ReceiverMetrics } from './metrics/metrics.ts';
 import type { ReceiverStore } from './stores/store.ts';
-import { withTraceIds } from './tracing/log-fields.ts';
 import {
   type AnyEventHandler,
   type EventHandler,

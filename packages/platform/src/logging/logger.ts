@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { traceLogFields } from '../tracing/log-fields.ts';
+import { traceLogFields } from './trace-fields.ts';
 
 export interface LoggerOptions {
   /** Adds trace_id and span_id to the lines written inside a span (when tracing is on). */

@@ -1,5 +1,5 @@
 import { context, trace } from '@opentelemetry/api';
-import { type ReceiverLogger, silentLogger } from '../logging/logger.ts';
+import { type ReceiverLogger, silentLogger } from './logger.ts';
 
 /**
  * The application's logger, with `trace_id` and `span_id` added to each line written inside a
