@@ -10,6 +10,7 @@ import { noisyBench } from './benchmarks/noisy.ts';
 import { publishBench } from './benchmarks/publish.ts';
 import { receiverBench } from './benchmarks/receiver.ts';
 import { retriesBench } from './benchmarks/retries.ts';
+import { tracingBench } from './benchmarks/tracing.ts';
 import { args, BENCHMARKS as BENCHMARK_ORDER, type BenchmarkName } from './support/args.ts';
 import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
 import type { BenchContext, Benchmark } from './support/context.ts';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<BenchmarkName, { run: Benchmark; needs: ('postgres' | '
   receiver: { run: receiverBench, needs: [] },
   embedded: { run: embeddedBench, needs: [] },
   noisy: { run: noisyBench, needs: ['postgres'] },
+  tracing: { run: tracingBench, needs: ['postgres'] },
 };
 
 async function main() {

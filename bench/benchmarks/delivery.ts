@@ -28,18 +28,26 @@ import { num, ratio, type Table } from '../support/table.ts';
 import { countWrites, type TableWrites } from '../support/table-writes.ts';
 import type { StatementTiming } from '../support/timed-db.ts';
 
-interface PlatformRun extends DeliveryRun {
+export interface PlatformRun extends DeliveryRun {
   publishRate: number;
   writes: Map<string, TableWrites>;
 }
 
+export interface BacklogOptions {
+  profileFile?: string;
+  /** The worker with tracing on, exporting here. */
+  otlpEndpoint?: string;
+  /** Runs on the filled database before the worker starts. */
+  beforeWorker?: (databaseUrl: string) => Promise<void>;
+}
+
 /** Publishes `events` through the API with no worker running, then times a worker-only platform on that backlog. */
-async function platformOnBacklog(
+export async function platformOnBacklog(
   ctx: BenchContext,
   receiver: Receiver,
   events: number,
   label: string,
-  profileFile?: string,
+  options: BacklogOptions = {},
 ): Promise<PlatformRun> {
   const database = await createDatabase('delivery');
   const load = await startChild('load', {});
@@ -50,7 +58,11 @@ async function platformOnBacklog(
     const target = { apiUrl: api.url, key, countEvents: countEventsIn(database.url) };
     const published = await publishThroughApi(load, target, PUBLISH_BODY, events);
     await api.stop();
-    const spec = platformWorkerSpec(database.url, ctx.args.concurrency, { profileFile });
+    await options.beforeWorker?.(database.url);
+    const spec = platformWorkerSpec(database.url, ctx.args.concurrency, {
+      profileFile: options.profileFile,
+      otlpEndpoint: options.otlpEndpoint,
+    });
     const { result: run, writes } = await countWrites(database.url, () =>
       deliveryRun(label, spec, receiver, published.events * receiver.urls.length, database.name),
     );
@@ -204,7 +216,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
       const base = await baselines(ctx, receiver, events);
       const profileFile = profileDir && endpoints === 1 ? join(profileDir, 'worker.cpuprofile') : undefined;
       const label = `platform worker, ${endpoints} endpoint${endpoints > 1 ? 's' : ''}`;
-      const backlog = await platformOnBacklog(ctx, receiver, events, label, profileFile);
+      const backlog = await platformOnBacklog(ctx, receiver, events, label, { profileFile });
       if (endpoints === 1) {
         ctx.figures.set('delivery.platform.1', backlog.rate);
         ctx.figures.set('delivery.bare.1', base.bare?.rate ?? Number.NaN);

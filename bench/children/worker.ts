@@ -38,6 +38,7 @@ serveChild<WorkerSpec>(async (spec) => {
       await system.start();
     },
     stats: async () => {
+      await system.flush?.();
       if (profiler) {
         saveProfile(spec.profileFile!, await profiler.stop());
         profiler = null;

@@ -10,6 +10,7 @@ export const BENCHMARKS = [
   'receiver',
   'embedded',
   'noisy',
+  'tracing',
 ] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'noisy-accounts': { type: 'string', default: '50' },
     'noisy-per-account': { type: 'string', default: '100' },
     'noisy-replay': { type: 'string', default: '50000' },
+    'tracing-rounds': { type: 'string', default: '2' },
     profile: { type: 'boolean', default: false },
     markdown: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -97,6 +99,8 @@ export const args = {
   embeddedEvents: count('embedded-events'),
   /** Benchmark 7 (noisy neighbours): see bench/README.md. */
   noisySlowEvents: count('noisy-slow-events'),
+  /** Benchmark 8: off/on pairs of runs. */
+  tracingRounds: count('tracing-rounds'),
   noisySlowMs: count('noisy-slow-ms', 0),
   noisyBacklog: count('noisy-backlog'),
   noisyRate: count('noisy-rate'),

@@ -7,6 +7,7 @@ import type { Db } from '@bookflow/pg';
 import { createPlatform, type Platform } from '../../packages/platform/src/app.ts';
 import { testConfig } from '../../packages/platform/src/config/config.ts';
 import { openDatabase } from '../../packages/platform/src/db/open.ts';
+import type { Tracing } from '../../packages/platform/src/tracing/sdk.ts';
 import { timeDb } from '../support/timed-db.ts';
 import type { DeliverySystem, WorkerSpec } from './system.ts';
 
@@ -25,9 +26,15 @@ export function platformWorker(spec: WorkerSpec): DeliverySystem {
   let raw: Db | null = null;
   let timing: ReturnType<typeof timeDb> | null = null;
   let platform: Platform | null = null;
+  let tracing: Tracing | null = null;
   let stopped = false;
   return {
     async prepare() {
+      // As main.ts does: before the platform is created, and the SDK loaded only with an endpoint.
+      if (spec.otlpEndpoint) {
+        const { startTracing } = await import('../../packages/platform/src/tracing/sdk.ts');
+        tracing = startTracing({ endpoint: spec.otlpEndpoint, serviceName: 'bookflow-bench-worker' });
+      }
       raw = await openDatabase(config);
       timing = timeDb(raw);
       platform = await createPlatform(config, { db: timing.db });
@@ -38,11 +45,15 @@ export function platformWorker(spec: WorkerSpec): DeliverySystem {
     async stats() {
       return { statements: timing?.report() ?? [] };
     },
+    async flush() {
+      await tracing?.flush();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       await platform?.stop();
       await raw?.close();
+      await tracing?.stop();
     },
   };
 }

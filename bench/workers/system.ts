@@ -8,6 +8,8 @@ export interface DeliverySystem {
   prepare(): Promise<void>;
   start(): Promise<void>;
   stats(): Promise<Record<string, unknown>>;
+  /** Work the system still owes for what it delivered (exporting spans), done inside the CPU count. */
+  flush?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,8 @@ export interface WorkerSpec {
   retryScheduleMs?: number[];
   /** Where to write a .cpuprofile of the timed part (start to stats). */
   profileFile?: string;
+  /** The platform with tracing on, exporting OTLP/HTTP here (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  otlpEndpoint?: string;
 }
 
 /** The platform sender keeps 50 pooled connections per origin; the baselines get the same. */

@@ -27,5 +27,10 @@ if (args[0] === 'dead-letters' || args[0] === 'replay') {
     process.exitCode = 1;
   }
 } else {
-  await serve(readConfig(false));
+  const config = readConfig(false);
+  // The SDK is loaded only when traces are exported.
+  const stopTracing = config.otlpEndpoint
+    ? (await import('./tracing.ts')).startTracing(config.otlpEndpoint)
+    : null;
+  await serve(config, stopTracing ?? undefined);
 }

@@ -21,7 +21,8 @@ function adminUrl(host: string, port: number): string {
   return `http://${local.includes(':') ? `[${local}]` : local}:${port}`;
 }
 
-export async function serve(config: ReceiverConfig): Promise<void> {
+/** `afterClose` runs once the receiver has stopped, before the process exits (flushing traces). */
+export async function serve(config: ReceiverConfig, afterClose?: () => Promise<void>): Promise<void> {
   const embedded = config.store === 'postgres' && !config.databaseUrl;
   const other = await findRunningReceiver(config.dataDir);
   if (embedded && other) {
@@ -82,6 +83,7 @@ export async function serve(config: ReceiverConfig): Promise<void> {
     try {
       await removeRuntimeFile(config.dataDir);
       await reference.close();
+      await afterClose?.();
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

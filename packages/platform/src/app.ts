@@ -14,6 +14,7 @@ import { type Clock, systemClock } from './platform-events/trial-ending.ts';
 import { TrialScheduler } from './platform-events/trial-scheduler.ts';
 import { RetentionJob } from './retention/job.ts';
 import { SecretBox } from './secrets/secret-box.ts';
+import { tracingOn } from './tracing/trace-context.ts';
 
 export interface Platform {
   config: PlatformConfig;
@@ -46,7 +47,7 @@ export async function createPlatform(
   overrides: PlatformOverrides = {},
 ): Promise<Platform> {
   const secretBox = new SecretBox(config.masterKey);
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger = overrides.logger ?? createLogger(config.logLevel, undefined, { traceIds: tracingOn() });
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
   const metrics = createMetrics(db);

@@ -11,3 +11,4 @@ export {
 export { migrate } from './db/migrate.ts';
 export { openDatabase } from './db/open.ts';
 export { ApiError, ERROR_CATALOGUE } from './errors/catalogue.ts';
+export { startTracing, type Tracing, type TracingOptions } from './tracing/sdk.ts';

@@ -55,6 +55,14 @@ async function main(): Promise<void> {
   }
   const config = resolveMasterKey(settings);
   startingConfig = config;
+  // Before the platform is created, so Fastify and pg are instrumented. Off without an endpoint,
+  // and then the SDK is not even loaded.
+  const tracing = config.otlpEndpoint
+    ? (await import('./tracing/sdk.ts')).startTracing({
+        endpoint: config.otlpEndpoint,
+        serviceName: config.otelServiceName,
+      })
+    : null;
   const platform = await createPlatform(config);
   // A start that fails (the port is taken) exits at once: nothing has been claimed yet.
   await platform.start();
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     stopping = true;
     platform.logger.info({ signal }, 'shutting down');
     await platform.stop();
+    await tracing?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -5,6 +5,7 @@ import { DeadLetters } from './dead-letter/dead-letters.ts';
 import { acceptDelivery, type DeliveryRequest } from './intake/accept-delivery.ts';
 import type { AckResponse } from './intake/problems.ts';
 import { type ReceiverLogger, silentLogger } from './logging/logger.ts';
+import { withTraceIds } from './logging/trace-fields.ts';
 import { ReceiverMetrics } from './metrics/metrics.ts';
 import type { ReceiverStore } from './stores/store.ts';
 import {
@@ -63,7 +64,7 @@ export class Receiver {
     this.#options = options;
     this.store = options.store;
     this.#clock = options.clock ?? (() => new Date());
-    this.log = options.logger ?? silentLogger;
+    this.log = withTraceIds(options.logger ?? silentLogger);
     this.metrics = options.metrics ?? new ReceiverMetrics();
     this.metrics.setDepthSource(() => this.store.depth());
     const common = { store: this.store, metrics: this.metrics, log: this.log, clock: this.#clock };

@@ -85,6 +85,11 @@ export const CONFIG_FIELDS = {
     'Redis connection string; required when BOOKFLOW_RECEIVER_STORE=redis.',
     { with: 'BOOKFLOW_RECEIVER_STORE', equals: 'redis' },
   ),
+  otlpEndpoint: urlField(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ['http:', 'https:'],
+    'OTLP/HTTP endpoint for traces (a Collector or Datadog Agent, e.g. http://127.0.0.1:4318). Unset: no tracing.',
+  ),
   redisPrefix: textField(
     'BOOKFLOW_RECEIVER_REDIS_PREFIX',
     'bookflow:receiver:',

@@ -97,6 +97,13 @@ export interface PlatformConfig {
   /** Base URL printed in messages and notifications. */
   publicUrl: string;
   logLevel: string;
+  /**
+   * OTLP/HTTP base URL traces are exported to (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. a Collector or a
+   * Datadog Agent at http://127.0.0.1:4318); null turns tracing off, at no cost (see tracing/).
+   */
+  otlpEndpoint: string | null;
+  /** service.name on every span (OTEL_SERVICE_NAME). */
+  otelServiceName: string;
 }
 
 /**
@@ -175,6 +182,19 @@ function schedule(raw: string | undefined): number[] {
   }
 }
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT: an http(s) URL, or unset for no tracing. */
+function otlpEndpoint(raw: string | undefined): string | null {
+  const text = raw?.trim();
+  if (!text) return null;
+  const url = URL.parse(text);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(
+      `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318, got "${text}"`,
+    );
+  }
+  return text;
+}
+
 /** BOOKFLOW_MAX_PENDING_PUBLISHES when unset: lower on the embedded database (see the field). */
 function defaultMaxPendingPublishes(databaseUrl: string | null): number {
   return databaseUrl ? 500 : 64;
@@ -250,6 +270,8 @@ export function loadConfig(env: Env = process.env): EnvConfig {
       fileURLToPath(new URL('../../../dashboard/dist/', import.meta.url)),
     publicUrl: env.BOOKFLOW_PUBLIC_URL?.trim() || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    otlpEndpoint: otlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT),
+    otelServiceName: env.OTEL_SERVICE_NAME?.trim() || 'bookflow-platform',
   };
 }
 

@@ -14,6 +14,8 @@ export interface PublishInput {
   source?: EventSource;
   /** When the event happened; now when omitted. */
   createdAt?: Date;
+  /** The publish span's W3C traceparent, stored so deliveries continue its trace (tracing/). */
+  traceparent?: string | null;
 }
 
 export type EventSource = 'api' | 'platform';
@@ -98,11 +100,11 @@ function inTransaction<T>(db: Queryable, fn: (tx: Queryable) => Promise<T>): Pro
 export async function insertEvents(db: Queryable, events: PreparedEvent[]): Promise<Map<string, number>> {
   const { rows } = await db.query<{ id: string; deliveries: number }>(
     `with input as (
-       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $9::text[])
-         with ordinality as u (id, account_id, type, body, idempotency_key, request_hash, created_at, source, ord)
+       select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $9::text[], $10::text[])
+         with ordinality as u (id, account_id, type, body, idempotency_key, request_hash, created_at, source, traceparent, ord)
      ), ev as (
-       insert into events (id, account_id, type, schema_version, body, idempotency_key, request_hash, created_at, source)
-       select id, account_id, type, $8, body, idempotency_key, request_hash, created_at, source from input order by ord
+       insert into events (id, account_id, type, schema_version, body, idempotency_key, request_hash, created_at, source, traceparent)
+       select id, account_id, type, $8, body, idempotency_key, request_hash, created_at, source, traceparent from input order by ord
        on conflict (account_id, idempotency_key) where idempotency_key is not null do nothing
        returning id, account_id, type, created_at
      ), fanout as (
@@ -127,6 +129,7 @@ export async function insertEvents(db: Queryable, events: PreparedEvent[]): Prom
       events.map((e) => e.createdAt),
       SCHEMA_VERSION,
       events.map((e) => e.input.source ?? 'api'),
+      events.map((e) => e.input.traceparent ?? null),
     ],
   );
   return new Map(rows.map((r) => [r.id, r.deliveries]));

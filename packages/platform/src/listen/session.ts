@@ -6,6 +6,7 @@ import { extendLeases } from '../delivery/queue/extend-leases.ts';
 import { WORKERS_CHANNEL } from '../delivery/queue/notify-workers.ts';
 import { type AttemptDeps, attemptDelivery } from '../delivery/worker/attempt.ts';
 import { SuccessBatcher } from '../delivery/worker/success-batcher.ts';
+import { traceClaims } from '../tracing/delivery-spans.ts';
 import { claimForCliEndpoint, releaseToQueue } from './claim-for-endpoint.ts';
 import { extendCliEndpoint } from './cli-endpoints.ts';
 import type { ForwardedDelivery } from './forwarded-delivery.ts';
@@ -99,12 +100,14 @@ export class ListenSession {
   private async run(): Promise<void> {
     while (this.running) {
       try {
+        const claimStarted = new Date();
         const jobs = await claimForCliEndpoint(this.deps.db, {
           endpointId: this.endpoint.id,
           limit: IN_FLIGHT - this.inFlight.size,
           leaseMs: this.settings.leaseMs,
           sessionId: this.id,
         });
+        traceClaims(jobs, claimStarted);
         for (const job of jobs) this.launch(job);
         if (jobs.length === 0 || this.inFlight.size >= IN_FLIGHT) {
           await this.wakeup.wait(this.settings.pollIntervalMs);

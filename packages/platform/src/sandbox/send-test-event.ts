@@ -3,6 +3,7 @@ import type { Db } from '@bookflow/pg';
 import { notifyWorkers } from '../delivery/queue/notify-workers.ts';
 import { getEndpoint } from '../endpoints/endpoints.ts';
 import { uuid } from '../ids/ids.ts';
+import { activeTraceparent } from '../tracing/trace-context.ts';
 
 export type SendTestEventResult =
   | { ok: true; eventId: string; deliveryId: string }
@@ -24,6 +25,8 @@ export async function sendTestEvent(
   endpointId: string,
   type: EventType,
 ): Promise<SendTestEventResult> {
+  // The test delivery continues the trace of the request that asked for it.
+  const traceparent = activeTraceparent();
   return db.transaction(async (tx): Promise<SendTestEventResult> => {
     const endpoint = await getEndpoint(tx, accountId, endpointId);
     if (!endpoint) return { ok: false, reason: 'not_found' };
@@ -44,9 +47,9 @@ export async function sendTestEvent(
       data: catalogue[type].example as Envelope['data'],
     };
     await tx.query(
-      `insert into events (id, account_id, type, schema_version, body, created_at)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [eventId, accountId, type, SCHEMA_VERSION, JSON.stringify(envelope), createdAt],
+      `insert into events (id, account_id, type, schema_version, body, created_at, traceparent)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [eventId, accountId, type, SCHEMA_VERSION, JSON.stringify(envelope), createdAt, traceparent],
     );
     await tx.query(
       `insert into deliveries (id, event_id, endpoint_id, account_id, event_type, status, next_attempt_at, created_at)

@@ -47,3 +47,24 @@ describe('durations in the configuration', () => {
     expect(loadConfig({ BOOKFLOW_RETRY_SCHEDULE: '5s,5s' }).retryScheduleMs).toEqual([5_000, 5_000]);
   });
 });
+
+describe('tracing in the configuration', () => {
+  it('is off without OTEL_EXPORTER_OTLP_ENDPOINT and reads it with OTEL_SERVICE_NAME', () => {
+    expect(loadConfig({}).otlpEndpoint).toBeNull();
+    const config = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: ' http://127.0.0.1:4318 ',
+      OTEL_SERVICE_NAME: 'bookflow-eu',
+    });
+    expect(config.otlpEndpoint).toBe('http://127.0.0.1:4318');
+    expect(config.otelServiceName).toBe('bookflow-eu');
+    expect(loadConfig({}).otelServiceName).toBe('bookflow-platform');
+  });
+
+  it('refuses an endpoint that is not an http(s) URL, saying what to write', () => {
+    for (const bad of ['127.0.0.1:4318', 'grpc://collector:4317', 'not a url']) {
+      expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: bad })).toMatch(
+        /^OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL such as http:\/\/127\.0\.0\.1:4318/,
+      );
+    }
+  });
+});

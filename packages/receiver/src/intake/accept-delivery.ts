@@ -3,6 +3,7 @@ import { WebhookVerificationError } from '@bookflow/events';
 import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
 import type { ReceiverMetrics } from '../metrics/metrics.ts';
 import type { ReceiverStore } from '../stores/store.ts';
+import { activeTraceparent, traceDelivery, traceStep } from '../tracing/spans.ts';
 import { type VerificationOptions, verifyDelivery } from '../verification/verify-delivery.ts';
 import { headersOfInterest, parseEnvelope } from './parse-envelope.ts';
 import { type AckResponse, ok, problem } from './problems.ts';
@@ -30,7 +31,11 @@ export interface IntakeDeps {
  * is an HTTP answer. It throws only what is none of these, an unexpected error from verification,
  * which is rethrown rather than answered as a rejection: it is a bug to surface, not a sender's fault.
  */
-export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest): Promise<AckResponse> {
+export function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest): Promise<AckResponse> {
+  return traceDelivery(request.headers, () => accept(deps, request));
+}
+
+async function accept(deps: IntakeDeps, request: DeliveryRequest): Promise<AckResponse> {
   const started = performance.now();
   const finish = (response: AckResponse, outcome: string) => {
     deps.metrics.ackDuration.observe({ outcome }, (performance.now() - started) / 1000);
@@ -38,7 +43,9 @@ export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest)
   };
 
   try {
-    verifyDelivery(request.headers, request.body, { ...deps.verification, now: deps.clock });
+    traceStep('webhook verify', {}, () =>
+      verifyDelivery(request.headers, request.body, { ...deps.verification, now: deps.clock }),
+    );
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
     deps.metrics.verificationFailures.inc({ reason: error.reason });
@@ -57,14 +64,18 @@ export async function acceptDelivery(deps: IntakeDeps, request: DeliveryRequest)
   const envelope = parsed.envelope;
 
   try {
-    const outcome = await deps.store.accept({
+    const job = {
       eventId: envelope.id,
       eventType: envelope.type,
       schemaVersion: envelope.schemaVersion,
       body: envelope.body,
       headers: headersOfInterest(request.headers),
       receivedAt: deps.clock(),
-    });
+      traceparent: activeTraceparent(),
+    };
+    // Dedupe and enqueue are one atomic store step, hence one span.
+    const attributes = { 'bookflow.event.id': envelope.id, 'bookflow.event.type': envelope.type };
+    const outcome = await traceStep('webhook dedupe and enqueue', attributes, () => deps.store.accept(job));
     const duplicate = outcome === 'duplicate';
     deps.metrics.recordReceived(envelope.type, duplicate);
     if (duplicate) {

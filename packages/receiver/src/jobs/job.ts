@@ -18,6 +18,11 @@ export interface IncomingJob {
   headers: Record<string, string>;
   /** The receiver's clock at acknowledgement. Decisions use this, never the sender's timestamps. */
   receivedAt: Date;
+  /**
+   * The W3C traceparent of the request that accepted the job, when tracing is on: the handler's
+   * span continues that trace, however much later and in whichever process it runs.
+   */
+  traceparent?: string;
 }
 
 /** A job as a worker holds it after claiming it. */

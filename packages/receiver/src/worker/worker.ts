@@ -8,6 +8,7 @@ import { createOnce } from '../ledger/once.ts';
 import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
 import type { ReceiverMetrics } from '../metrics/metrics.ts';
 import type { ReceiverStore } from '../stores/store.ts';
+import { recordFailure, traceJob } from '../tracing/spans.ts';
 import { eventFromJob } from './event-from-job.ts';
 import type { HandlerContext, HandlerRegistry } from './handlers.ts';
 import { Maintenance } from './maintenance.ts';
@@ -179,7 +180,12 @@ export class Worker {
   }
 
   #launch(job: Job) {
-    const done = this.#process(job)
+    const attributes = {
+      'bookflow.event.id': job.eventId,
+      'bookflow.event.type': job.eventType,
+      'bookflow.attempt': job.attempts,
+    };
+    const done = traceJob(job.traceparent, attributes, () => this.#process(job))
       .catch((error) =>
         this.#deps.log.error({ event_id: job.eventId, err: errorFields(error) }, 'worker error'),
       )
@@ -233,6 +239,7 @@ export class Worker {
       await handler(eventFromJob(job), ctx);
     } catch (error) {
       failure = { error };
+      recordFailure(error);
     } finally {
       clearInterval(heartbeat);
     }

@@ -8,6 +8,7 @@ import { getEvent, listEvents } from '../../events/read.ts';
 import { checkEvent } from '../../events/validation.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
+import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
 import { idParam, itemRoute, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
@@ -77,12 +78,9 @@ export function eventRoutes(
       if (!check.ok) throw eventCheckProblem(check);
       const { type } = check;
       const idempotencyKey = request.headers['idempotency-key'] as string | undefined;
-      const result = await publisher.publish({
-        accountId: request.accountId,
-        type,
-        data,
-        idempotencyKey,
-      });
+      const result = await tracePublish(type, (traceparent) =>
+        publisher.publish({ accountId: request.accountId, type, data, idempotencyKey, traceparent }),
+      );
       if (!result.ok) throw publishProblem(result);
       if (result.created) deps.metrics.eventsPublished.inc({ type });
       request.log.info(

@@ -31,6 +31,8 @@ export interface ClaimedDelivery {
    * counted in the database, not in the worker's fair shares.
    */
   limited: boolean;
+  /** The W3C traceparent stored with the event at publish (null when tracing was off). */
+  traceparent: string | null;
 }
 
 /** A claimed row as the claim statements return it: CLAIMED_COLUMNS, then send_in_ms, rate_limit and limited. */
@@ -53,6 +55,7 @@ export interface ClaimedRow {
   send_in_ms: number;
   rate_limit: number;
   limited: boolean;
+  traceparent: string | null;
 }
 
 /** The claim boundary: past it, the worker sees the domain type, never the row. */
@@ -76,6 +79,7 @@ export function toClaimedDelivery(row: ClaimedRow): ClaimedDelivery {
     sendInMs: row.send_in_ms,
     rateLimit: row.rate_limit,
     limited: row.limited,
+    traceparent: row.traceparent,
   };
 }
 
@@ -92,7 +96,7 @@ export const CLAIMED_COLUMNS = `d.id, d.event_id, d.event_type, d.account_id, d.
   (select array_agg(s.sealed order by s.id desc) from endpoint_secrets s
     where s.endpoint_id = ep.id and (s.expires_at is null or s.expires_at > now())) as secrets,
   e.schema_version, e.body, ep.schema_version as endpoint_schema_version, d.series, d.trigger, d.attempt_count + 1 as attempt,
-  d.next_attempt_at as scheduled_at, e.created_at as event_created_at`;
+  d.next_attempt_at as scheduled_at, e.created_at as event_created_at, e.traceparent`;
 
 /**
  * The lease that ends a claim without a rate or concurrency limit: the ids in the CTE `chosen` go

@@ -6,6 +6,7 @@ import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';
 import { type Notifier, noticeDeadLetter, noticeEndpointDisabled } from '../../notifications/index.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
+import { traceAttempt } from '../../tracing/delivery-spans.ts';
 import {
   assessFailure,
   describeDuration,
@@ -44,9 +45,21 @@ type Recorded =
   /** The endpoint has failed every attempt for too long: disabled, this delivery held with the rest. */
   | { next: 'held_failing'; failingForMs: number };
 
-/** Makes one attempt of a claimed delivery and records its outcome and the next step atomically. */
+/**
+ * Makes one attempt of a claimed delivery and records its outcome and the next step atomically,
+ * in a span of its event's trace when tracing is on (the request then carries a `traceparent`).
+ */
 export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): Promise<void> {
-  if (job.sendInMs > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return;
+  await traceAttempt(job, (traceparent) => attemptOnce(deps, job, traceparent));
+}
+
+/** The attempt; what the receiver answered, or null when the endpoint was deleted meanwhile. */
+async function attemptOnce(
+  deps: AttemptDeps,
+  job: ClaimedDelivery,
+  traceparent: string | null,
+): Promise<AttemptResult | null> {
+  if (job.sendInMs > 0 && (await endIfEndpointDeleted(deps.db, job.id, deps.workerId))) return null;
   const startedAt = new Date();
   // In the endpoint's schema version; the signature covers these bytes.
   const { body, schemaVersion } = bodyForEndpoint(job);
@@ -59,16 +72,18 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
     body,
     secrets: job.secrets.map((sealed) => deps.secretBox.signingKey(sealed, job.endpointId)),
   });
+  // Not signed (the signature covers id, timestamp and body), so receivers that ignore it lose nothing.
+  if (traceparent) headers.traceparent = traceparent;
   const sent = await deps.sender.send({ url: job.url, body, headers });
   const { result, recorded } = await recordOutcome(deps, job, startedAt, sent);
   observe(deps, job, result, recorded !== null);
-  if (!recorded) return;
+  if (!recorded) return result;
   const ids = { delivery_id: job.id, event_id: job.eventId, endpoint_id: job.endpointId };
   if (result.ok) {
     // The common case: no child logger or log object built unless debug logging is on.
     if (deps.logger.isLevelEnabled('debug'))
       deps.logger.debug({ ...ids, attempt: job.attempt, status: result.statusCode }, 'delivered');
-    return;
+    return result;
   }
   const log = deps.logger.child(ids);
   log.info(
@@ -93,6 +108,7 @@ export async function attemptDelivery(deps: AttemptDeps, job: ClaimedDelivery): 
       `every attempt has failed for ${failing} (the limit is ${describeDuration(deps.endpointDisableAfterMs)})`,
     );
   }
+  return result;
 }
 
 /**

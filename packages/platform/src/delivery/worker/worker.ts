@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Wakeup } from '@bookflow/pg';
 import type { Logger } from 'pino';
+import { traceClaims } from '../../tracing/delivery-spans.ts';
 import type { Sender } from '../http/index.ts';
 import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
 import { type ClaimShares, heldBackByCaps } from '../queue/claim-shares.ts';
@@ -134,6 +135,7 @@ export class DeliveryWorker {
       if (free <= 0) return 'full';
       const asked = Math.min(this.options.batchSize, free);
       const shares = this.shares.snapshot();
+      const claimStarted = new Date();
       const jobs = await claimDue(this.deps.db, {
         shares,
         limit: asked,
@@ -144,6 +146,7 @@ export class DeliveryWorker {
         // endpoint at its full rate.
         rateHorizonMs: this.options.pollIntervalMs,
       });
+      traceClaims(jobs, claimStarted);
       for (const job of jobs) this.launch(job);
       if (jobs.length < asked && heldBackByCaps(shares, jobs)) mark = this.lowWaterMark(shares);
       return mark > 0 ? 'capped' : { asked, got: jobs.length };

@@ -173,5 +173,6 @@ function toJob(job: MemoryJob): Job {
     receivedAt: job.receivedAt,
     attempts: job.attempts,
     lastError: job.lastError,
+    ...(job.traceparent ? { traceparent: job.traceparent } : {}),
   });
 }

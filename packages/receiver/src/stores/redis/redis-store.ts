@@ -27,7 +27,7 @@ export interface RedisStoreOptions {
 /**
  * Redis layout (P = key prefix):
  *   P seen:<id>    string, SET NX PX <ttl>: the dedupe key
- *   P job:<id>     hash: the job (body, headers, attempts, status, lease holder)
+ *   P job:<id>     hash: the job (body, headers, traceparent, attempts, status, lease holder)
  *   P queued       zset of ids by run-at time (ms)
  *   P running      zset of ids by lease end (ms): the reaper returns the expired ones
  *   P dead         zset of ids by dead-letter time: the local dead letter
@@ -96,6 +96,7 @@ export class RedisStore implements ReceiverStore {
         job.schemaVersion,
         job.body,
         JSON.stringify(job.headers),
+        job.traceparent ?? '',
       ],
     );
     return result === 1 ? 'enqueued' : 'duplicate';
@@ -204,5 +205,6 @@ function toJob(h: Record<string, string>): Job {
     receivedAt: new Date(Number(h.receivedAt)),
     attempts: Number(h.attempts ?? 0),
     lastError: h.lastError ? h.lastError : null,
+    ...(h.traceparent ? { traceparent: h.traceparent } : {}),
   };
 }

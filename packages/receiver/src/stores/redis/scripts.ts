@@ -49,7 +49,7 @@ end
 
 /**
  * KEYS: seen, job, queued, wake channel. ARGV: ttlMs, receivedAtMs, eventId, eventType,
- * schemaVersion, body (the envelope's JSON text), headers.
+ * schemaVersion, body (the envelope's JSON text), headers, traceparent ('' when none).
  *
  * SET NX PX first; then the job. If writing the job fails the dedupe key is released, so the
  * sender's retry is not mistaken for a duplicate of an event that was never queued. A job that
@@ -59,7 +59,8 @@ export const ACCEPT = script(`
 if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local ok = redis.pcall('HSET', KEYS[2], 'eventId', ARGV[3], 'eventType', ARGV[4], 'schemaVersion', ARGV[5],
-  'body', ARGV[6], 'headers', ARGV[7], 'receivedAt', ARGV[2], 'attempts', 0, 'status', 'queued', 'lockedBy', '')
+  'body', ARGV[6], 'headers', ARGV[7], 'traceparent', ARGV[8], 'receivedAt', ARGV[2], 'attempts', 0,
+  'status', 'queued', 'lockedBy', '')
 if type(ok) == 'table' and ok.err then
   redis.call('DEL', KEYS[1])
   return ok

@@ -15,8 +15,8 @@ import type { AcceptOutcome, IncomingJob } from '../../../jobs/job.ts';
  */
 const SQL = `
 WITH incoming AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-    AS i(event_id, event_type, schema_version, body, headers, received_at)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[])
+    AS i(event_id, event_type, schema_version, body, headers, received_at, traceparent)
 ),
 seen AS (
   INSERT INTO bookflow_receiver_dedupe (event_id, received_at, expires_at)
@@ -28,9 +28,9 @@ seen AS (
     WHERE bookflow_receiver_dedupe.expires_at <= EXCLUDED.received_at
   RETURNING event_id
 )
-INSERT INTO bookflow_receiver_jobs (event_id, event_type, schema_version, body, headers, received_at, run_at)
+INSERT INTO bookflow_receiver_jobs (event_id, event_type, schema_version, body, headers, received_at, run_at, traceparent)
 SELECT i.event_id, i.event_type, i.schema_version, i.body, i.headers::jsonb,
-       i.received_at::timestamptz, i.received_at::timestamptz
+       i.received_at::timestamptz, i.received_at::timestamptz, i.traceparent
 FROM incoming i JOIN seen USING (event_id)
 ORDER BY i.event_id
 ON CONFLICT (event_id) DO NOTHING
@@ -50,6 +50,7 @@ export async function acceptJobs(
     jobs.map((j) => JSON.stringify(j.headers)),
     jobs.map((j) => j.receivedAt.toISOString()),
     ttlMs,
+    jobs.map((j) => j.traceparent ?? null),
   ]);
   const enqueued = new Set(rows.map((r) => r.event_id));
   return jobs.map((j) => (enqueued.has(j.eventId) ? 'enqueued' : 'duplicate'));

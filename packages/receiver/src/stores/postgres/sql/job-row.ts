@@ -11,10 +11,11 @@ export interface JobRow {
   attempts: number;
   last_error: string | null;
   dead_at: Date | null;
+  traceparent: string | null;
 }
 
 export const JOB_COLUMNS =
-  'event_id, event_type, schema_version, body, headers, received_at, attempts, last_error, dead_at';
+  'event_id, event_type, schema_version, body, headers, received_at, attempts, last_error, dead_at, traceparent';
 
 export function toJob(row: JobRow): Job {
   return {
@@ -26,6 +27,7 @@ export function toJob(row: JobRow): Job {
     receivedAt: new Date(row.received_at),
     attempts: row.attempts,
     lastError: row.last_error,
+    ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
 }
 
