@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboards, dashboardText } from '../grafana/src/index.ts';
 import { startLiveStack } from './support/live-stack.ts';
-import { DASHBOARDS_DIR, filesIn } from './support/paths.ts';
+import { DASHBOARDS_DIR, filesIn, OBSERVABILITY } from './support/paths.ts';
 import { exposedSeries, problemsOf, selectorsOf } from './support/promql.ts';
 import { loadRules } from './support/rules.ts';
 
@@ -75,6 +75,19 @@ describe('dashboards and rules use only metrics the code exports', { timeout: 12
     expect(all.length).toBeGreaterThan(40);
     const problems = all.flatMap(({ where, expr }) => problemsOf(where, expr, exposed, recorded));
     expect(problems).toEqual([]);
+  });
+
+  it("the CloudWatch agent's metric selectors each match an exported metric", () => {
+    const agent = JSON.parse(
+      readFileSync(`${OBSERVABILITY}/cloudwatch/amazon-cloudwatch-agent.json`, 'utf8'),
+    );
+    const selectors = (
+      agent.logs.metrics_collected.prometheus.emf_processor.metric_declaration as Array<{
+        metric_selectors: string[];
+      }>
+    ).flatMap((d) => d.metric_selectors);
+    const names = [...exposed.keys()];
+    expect(selectors.filter((s) => !names.some((n) => new RegExp(s).test(n)))).toEqual([]);
   });
 
   it('fails a panel or rule that references a missing metric or label', () => {
