@@ -1,13 +1,18 @@
-import { dashboardJson } from './panels.ts';
+import { type Dashboard, dashboardJson } from './panels.ts';
 import { platformDashboard } from './platform.ts';
 import { receiverDashboard } from './receiver.ts';
 
-/** The dashboards by file name in observability/grafana/dashboards/. */
+/** The dashboards' descriptions by the name of their file in observability/grafana/dashboards/. */
+export const DASHBOARD_SPECS: Record<string, Dashboard> = {
+  'bookflow-platform.json': platformDashboard,
+  'bookflow-receiver.json': receiverDashboard,
+};
+
+/** The dashboards' JSON by file name. */
 export function dashboards(): Record<string, ReturnType<typeof dashboardJson>> {
-  return {
-    'bookflow-platform.json': dashboardJson(platformDashboard),
-    'bookflow-receiver.json': dashboardJson(receiverDashboard),
-  };
+  return Object.fromEntries(
+    Object.entries(DASHBOARD_SPECS).map(([file, spec]) => [file, dashboardJson(spec)]),
+  );
 }
 
 /** The file's exact text: two-space JSON and a final newline, as committed. */
