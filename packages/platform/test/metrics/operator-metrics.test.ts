@@ -59,20 +59,21 @@ describe.each(BACKENDS)('operator metrics (%s)', (backend) => {
     await ok.waitFor(2);
     await down.waitFor(2);
 
+    const labels = (id: string) => `{endpoint_id="${id}",account_id="${account.id}"}`;
+    // Until both failed attempts are recorded (a request received is not yet an attempt recorded).
     const text = await eventually(async () => {
       const body = await metrics();
-      return sample(body, 'bookflow_endpoints{state="failing"}') === 1 ? body : null;
+      return sample(body, `bookflow_endpoint_backlog${labels(failing.id)}`) === 2 ? body : null;
     });
+    expect(sample(text, 'bookflow_endpoints{state="failing"}')).toBe(1);
     expect(sample(text, 'bookflow_publish_duration_seconds_count{outcome="created"}')).toBe(2);
     expect(sample(text, 'bookflow_publish_duration_seconds_count{outcome="replayed"}')).toBe(1);
     expect(sample(text, 'bookflow_endpoints{state="healthy"}')).toBe(1);
     expect(sample(text, 'bookflow_endpoints{state="disabled"}')).toBe(1);
 
-    const labels = (id: string) => `{endpoint_id="${id}",account_id="${account.id}"}`;
     expect(sample(text, `bookflow_endpoint_failing_seconds${labels(failing.id)}`)).toBeGreaterThanOrEqual(0);
     expect(text).not.toContain(`bookflow_endpoint_failing_seconds${labels(healthy.id)}`);
-    // Waiting: the failing endpoint's two retries, the disabled endpoint's two held deliveries.
-    expect(sample(text, `bookflow_endpoint_backlog${labels(failing.id)}`)).toBe(2);
+    // Waiting: the failing endpoint's two retries (above), the disabled endpoint's two held deliveries.
     expect(sample(text, `bookflow_endpoint_backlog${labels(paused.id)}`)).toBe(2);
     expect(text).not.toContain(`bookflow_endpoint_backlog${labels(healthy.id)}`);
 
