@@ -40,6 +40,9 @@ describe('metrics', () => {
     ).toBe(1);
     expect(sample(text, 'bookflow_receiver_ack_duration_seconds_count{outcome="enqueued"}')).toBe(3);
     expect(sample(text, 'bookflow_receiver_ack_duration_seconds_count{outcome="duplicate"}')).toBe(2);
+    // Buckets past 3 s, so the ack p99 > 3 s alert (observability/) can see an answer that slow.
+    expect(sample(text, 'bookflow_receiver_ack_duration_seconds_bucket{le="3",outcome="enqueued"}')).toBe(3);
+    expect(sample(text, 'bookflow_receiver_ack_duration_seconds_bucket{le="10",outcome="enqueued"}')).toBe(3);
     expect(sample(text, 'bookflow_receiver_queue_depth{state="queued"}')).toBe(3);
     expect(sample(text, 'bookflow_receiver_dead_letter_depth')).toBe(0);
 

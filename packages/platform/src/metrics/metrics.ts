@@ -1,5 +1,6 @@
 import type { Queryable } from '@bookflow/pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerEndpointGauges } from './endpoint-gauges.ts';
 
 const LATENCY_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400,
@@ -19,6 +20,27 @@ export function createMetrics(db: Queryable) {
     name: 'bookflow_events_published_total',
     help: 'Events accepted by POST /v1/events, by type',
     labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const publishDuration = new Histogram({
+    name: 'bookflow_publish_duration_seconds',
+    help: 'POST /v1/events from the handler starting to the event and its deliveries being committed, by outcome (created, replayed)',
+    labelNames: ['outcome'] as const,
+    buckets: LATENCY_BUCKETS.slice(0, 12),
+    registers: [registry],
+  });
+  // Labelled by worker id (as in its log lines): only processes that run the worker role have a
+  // series, so "stopped claiming" is never confused with an API process that never claims.
+  const workerClaims = new Counter({
+    name: 'bookflow_worker_claims_total',
+    help: 'Claim queries run by a delivery worker (idle ones included), by worker id',
+    labelNames: ['worker_id'] as const,
+    registers: [registry],
+  });
+  const workerClaimed = new Counter({
+    name: 'bookflow_worker_claimed_deliveries_total',
+    help: 'Deliveries claimed by a delivery worker, by worker id',
+    labelNames: ['worker_id'] as const,
     registers: [registry],
   });
   const attempts = new Counter({
@@ -89,9 +111,13 @@ export function createMetrics(db: Queryable) {
       this.set(rows[0]?.n ?? 0);
     },
   });
+  registerEndpointGauges(registry, db);
   return {
     registry,
     eventsPublished,
+    publishDuration,
+    workerClaims,
+    workerClaimed,
     attempts,
     deadLettered,
     firstAttemptLatency,

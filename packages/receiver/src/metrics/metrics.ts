@@ -1,8 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueDepth } from '../jobs/job.ts';
 
-/** Acknowledgement is meant to take milliseconds, so the buckets are fine at the low end. */
-const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/**
+ * Acknowledgement is meant to take milliseconds, so the buckets are fine at the low end. The top
+ * ones reach past 3 s, the ack p99 alert's threshold (observability/prometheus/rules): a quantile
+ * above the highest finite bucket reads as that bucket's bound, so without them it could never fire.
+ */
+const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3, 5, 10];
 /** Handlers call CRMs and warehouses: seconds, not milliseconds. */
 const PROCESSING_BUCKETS = [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const END_TO_END_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800, 3600];

@@ -73,6 +73,7 @@ export function eventRoutes(
       }),
     },
     async (request, reply) => {
+      const started = performance.now();
       const { data } = request.body;
       const check = checkEvent(request.body.type, data);
       if (!check.ok) throw eventCheckProblem(check);
@@ -83,6 +84,10 @@ export function eventRoutes(
       );
       if (!result.ok) throw publishProblem(result);
       if (result.created) deps.metrics.eventsPublished.inc({ type });
+      deps.metrics.publishDuration.observe(
+        { outcome: result.created ? 'created' : 'replayed' },
+        (performance.now() - started) / 1000,
+      );
       request.log.info(
         { event_id: result.id, type, deliveries: result.deliveries, replayed: !result.created },
         'event accepted',

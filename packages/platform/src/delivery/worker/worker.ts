@@ -147,6 +147,8 @@ export class DeliveryWorker {
         rateHorizonMs: this.options.pollIntervalMs,
       });
       traceClaims(jobs, claimStarted);
+      this.deps.metrics.workerClaims.inc({ worker_id: this.id });
+      this.deps.metrics.workerClaimed.inc({ worker_id: this.id }, jobs.length);
       for (const job of jobs) this.launch(job);
       if (jobs.length < asked && heldBackByCaps(shares, jobs)) mark = this.lowWaterMark(shares);
       return mark > 0 ? 'capped' : { asked, got: jobs.length };
