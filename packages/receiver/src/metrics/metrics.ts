@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueDepth } from '../jobs/job.ts';
+import { VolumeMetrics } from './volume-metrics.ts';
 
 /** Acknowledgement is meant to take milliseconds, so the buckets are fine at the low end. */
 const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -26,6 +27,8 @@ export class ReceiverMetrics {
   readonly endToEnd: Histogram<'type'>;
   readonly replays: Counter;
   readonly alerts: Counter<'channel' | 'outcome'>;
+  /** The volume check's gauges and counters (volume-metrics.ts). */
+  readonly volume: VolumeMetrics;
   #depthSource: (() => Promise<QueueDepth>) | undefined;
   #pendingDepth: Promise<QueueDepth | undefined> | undefined;
   #receivedTotal = 0;
@@ -103,6 +106,7 @@ export class ReceiverMetrics {
       'channel',
       'outcome',
     ]);
+    this.volume = new VolumeMetrics(registry, p);
     const depth = new Gauge({
       name: `${p}queue_depth`,
       help: 'Jobs in the queue by state (queued includes retries waiting for their time; running holds a lease).',

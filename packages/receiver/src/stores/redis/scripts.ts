@@ -48,12 +48,14 @@ end
 `;
 
 /**
- * KEYS: seen, job, queued, wake channel. ARGV: ttlMs, receivedAtMs, eventId, eventType,
- * schemaVersion, body (the envelope's JSON text), headers.
+ * KEYS: seen, job, queued, wake channel, the hour's counts. ARGV: ttlMs, receivedAtMs, eventId,
+ * eventType, schemaVersion, body (the envelope's JSON text), headers, countsExpireAtMs.
  *
  * SET NX PX first; then the job. If writing the job fails the dedupe key is released, so the
  * sender's retry is not mistaken for a duplicate of an event that was never queued. A job that
  * outlived its dedupe key (dead-lettered for longer than the TTL) also counts as a duplicate.
+ * Once queued, the event adds one to its type in the hour's hash, which expires by itself after
+ * the volume retention.
  */
 export const ACCEPT = script(`
 if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return 0 end
@@ -69,6 +71,8 @@ if type(ok) == 'table' and ok.err then
   redis.call('DEL', KEYS[1], KEYS[2])
   return ok
 end
+redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+redis.call('PEXPIREAT', KEYS[5], ARGV[8])
 redis.call('PUBLISH', KEYS[4], '')
 return 1
 `);
