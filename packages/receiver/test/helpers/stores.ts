@@ -27,7 +27,8 @@ export interface StoreHarness {
   teardown(): Promise<void>;
 }
 
-const TABLES = 'bookflow_receiver_dedupe, bookflow_receiver_jobs, bookflow_receiver_ledger, bookflow_receiver_volume';
+const TABLES =
+  'bookflow_receiver_dedupe, bookflow_receiver_jobs, bookflow_receiver_ledger, bookflow_receiver_volume';
 
 function postgresHarness(): StoreHarness {
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
