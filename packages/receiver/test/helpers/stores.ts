@@ -10,6 +10,7 @@ import { connectRedis, deletePrefix, REDIS_URL, uniquePrefix } from './redis.ts'
 
 export interface StoreOptions {
   dedupeTtlMs?: number;
+  volumeRetentionMs?: number;
 }
 
 /**
