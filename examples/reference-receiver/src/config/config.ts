@@ -1,110 +1,18 @@
-import { isWellFormedSecret, parseDuration, parseDurationList } from '@bookflow/events';
-
-type Env = Record<string, string | undefined>;
-
-interface Field<T> {
-  env: string;
-  description: string;
-  /** Shown in the README table; `undefined` means "unset". */
-  defaultText: string;
-  parse(raw: string | undefined, env: Env): T;
-}
-
-class FieldError extends Error {}
-
-function field<T>(spec: Field<T>): Field<T> {
-  return spec;
-}
-
-function optionalString(raw: string | undefined): string | undefined {
-  const value = raw?.trim();
-  return value ? value : undefined;
-}
-
-function integer(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const value = optionalString(raw);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new FieldError(`must be an integer from ${min} to ${max}`);
-  return n;
-}
-
-function duration(raw: string | undefined, fallback: string): number {
-  try {
-    return parseDuration(optionalString(raw) ?? fallback);
-  } catch (error) {
-    throw new FieldError((error as Error).message);
-  }
-}
-
-function boolean(raw: string | undefined, fallback: boolean): boolean {
-  const value = optionalString(raw)?.toLowerCase();
-  if (value === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new FieldError('must be true or false');
-}
-
-function url(raw: string | undefined, protocols: readonly string[]): string | undefined {
-  const value = optionalString(raw);
-  if (value === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new FieldError('must be a URL');
-  }
-  if (!protocols.includes(parsed.protocol)) throw new FieldError(`must be a ${protocols.join(' or ')} URL`);
-  return value;
-}
-
-/** A field whose default is written once: it is both the value used when unset and the README's text. */
-function durationField(env: string, fallback: string, description: string): Field<number> {
-  return field({ env, description, defaultText: fallback, parse: (raw) => duration(raw, fallback) });
-}
-
-function integerField(
-  env: string,
-  fallback: number,
-  range: { min: number; max: number },
-  description: string,
-): Field<number> {
-  return field({
-    env,
-    description,
-    defaultText: String(fallback),
-    parse: (raw) => integer(raw, fallback, range.min, range.max),
-  });
-}
-
-function booleanField(env: string, fallback: boolean, description: string): Field<boolean> {
-  return field({ env, description, defaultText: String(fallback), parse: (raw) => boolean(raw, fallback) });
-}
-
-function choiceField<const C extends string>(
-  env: string,
-  fallback: C,
-  choices: readonly C[],
-  description: string,
-): Field<C> {
-  return field({
-    env,
-    description,
-    defaultText: fallback,
-    parse: (raw) => {
-      const value = optionalString(raw) ?? fallback;
-      if (!(choices as readonly string[]).includes(value)) {
-        throw new FieldError(`must be one of ${choices.join(', ')}`);
-      }
-      return value as C;
-    },
-  });
-}
-
-function textField(env: string, fallback: string, description: string): Field<string> {
-  return field({ env, description, defaultText: fallback, parse: (raw) => optionalString(raw) ?? fallback });
-}
+import { isWellFormedSecret, parseDurationList } from '@bookflow/events';
+import {
+  booleanField,
+  choiceField,
+  durationField,
+  type Env,
+  type Field,
+  FieldError,
+  field,
+  integerField,
+  optionalString,
+  textField,
+  url,
+} from './fields.ts';
+import { VOLUME_FIELDS } from './volume-fields.ts';
 
 const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -253,13 +161,13 @@ export const CONFIG_FIELDS = {
   ),
   slackWebhookUrl: field({
     env: 'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
-    description: 'Slack Incoming Webhook for dead-letter alerts.',
+    description: 'Slack Incoming Webhook for dead-letter and volume alerts.',
     defaultText: '(unset)',
     parse: (raw) => url(raw, ['https:', 'http:']),
   }),
   pagerDutyRoutingKey: field({
     env: 'BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY',
-    description: 'PagerDuty Events API v2 routing key for dead-letter alerts.',
+    description: 'PagerDuty Events API v2 routing key for dead-letter and volume alerts.',
     defaultText: '(unset)',
     parse: (raw) => optionalString(raw),
   }),
@@ -269,6 +177,7 @@ export const CONFIG_FIELDS = {
     defaultText: 'https://events.pagerduty.com/v2/enqueue',
     parse: (raw) => url(raw, ['https:', 'http:']) ?? 'https://events.pagerduty.com/v2/enqueue',
   }),
+  ...VOLUME_FIELDS,
   logLevel: choiceField(
     'LOG_LEVEL',
     'info',
