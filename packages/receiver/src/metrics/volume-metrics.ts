@@ -13,24 +13,20 @@ export class VolumeMetrics {
 
   constructor(registry: Registry, prefix: string) {
     const registers = [registry];
-    this.lastHour = new Gauge({
-      name: `${prefix}volume_last_hour`,
-      help: 'Accepted events (not duplicates) in the last full hour, by type, as of the last volume check.',
-      labelNames: ['type'],
-      registers,
-    });
-    this.baseline = new Gauge({
-      name: `${prefix}volume_baseline`,
-      help: 'The same hour in previous weeks (median), by type; absent while a type has too little history.',
-      labelNames: ['type'],
-      registers,
-    });
-    this.alertOpen = new Gauge({
-      name: `${prefix}volume_alert_open`,
-      help: '1 while a volume-drop alert is open for the type (sent, not yet resolved), else 0.',
-      labelNames: ['type'],
-      registers,
-    });
+    const byType = (name: string, help: string) =>
+      new Gauge<'type'>({ name: prefix + name, help, labelNames: ['type'], registers });
+    this.lastHour = byType(
+      'volume_last_hour',
+      'Accepted events (not duplicates) in the last full hour, by type, as of the last volume check.',
+    );
+    this.baseline = byType(
+      'volume_baseline',
+      'The same hour in previous weeks (median), by type; absent while a type has too little history.',
+    );
+    this.alertOpen = byType(
+      'volume_alert_open',
+      '1 while a volume-drop alert is open for the type (sent, not yet resolved), else 0.',
+    );
     this.alerts = new Counter({
       name: `${prefix}volume_alerts_total`,
       help: 'Volume alerts by channel, status (triggered, resolved) and outcome (sent, failed).',
