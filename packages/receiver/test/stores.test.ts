@@ -65,13 +65,15 @@ for (const harness of harnesses) {
       expect(claimed!.receivedAt.getTime()).toBe(job.receivedAt.getTime());
     });
 
-    it('counts enqueued events per type and hour, concurrent ones included; a duplicate counts nothing', async () => {
+    it('counts enqueued events per type and hour, concurrent ones from two processes included; a duplicate counts nothing', async () => {
       await fresh();
+      // A second store on the same data, as a second process has (its own counter rows in Postgres).
+      const other = await harness.create();
       // Times from the real clock: Redis expires a count by the wall clock, at its hour + retention.
       const hour = hourStart(new Date());
       const weekAgo = at(hour, -WEEK_MS);
       const booked = Array.from({ length: 30 }, () => incoming(at(hour, 1000)));
-      const outcomes = await Promise.all(booked.map((j) => store.accept(j)));
+      const outcomes = await Promise.all(booked.map((j, i) => (i % 2 ? other : store).accept(j)));
       expect(outcomes.filter((o) => o === 'enqueued')).toHaveLength(30);
       expect(await store.accept({ ...booked[0]!, receivedAt: at(hour, 2000) })).toBe('duplicate');
       await store.accept({ ...incoming(at(hour, HOUR_MS - 1)), eventType: 'call.ended' });
