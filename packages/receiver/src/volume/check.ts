@@ -43,6 +43,7 @@ export class VolumeCheck {
   readonly #delayMs: number;
   readonly #open = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
+  #running: Promise<VolumeTypeResult[] | undefined> | undefined;
 
   constructor(deps: VolumeCheckDeps, options: VolumeCheckOptions = {}) {
     const { delayMs = 120_000, ...policy } = options;
@@ -77,8 +78,18 @@ export class VolumeCheck {
     this.#timer.unref();
   }
 
-  /** Judges the last full hour now; returns one result per type, or undefined when the store failed. */
-  async runNow(): Promise<VolumeTypeResult[] | undefined> {
+  /**
+   * Judges the last full hour now; returns one result per type, or undefined when the store failed.
+   * A call while a run is under way joins it, so a manual run and the timer never alert twice.
+   */
+  runNow(): Promise<VolumeTypeResult[] | undefined> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #run(): Promise<VolumeTypeResult[] | undefined> {
     const { store, metrics, log, clock } = this.#deps;
     const hour = lastFullHour(clock());
     const hours = sameHourOfPreviousWeeks(hour, this.policy.weeks);
