@@ -7,6 +7,7 @@ import {
   type ReceiverMetrics,
   type ReceiverStore,
   SlackAlerter,
+  type VolumeCheckOptions,
 } from '@bookflow/receiver';
 import { bookflowFastify } from '@bookflow/receiver/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -37,6 +38,18 @@ function alertersFrom(config: ReceiverConfig): Alerter[] {
   return alerters;
 }
 
+function volumeCheckFrom(config: ReceiverConfig): VolumeCheckOptions | false {
+  if (!config.volumeCheck) return false;
+  return {
+    delayMs: config.volumeCheckDelayMs,
+    weeks: config.volumeWeeks,
+    minWeeks: config.volumeMinWeeks,
+    dropBelow: config.volumeDropBelow,
+    recoverAt: config.volumeRecoverAt,
+    minExpected: config.volumeMinExpected,
+  };
+}
+
 /** Builds the reference consumer around an open store: the composition root the README describes. */
 export async function buildReferenceApp(
   config: ReceiverConfig,
@@ -60,6 +73,7 @@ export async function buildReferenceApp(
       shutdownTimeoutMs: config.shutdownTimeoutMs,
     },
     alerts: alertersFrom(config),
+    volumeCheck: volumeCheckFrom(config),
     logger,
     metrics,
   });
@@ -86,7 +100,9 @@ export async function buildReferenceApp(
     }
   });
 
+  // The volume check runs whether or not this process works the queue: counts live in the store.
   if (config.worker) await receiver.start();
+  else receiver.volumeCheck?.start();
   return {
     app,
     receiver,

@@ -78,6 +78,54 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the volume check settings, with defaults, and refuses settings that contradict each other', () => {
+    expect(loadConfig({ BOOKFLOW_WEBHOOK_SECRETS: secret })).toMatchObject({
+      volumeCheck: true,
+      volumeCheckDelayMs: 120_000,
+      volumeWeeks: 5,
+      volumeMinWeeks: 3,
+      volumeDropBelow: 0.3,
+      volumeRecoverAt: 0.6,
+      volumeMinExpected: 20,
+    });
+    const config = loadConfig({
+      BOOKFLOW_WEBHOOK_SECRETS: secret,
+      BOOKFLOW_RECEIVER_VOLUME_CHECK: 'off',
+      BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY: '5m',
+      BOOKFLOW_RECEIVER_VOLUME_WEEKS: '4',
+      BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS: '4',
+      BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW: '0.25',
+      BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT: '0.25',
+      BOOKFLOW_RECEIVER_VOLUME_MIN_EXPECTED: '100',
+    });
+    expect(config).toMatchObject({
+      volumeCheck: false,
+      volumeCheckDelayMs: 300_000,
+      volumeWeeks: 4,
+      volumeMinWeeks: 4,
+      volumeDropBelow: 0.25,
+      volumeRecoverAt: 0.25,
+      volumeMinExpected: 100,
+    });
+    try {
+      loadConfig({
+        BOOKFLOW_WEBHOOK_SECRETS: secret,
+        BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY: '1h',
+        BOOKFLOW_RECEIVER_VOLUME_WEEKS: '2',
+        BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW: '30%',
+        BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT: '0.1',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY must be under 1h',
+        'BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS must be an integer from 1 to BOOKFLOW_RECEIVER_VOLUME_WEEKS (2)',
+        'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW must be a fraction above 0 and at most 1, e.g. 0.3',
+        'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (0.3)',
+      ]);
+    }
+  });
+
   it('parses durations', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('2m')).toBe(120_000);

@@ -5,7 +5,7 @@
 export { WebhookVerificationError } from '@bookflow/events';
 // Stores
 export { MissingDriverError } from '@bookflow/pg';
-export type { Alerter, DeadLetterAlert } from './alerts/alert.ts';
+export type { Alerter, DeadLetterAlert, VolumeAlert } from './alerts/alert.ts';
 export {
   AlertDeliveryError,
   PAGERDUTY_EVENTS_URL,
@@ -33,6 +33,18 @@ export {
   type VerifiedDelivery,
   verifyDelivery,
 } from './verification/verify-delivery.ts';
+// Volume anomaly check
+export { VolumeCheck, type VolumeCheckOptions, type VolumeTypeResult } from './volume/check.ts';
+export { decideVolumeAlert, type VolumeAction } from './volume/decide.ts';
+export { DEFAULT_VOLUME_RETENTION_MS, type HourlyCount } from './volume/hours.ts';
+export {
+  judgeVolume,
+  type TypeVolume,
+  type VolumeJudgement,
+  type VolumeVerdict,
+  volumeBaseline,
+} from './volume/judge.ts';
+export { DEFAULT_VOLUME_POLICY, type VolumePolicy } from './volume/policy.ts';
 // Handlers
 export type {
   AnyEventHandler,

@@ -8,6 +8,7 @@ import { type ReceiverLogger, silentLogger } from './logging/logger.ts';
 import { withTraceIds } from './logging/trace-fields.ts';
 import { ReceiverMetrics } from './metrics/metrics.ts';
 import type { ReceiverStore } from './stores/store.ts';
+import { VolumeCheck, type VolumeCheckOptions } from './volume/check.ts';
 import {
   type AnyEventHandler,
   type EventHandler,
@@ -39,6 +40,11 @@ export interface ReceiverOptions {
   clock?: () => Date;
   /** Names this receiver in alerts. Default the host name. */
   source?: string;
+  /**
+   * The hourly volume-anomaly check (README, "Volume anomaly check"): pass options (`{}` for the
+   * defaults) to run it from start(); off by default. Counting happens in every store either way.
+   */
+  volumeCheck?: VolumeCheckOptions | false;
 }
 
 /**
@@ -50,6 +56,8 @@ export class Receiver {
   readonly metrics: ReceiverMetrics;
   readonly deadLetters: DeadLetters;
   readonly worker: Worker;
+  /** Present when the `volumeCheck` option enabled it; `runNow()` runs it at once. */
+  readonly volumeCheck: VolumeCheck | undefined;
   readonly log: ReceiverLogger;
   readonly #handlers = new HandlerRegistry();
   readonly #options: ReceiverOptions;
@@ -68,16 +76,17 @@ export class Receiver {
     this.metrics = options.metrics ?? new ReceiverMetrics();
     this.metrics.setDepthSource(() => this.store.depth());
     const common = { store: this.store, metrics: this.metrics, log: this.log, clock: this.#clock };
+    const alerting = { alerts: options.alerts ?? [], source: options.source ?? hostname() };
     this.worker = new Worker(
-      {
-        ...common,
-        handlers: this.#handlers,
-        retry: options.retry ?? DEFAULT_RETRY_POLICY,
-        alerts: options.alerts ?? [],
-        source: options.source ?? hostname(),
-      },
+      { ...common, ...alerting, handlers: this.#handlers, retry: options.retry ?? DEFAULT_RETRY_POLICY },
       options.worker,
     );
+    this.volumeCheck = options.volumeCheck
+      ? new VolumeCheck(
+          { ...common, ...alerting, log: this.log.child({ component: 'volume-check' }) },
+          options.volumeCheck,
+        )
+      : undefined;
     this.deadLetters = new DeadLetters({ ...common, wake: () => this.worker.wake() });
   }
 
@@ -130,13 +139,18 @@ export class Receiver {
     );
   }
 
-  /** Starts the worker. A process can receive without working (and the other way round). */
+  /**
+   * Starts the worker, and the volume check when enabled. A process can receive without working
+   * (and the other way round); a receive-only process can run the check with `volumeCheck.start()`.
+   */
   start(): Promise<void> {
+    this.volumeCheck?.start();
     return this.worker.start();
   }
 
-  /** Stops the worker gracefully. The store stays open: close it yourself, or call close(). */
+  /** Stops the worker gracefully, and the volume check. The store stays open: close it yourself, or call close(). */
   stop(): Promise<void> {
+    this.volumeCheck?.stop();
     return this.worker.stop();
   }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { IncomingJob, ReceiverStore } from '../src/index.ts';
-import { reportSkipped, storeHarnesses } from './helpers/stores.ts';
+import type { HourlyCount, IncomingJob, ReceiverStore } from '../src/index.ts';
+import { HOUR_MS, hourStart, WEEK_MS } from '../src/volume/hours.ts';
+import { reportSkipped, type StoreOptions, storeHarnesses } from './helpers/stores.ts';
 
 // The conformance suite every store passes: the same semantics behind one interface.
 
@@ -21,6 +22,14 @@ function incoming(receivedAt = new Date(), id = randomUUID()): IncomingJob {
 
 const at = (base: Date, ms: number) => new Date(base.getTime() + ms);
 
+/** Volume counts in a stable order, hours as ISO text, for comparison. */
+async function countsAt(store: ReceiverStore, hours: Date[]) {
+  const counts: HourlyCount[] = await store.volumeCounts(hours);
+  return counts
+    .map((c) => ({ hour: c.hour.toISOString(), type: c.eventType, count: c.count }))
+    .sort((a, b) => a.hour.localeCompare(b.hour) || a.type.localeCompare(b.type));
+}
+
 for (const harness of harnesses) {
   describe.skipIf(harness.skip)(`${harness.name} store`, () => {
     let store: ReceiverStore;
@@ -28,7 +37,7 @@ for (const harness of harnesses) {
     afterAll(() => harness.teardown());
     afterEach(() => harness.reset());
 
-    async function fresh(options?: { dedupeTtlMs?: number }) {
+    async function fresh(options?: StoreOptions) {
       store = await harness.create(options);
       return store;
     }
@@ -54,6 +63,39 @@ for (const harness of harnesses) {
         attempts: 1,
       });
       expect(claimed!.receivedAt.getTime()).toBe(job.receivedAt.getTime());
+    });
+
+    it('counts enqueued events per type and hour, concurrent ones from two processes included; a duplicate counts nothing', async () => {
+      await fresh();
+      // A second store on the same data, as a second process has (its own counter rows in Postgres).
+      const other = await harness.create();
+      // Times from the real clock: Redis expires a count by the wall clock, at its hour + retention.
+      const hour = hourStart(new Date());
+      const weekAgo = at(hour, -WEEK_MS);
+      const booked = Array.from({ length: 30 }, () => incoming(at(hour, 1000)));
+      const outcomes = await Promise.all(booked.map((j, i) => (i % 2 ? other : store).accept(j)));
+      expect(outcomes.filter((o) => o === 'enqueued')).toHaveLength(30);
+      expect(await store.accept({ ...booked[0]!, receivedAt: at(hour, 2000) })).toBe('duplicate');
+      await store.accept({ ...incoming(at(hour, HOUR_MS - 1)), eventType: 'call.ended' });
+      await store.accept(incoming(at(weekAgo, 59 * 60_000)));
+      await store.accept(incoming(at(hour, -1))); // the hour before: not asked for
+      expect(await countsAt(store, [hour, weekAgo, at(hour, -2 * WEEK_MS)])).toEqual([
+        { hour: weekAgo.toISOString(), type: 'meeting.booked', count: 1 },
+        { hour: hour.toISOString(), type: 'call.ended', count: 1 },
+        { hour: hour.toISOString(), type: 'meeting.booked', count: 30 },
+      ]);
+    });
+
+    it('forgets hourly counts past the volume retention', async () => {
+      await fresh({ volumeRetentionMs: HOUR_MS });
+      const now = new Date();
+      const old = at(now, -3 * HOUR_MS);
+      await store.accept(incoming(old));
+      await store.accept(incoming(now));
+      await store.sweepExpired(now);
+      expect(await countsAt(store, [hourStart(old), hourStart(now)])).toEqual([
+        { hour: hourStart(now).toISOString(), type: 'meeting.booked', count: 1 },
+      ]);
     });
 
     it('keeps any JSON text a sender can sign, exactly: NUL and lone-surrogate escapes, raw Unicode, 1 MiB strings', async () => {

@@ -14,6 +14,7 @@ import {
   type ValuesOf,
 } from '@bookflow/env-config';
 import { isWellFormedSecret, parseDurationList } from '@bookflow/events';
+import { VOLUME_FIELDS } from './volume-fields.ts';
 
 const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -161,11 +162,11 @@ export const CONFIG_FIELDS = {
   slackWebhookUrl: urlField(
     'BOOKFLOW_RECEIVER_SLACK_WEBHOOK_URL',
     ['https:', 'http:'],
-    'Slack Incoming Webhook for dead-letter alerts.',
+    'Slack Incoming Webhook for dead-letter and volume alerts.',
   ),
   pagerDutyRoutingKey: field({
     env: 'BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY',
-    description: 'PagerDuty Events API v2 routing key for dead-letter alerts.',
+    description: 'PagerDuty Events API v2 routing key for dead-letter and volume alerts.',
     defaultText: '(unset)',
     parse: (raw) => optionalString(raw),
   }),
@@ -175,6 +176,7 @@ export const CONFIG_FIELDS = {
     defaultText: 'https://events.pagerduty.com/v2/enqueue',
     parse: (raw) => url(raw, ['https:', 'http:']) ?? 'https://events.pagerduty.com/v2/enqueue',
   }),
+  ...VOLUME_FIELDS,
   logLevel: choiceField(
     'LOG_LEVEL',
     'info',

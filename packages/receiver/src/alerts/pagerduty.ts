@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import { type Alerter, type DeadLetterAlert, summarize } from './alert.ts';
+import { HOUR_MS } from '../volume/hours.ts';
+import { type Alerter, type DeadLetterAlert, summarize, summarizeVolume, type VolumeAlert } from './alert.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 
@@ -17,8 +18,8 @@ export class AlertDeliveryError extends Error {
 }
 
 /**
- * Triggers a PagerDuty incident through the Events API v2. The dedup_key is the event id, so a
- * second dead-lettering of the same event (after a failed replay) updates the open incident
+ * Triggers (and, for volume alerts, resolves) incidents through the PagerDuty Events API v2. For a
+ * dead letter the dedup_key is the event id, so a second dead-lettering of the same event (after a failed replay) updates the open incident
  * instead of paging again. Posted with undici rather than @pagerduty/pdjs, whose event() always
  * builds an https:// URL from a host name and so cannot reach a local test server.
  */
@@ -32,32 +33,73 @@ export class PagerDutyAlerter implements Alerter {
   }
 
   async notify(alert: DeadLetterAlert): Promise<void> {
+    await this.#send({
+      routing_key: this.#options.routingKey,
+      event_action: 'trigger',
+      dedup_key: `bookflow-receiver:${alert.eventId}`,
+      payload: {
+        summary: summarize(alert).slice(0, 1024),
+        source: alert.source,
+        severity: this.#options.severity ?? 'error',
+        timestamp: alert.deadAt.toISOString(),
+        component: 'bookflow-receiver',
+        class: alert.eventType,
+        custom_details: {
+          event_id: alert.eventId,
+          event_type: alert.eventType,
+          attempts: alert.attempts,
+          last_error: alert.error.slice(0, 2000),
+          received_at: alert.receivedAt.toISOString(),
+        },
+      },
+    });
+  }
+
+  /**
+   * A drop triggers an incident keyed by the event type (not the host: several receivers of one
+   * application then share one incident); the recovery resolves it with the same dedup_key, which
+   * is all a resolve event needs.
+   */
+  async notifyVolume(alert: VolumeAlert): Promise<void> {
+    const dedupKey = `bookflow-receiver:volume:${alert.eventType}`;
+    if (alert.status === 'resolved') {
+      await this.#send({
+        routing_key: this.#options.routingKey,
+        event_action: 'resolve',
+        dedup_key: dedupKey,
+      });
+      return;
+    }
+    await this.#send({
+      routing_key: this.#options.routingKey,
+      event_action: 'trigger',
+      dedup_key: dedupKey,
+      payload: {
+        summary: summarizeVolume(alert).slice(0, 1024),
+        source: alert.source,
+        severity: this.#options.severity ?? 'error',
+        timestamp: new Date(alert.hour.getTime() + HOUR_MS).toISOString(),
+        component: 'bookflow-receiver',
+        group: 'volume',
+        class: alert.eventType,
+        custom_details: {
+          event_type: alert.eventType,
+          hour: alert.hour.toISOString(),
+          count: alert.count,
+          baseline: alert.baseline,
+        },
+      },
+    });
+  }
+
+  async #send(event: Record<string, unknown>): Promise<void> {
     const timeout = this.#options.timeoutMs ?? 5000;
     const response = await request(this.#options.url ?? PAGERDUTY_EVENTS_URL, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       headersTimeout: timeout,
       bodyTimeout: timeout,
-      body: JSON.stringify({
-        routing_key: this.#options.routingKey,
-        event_action: 'trigger',
-        dedup_key: `bookflow-receiver:${alert.eventId}`,
-        payload: {
-          summary: summarize(alert).slice(0, 1024),
-          source: alert.source,
-          severity: this.#options.severity ?? 'error',
-          timestamp: alert.deadAt.toISOString(),
-          component: 'bookflow-receiver',
-          class: alert.eventType,
-          custom_details: {
-            event_id: alert.eventId,
-            event_type: alert.eventType,
-            attempts: alert.attempts,
-            last_error: alert.error.slice(0, 2000),
-            received_at: alert.receivedAt.toISOString(),
-          },
-        },
-      }),
+      body: JSON.stringify(event),
     });
     const text = await response.body.text();
     // The Events API answers 202 Accepted; anything else means the incident was not created.

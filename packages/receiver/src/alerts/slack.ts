@@ -1,5 +1,5 @@
 import { IncomingWebhook } from '@slack/webhook';
-import { type Alerter, type DeadLetterAlert, summarize } from './alert.ts';
+import { type Alerter, type DeadLetterAlert, summarize, summarizeVolume, type VolumeAlert } from './alert.ts';
 
 export interface SlackAlerterOptions {
   /** The Incoming Webhook URL (https://hooks.slack.com/services/...). */
@@ -10,7 +10,10 @@ export interface SlackAlerterOptions {
   replayHint?: string;
 }
 
-/** Posts dead-letter alerts to a Slack channel through an Incoming Webhook. */
+/**
+ * Posts dead-letter and volume alerts to a Slack channel through an Incoming Webhook. Slack has no
+ * incident to close, so a volume recovery is a message of its own.
+ */
 export class SlackAlerter implements Alerter {
   readonly channel = 'slack';
   readonly #webhook: IncomingWebhook;
@@ -34,6 +37,29 @@ export class SlackAlerter implements Alerter {
       text: summarize(alert),
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'BookFlow event dead-lettered' } },
+        { type: 'section', text: { type: 'mrkdwn', text: fields.join('\n') } },
+      ],
+    });
+  }
+
+  async notifyVolume(alert: VolumeAlert): Promise<void> {
+    const triggered = alert.status === 'triggered';
+    const fields = [
+      `*Event type:* \`${alert.eventType}\``,
+      `*Hour:* ${alert.hour.toISOString()} (UTC)`,
+      `*Accepted:* ${alert.count}, usually ${alert.baseline} (same hour, previous weeks)`,
+      `*Receiver:* ${alert.source}`,
+    ];
+    await this.#webhook.send({
+      text: summarizeVolume(alert),
+      blocks: [
+        {
+          type: 'header',
+          text: {
+            type: 'plain_text',
+            text: triggered ? 'BookFlow event volume dropped' : 'BookFlow event volume recovered',
+          },
+        },
         { type: 'section', text: { type: 'mrkdwn', text: fields.join('\n') } },
       ],
     });

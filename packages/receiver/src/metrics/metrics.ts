@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { QueueDepth } from '../jobs/job.ts';
+import { VolumeMetrics } from './volume-metrics.ts';
 
 /**
  * Acknowledgement is meant to take milliseconds, so the buckets are fine at the low end. The top
@@ -30,6 +31,8 @@ export class ReceiverMetrics {
   readonly endToEnd: Histogram<'type'>;
   readonly replays: Counter;
   readonly alerts: Counter<'channel' | 'outcome'>;
+  /** The volume check's gauges and counters (volume-metrics.ts). */
+  readonly volume: VolumeMetrics;
   #depthSource: (() => Promise<QueueDepth>) | undefined;
   #pendingDepth: Promise<QueueDepth | undefined> | undefined;
   #receivedTotal = 0;
@@ -107,6 +110,7 @@ export class ReceiverMetrics {
       'channel',
       'outcome',
     ]);
+    this.volume = new VolumeMetrics(registry, p);
     const depth = new Gauge({
       name: `${p}queue_depth`,
       help: 'Jobs in the queue by state (queued includes retries waiting for their time; running holds a lease).',

@@ -1,5 +1,6 @@
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../jobs/job.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { HourlyCount } from '../volume/hours.ts';
 
 export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -25,8 +26,17 @@ export interface ReceiverStore {
    * Records the event id as seen (expiring after the dedupe TTL) and enqueues the job, as one
    * atomic step: either both happen or neither. Of concurrent calls with the same id, exactly one
    * returns 'enqueued'.
+   *
+   * An enqueued job also adds one to its type's count for the hour of `receivedAt` (a duplicate
+   * adds nothing), in the same step; the volume check reads these counts.
    */
   accept(job: IncomingJob): Promise<AcceptOutcome>;
+
+  /**
+   * Accepted events per type in each of the given hours (UTC hour starts). Hours and types with
+   * none are left out. Counts are kept for the volume retention (6 weeks by default).
+   */
+  volumeCounts(hours: readonly Date[]): Promise<HourlyCount[]>;
 
   /** Claims up to `limit` due jobs, holding each for `leaseMs`. */
   claim(options: ClaimOptions): Promise<Job[]>;
@@ -42,7 +52,10 @@ export interface ReceiverStore {
   release(eventId: string, workerId: string, now: Date): Promise<boolean>;
   /** Returns jobs whose lease expired (their worker crashed or hung) to the queue. */
   reapExpiredLeases(now: Date): Promise<number>;
-  /** Deletes dedupe keys past their expiry. Redis expires keys itself and returns 0. */
+  /**
+   * Deletes dedupe keys past their expiry, and hourly counts past the volume retention; returns
+   * the dedupe keys deleted. Redis expires keys itself and returns 0.
+   */
   sweepExpired(now: Date): Promise<number>;
 
   listDeadLetters(options?: { limit?: number }): Promise<DeadLetter[]>;

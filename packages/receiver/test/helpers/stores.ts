@@ -10,6 +10,7 @@ import { connectRedis, deletePrefix, REDIS_URL, uniquePrefix } from './redis.ts'
 
 export interface StoreOptions {
   dedupeTtlMs?: number;
+  volumeRetentionMs?: number;
 }
 
 /**
@@ -27,7 +28,8 @@ export interface StoreHarness {
   teardown(): Promise<void>;
 }
 
-const TABLES = 'bookflow_receiver_dedupe, bookflow_receiver_jobs, bookflow_receiver_ledger';
+const TABLES =
+  'bookflow_receiver_dedupe, bookflow_receiver_jobs, bookflow_receiver_ledger, bookflow_receiver_volume';
 
 function postgresHarness(): StoreHarness {
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;

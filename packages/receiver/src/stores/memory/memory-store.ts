@@ -1,6 +1,8 @@
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../../jobs/job.ts';
 import type { Ledger, LedgerEntry } from '../../ledger/ledger.ts';
+import { DEFAULT_VOLUME_RETENTION_MS } from '../../volume/hours.ts';
 import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import { MemoryVolume } from './memory-volume.ts';
 
 interface MemoryJob extends Job {
   status: 'queued' | 'running' | 'dead';
@@ -12,6 +14,8 @@ interface MemoryJob extends Job {
 
 export interface MemoryStoreOptions {
   dedupeTtlMs?: number;
+  /** How long hourly counts are kept for the volume check. Default 6 weeks. */
+  volumeRetentionMs?: number;
 }
 
 /**
@@ -25,10 +29,13 @@ export class MemoryStore implements ReceiverStore {
   readonly #seen = new Map<string, number>(); // event id -> expires at (ms)
   readonly #jobs = new Map<string, MemoryJob>();
   readonly #ledger = new Map<string, LedgerEntry>();
+  readonly #volume = new MemoryVolume();
+  readonly #volumeRetentionMs: number;
   readonly ledger: Ledger;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#ttlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
+    this.#volumeRetentionMs = options.volumeRetentionMs ?? DEFAULT_VOLUME_RETENTION_MS;
     this.ledger = {
       get: async (eventId, stepKey) => this.#ledger.get(ledgerKey(eventId, stepKey)),
       put: async (eventId, stepKey, value) => {
@@ -54,7 +61,12 @@ export class MemoryStore implements ReceiverStore {
       lockedUntil: 0,
       deadAt: null,
     });
+    this.#volume.add(job.eventType, job.receivedAt);
     return 'enqueued';
+  }
+
+  async volumeCounts(hours: readonly Date[]) {
+    return this.#volume.counts(hours);
   }
 
   async claim({ workerId, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {
@@ -119,6 +131,7 @@ export class MemoryStore implements ReceiverStore {
   }
 
   async sweepExpired(now: Date) {
+    this.#volume.sweep(new Date(now.getTime() - this.#volumeRetentionMs));
     let swept = 0;
     for (const [eventId, expiresAt] of this.#seen) {
       if (expiresAt <= now.getTime() && !this.#jobs.has(eventId)) {

@@ -19,6 +19,8 @@ export class AcceptBatcher {
   constructor(
     private readonly db: Queryable,
     private readonly ttlMs: number,
+    /** This process's row of each hourly count (sql/accept.ts). */
+    private readonly shard: number,
   ) {
     this.#commits = new GroupCommit({ maxBatch: MAX_BATCH, write: (batch) => this.#write(batch) });
   }
@@ -78,6 +80,7 @@ export class AcceptBatcher {
         this.db,
         batch.map((w) => w.item),
         this.ttlMs,
+        this.shard,
       ),
     );
   }

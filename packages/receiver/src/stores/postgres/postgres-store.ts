@@ -1,6 +1,7 @@
 import { type Db, withRetries } from '@bookflow/pg';
 import type { IncomingJob } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
+import { DEFAULT_VOLUME_RETENTION_MS } from '../../volume/hours.ts';
 import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
 import { AcceptBatcher } from './accept-batcher.ts';
 import { migrate } from './migrate.ts';
@@ -18,6 +19,7 @@ import { releaseJob } from './sql/release.ts';
 import { replayDeadLetter } from './sql/replay-dead-letter.ts';
 import { retryJob } from './sql/retry.ts';
 import { sweepExpired } from './sql/sweep-expired.ts';
+import { volumeCounts } from './sql/volume-counts.ts';
 
 /** The channel on which accepts and replays wake workers in other processes. */
 const JOBS_CHANNEL = 'bookflow_receiver_jobs';
@@ -36,7 +38,12 @@ export interface PostgresStoreOptions {
    * with workers elsewhere, which otherwise find new jobs at their next poll.
    */
   notifyDebounceMs?: number;
+  /** How long hourly counts are kept for the volume check. Default 6 weeks. */
+  volumeRetentionMs?: number;
 }
+
+/** Counter rows per hour and type (migration 0004): enough that a few processes rarely share one. */
+const VOLUME_SHARDS = 16;
 
 /** The default store: dedupe, queue, dead letter and ledger in the application's Postgres. */
 export class PostgresStore implements ReceiverStore {
@@ -46,6 +53,7 @@ export class PostgresStore implements ReceiverStore {
   readonly #ttlMs: number;
   readonly #batch: number;
   readonly #notifyDebounceMs: number;
+  readonly #volumeRetentionMs: number;
   readonly #accepts: AcceptBatcher;
   #notifyTimer: NodeJS.Timeout | undefined;
 
@@ -54,7 +62,8 @@ export class PostgresStore implements ReceiverStore {
     this.#ttlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
     this.#batch = options.sweepBatchSize ?? 1000;
     this.#notifyDebounceMs = options.notifyDebounceMs ?? 25;
-    this.#accepts = new AcceptBatcher(this.#db, this.#ttlMs);
+    this.#volumeRetentionMs = options.volumeRetentionMs ?? DEFAULT_VOLUME_RETENTION_MS;
+    this.#accepts = new AcceptBatcher(this.#db, this.#ttlMs, Math.floor(Math.random() * VOLUME_SHARDS));
     const db = this.#db;
     this.ledger = {
       get: (eventId, stepKey) => withRetries(() => getLedgerEntry(db, eventId, stepKey)),
@@ -123,8 +132,12 @@ export class PostgresStore implements ReceiverStore {
     return withRetries(() => reapExpiredLeases(this.#db, now));
   }
 
+  volumeCounts(hours: readonly Date[]) {
+    return withRetries(() => volumeCounts(this.#db, hours));
+  }
+
   sweepExpired(now: Date) {
-    return sweepExpired(this.#db, now, this.#batch);
+    return sweepExpired(this.#db, now, this.#batch, this.#volumeRetentionMs);
   }
 
   listDeadLetters(options: { limit?: number } = {}) {

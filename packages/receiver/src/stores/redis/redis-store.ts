@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
+import { DEFAULT_VOLUME_RETENTION_MS, HOUR_MS, type HourlyCount, hourStart } from '../../volume/hours.ts';
 import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
 import {
   ACCEPT,
@@ -22,6 +23,8 @@ export interface RedisStoreOptions {
   dedupeTtlMs?: number;
   /** Quit the client in `close()`. Default true. */
   ownsClient?: boolean;
+  /** How long hourly counts are kept for the volume check. Default 6 weeks. */
+  volumeRetentionMs?: number;
 }
 
 /**
@@ -32,6 +35,8 @@ export interface RedisStoreOptions {
  *   P running      zset of ids by lease end (ms): the reaper returns the expired ones
  *   P dead         zset of ids by dead-letter time: the local dead letter
  *   P ledger:<id>  hash step key -> JSON result; expires with the dedupe TTL once the job completes
+ *   P volume:<ms>  hash event type -> accepted events in the hour starting at <ms>; expires after
+ *                  the volume retention
  */
 export class RedisStore implements ReceiverStore {
   readonly kind = 'redis';
@@ -39,6 +44,7 @@ export class RedisStore implements ReceiverStore {
   readonly #redis: Redis;
   readonly #p: string;
   readonly #ttlMs: number;
+  readonly #volumeRetentionMs: number;
   readonly #ownsClient: boolean;
 
   constructor(options: RedisStoreOptions) {
@@ -50,6 +56,7 @@ export class RedisStore implements ReceiverStore {
     this.#p = options.keyPrefix ?? 'bookflow:receiver:';
     this.#ttlMs = options.dedupeTtlMs ?? DEFAULT_DEDUPE_TTL_MS;
     this.#ownsClient = options.ownsClient ?? true;
+    this.#volumeRetentionMs = options.volumeRetentionMs ?? DEFAULT_VOLUME_RETENTION_MS;
     const redis = this.#redis;
     this.ledger = {
       get: async (eventId, stepKey) => {
@@ -66,7 +73,7 @@ export class RedisStore implements ReceiverStore {
     return this.#p;
   }
 
-  #key(kind: 'seen' | 'job' | 'ledger', eventId: string) {
+  #key(kind: 'seen' | 'job' | 'ledger' | 'volume', eventId: string) {
     return `${this.#p}${kind}:${eventId}`;
   }
 
@@ -84,10 +91,17 @@ export class RedisStore implements ReceiverStore {
   }
 
   async accept(job: IncomingJob): Promise<AcceptOutcome> {
+    const hour = hourStart(job.receivedAt).getTime();
     const result = await run(
       this.#redis,
       ACCEPT,
-      [this.#key('seen', job.eventId), this.#key('job', job.eventId), this.#queued, this.#wake],
+      [
+        this.#key('seen', job.eventId),
+        this.#key('job', job.eventId),
+        this.#queued,
+        this.#wake,
+        this.#key('volume', String(hour)),
+      ],
       [
         this.#ttlMs,
         job.receivedAt.getTime(),
@@ -96,10 +110,26 @@ export class RedisStore implements ReceiverStore {
         job.schemaVersion,
         job.body,
         JSON.stringify(job.headers),
+        hour + HOUR_MS + this.#volumeRetentionMs,
         job.traceparent ?? '',
       ],
     );
     return result === 1 ? 'enqueued' : 'duplicate';
+  }
+
+  async volumeCounts(hours: readonly Date[]): Promise<HourlyCount[]> {
+    const starts = [...new Set(hours.map((h) => hourStart(h).getTime()))];
+    const pipeline = this.#redis.pipeline();
+    for (const hour of starts) pipeline.hgetall(this.#key('volume', String(hour)));
+    const results = (await pipeline.exec()) ?? [];
+    return results.flatMap(([error, value], i) => {
+      if (error) throw error;
+      return Object.entries(value as Record<string, string>).map(([eventType, count]) => ({
+        hour: new Date(starts[i]!),
+        eventType,
+        count: Number(count),
+      }));
+    });
   }
 
   async claim({ workerId, limit, leaseMs, now }: ClaimOptions): Promise<Job[]> {

@@ -48,18 +48,21 @@ end
 `;
 
 /**
- * KEYS: seen, job, queued, wake channel. ARGV: ttlMs, receivedAtMs, eventId, eventType,
- * schemaVersion, body (the envelope's JSON text), headers, traceparent ('' when none).
+ * KEYS: seen, job, queued, wake channel, the hour's counts. ARGV: ttlMs, receivedAtMs, eventId,
+ * eventType, schemaVersion, body (the envelope's JSON text), headers, countsExpireAtMs,
+ * traceparent ('' when none).
  *
  * SET NX PX first; then the job. If writing the job fails the dedupe key is released, so the
  * sender's retry is not mistaken for a duplicate of an event that was never queued. A job that
  * outlived its dedupe key (dead-lettered for longer than the TTL) also counts as a duplicate.
+ * Once queued, the event adds one to its type in the hour's hash, which expires by itself after
+ * the volume retention.
  */
 export const ACCEPT = script(`
 if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local ok = redis.pcall('HSET', KEYS[2], 'eventId', ARGV[3], 'eventType', ARGV[4], 'schemaVersion', ARGV[5],
-  'body', ARGV[6], 'headers', ARGV[7], 'traceparent', ARGV[8], 'receivedAt', ARGV[2], 'attempts', 0,
+  'body', ARGV[6], 'headers', ARGV[7], 'traceparent', ARGV[9], 'receivedAt', ARGV[2], 'attempts', 0,
   'status', 'queued', 'lockedBy', '')
 if type(ok) == 'table' and ok.err then
   redis.call('DEL', KEYS[1])
@@ -70,6 +73,8 @@ if type(ok) == 'table' and ok.err then
   redis.call('DEL', KEYS[1], KEYS[2])
   return ok
 end
+redis.call('HINCRBY', KEYS[5], ARGV[4], 1)
+redis.call('PEXPIREAT', KEYS[5], ARGV[8])
 redis.call('PUBLISH', KEYS[4], '')
 return 1
 `);

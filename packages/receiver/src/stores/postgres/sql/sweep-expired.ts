@@ -1,4 +1,5 @@
 import type { Queryable } from '@bookflow/pg';
+import { HOUR_MS } from '../../../volume/hours.ts';
 
 /**
  * In batches, so one sweep after a long pause does not hold locks on a week of rows at once. A
@@ -27,7 +28,16 @@ WHERE (event_id, step_key) IN (
 )
 RETURNING event_id`;
 
-export async function sweepExpired(db: Queryable, now: Date, batchSize: number): Promise<number> {
+/** Hours that ended before the volume retention: a few rows per type and hour, so one statement. */
+const VOLUME_SQL = 'DELETE FROM bookflow_receiver_volume WHERE hour <= $1';
+
+export async function sweepExpired(
+  db: Queryable,
+  now: Date,
+  batchSize: number,
+  volumeRetentionMs: number,
+): Promise<number> {
+  await db.query(VOLUME_SQL, [new Date(now.getTime() - volumeRetentionMs - HOUR_MS)]);
   let total = 0;
   for (;;) {
     const { rows } = await db.query(DEDUPE_SQL, [now, batchSize]);

@@ -1,0 +1,90 @@
+import {
+  booleanField,
+  duration,
+  type Env,
+  FieldError,
+  field,
+  integerField,
+  optionalString,
+} from '@bookflow/env-config';
+
+/** A fraction from 0 to 1, e.g. 0.3 for 30 %. */
+function fraction(raw: string | undefined, fallback: number): number {
+  const value = optionalString(raw);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1)
+    throw new FieldError('must be a fraction above 0 and at most 1, e.g. 0.3');
+  return n;
+}
+
+/** The value another field will have, for checks across fields (unparseable: its own error says so). */
+function other(env: Env, name: string, fallback: number): number {
+  const n = Number(optionalString(env[name]) ?? fallback);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/** The receiver kit's volume-anomaly check (its README, "Volume anomaly check"). */
+export const VOLUME_FIELDS = {
+  volumeCheck: booleanField(
+    'BOOKFLOW_RECEIVER_VOLUME_CHECK',
+    true,
+    'Check hourly whether an event type’s volume fell far below the same hour of previous weeks, and alert.',
+  ),
+  volumeCheckDelayMs: field({
+    env: 'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY',
+    description: 'How long after each hour the volume check judges the hour that just ended (under 1h).',
+    defaultText: '2m',
+    parse: (raw) => {
+      const ms = duration(raw, '2m');
+      if (ms >= 3_600_000) throw new FieldError('must be under 1h');
+      return ms;
+    },
+  }),
+  volumeWeeks: integerField(
+    'BOOKFLOW_RECEIVER_VOLUME_WEEKS',
+    5,
+    { min: 1, max: 5 },
+    'Previous weeks whose same hour makes the baseline (counts are kept 6 weeks).',
+  ),
+  volumeMinWeeks: field({
+    env: 'BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS',
+    description: 'Weeks of history a type needs before it is judged at all.',
+    defaultText: '3',
+    parse: (raw, env) => {
+      const weeks = other(env, 'BOOKFLOW_RECEIVER_VOLUME_WEEKS', 5);
+      const n = Number(optionalString(raw) ?? 3);
+      if (!Number.isInteger(n) || n < 1 || n > weeks)
+        throw new FieldError(`must be an integer from 1 to BOOKFLOW_RECEIVER_VOLUME_WEEKS (${weeks})`);
+      return n;
+    },
+  }),
+  volumeDropBelow: field({
+    env: 'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW',
+    description: 'Alert when the last hour is below this fraction of the baseline.',
+    defaultText: '0.3',
+    parse: (raw) => {
+      const n = fraction(raw, 0.3);
+      if (n >= 1) throw new FieldError('must be below 1');
+      return n;
+    },
+  }),
+  volumeRecoverAt: field({
+    env: 'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT',
+    description: 'An open volume alert resolves when the hour is back to this fraction of the baseline.',
+    defaultText: '0.6',
+    parse: (raw, env) => {
+      const n = fraction(raw, 0.6);
+      const dropBelow = other(env, 'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW', 0.3);
+      if (n < dropBelow)
+        throw new FieldError(`must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (${dropBelow})`);
+      return n;
+    },
+  }),
+  volumeMinExpected: integerField(
+    'BOOKFLOW_RECEIVER_VOLUME_MIN_EXPECTED',
+    20,
+    { min: 1, max: 1_000_000_000 },
+    'Smallest baseline (events in the hour) worth judging; quieter hours and types never alert.',
+  ),
+};
