@@ -58,7 +58,12 @@ export class HubSpotFake extends ScriptableFake {
     return [...this.objects[type].values()];
   }
 
-  #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  protected override send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(body === undefined ? undefined : JSON.stringify(body));
   }
@@ -70,24 +75,15 @@ export class HubSpotFake extends ScriptableFake {
     message: string,
     headers?: Record<string, string>,
   ): void {
-    this.#send(res, status, { status: 'error', message, correlationId: 'fake', category }, headers);
+    this.send(res, status, { status: 'error', message, correlationId: 'fake', category }, headers);
   }
 
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
-    const key = `${req.method} ${path}`;
     const body = await text(req);
     const record = (status: number) => this.record(req.method, path, status);
-    const reply = this.takeScripted(key);
-    if (reply) {
-      record(reply.status);
-      return this.#send(
-        res,
-        reply.status,
-        reply.body ?? { status: 'error', message: 'scripted', category: 'SCRIPTED' },
-        reply.headers,
-      );
-    }
+    if (this.answerScripted(req, res, path, { status: 'error', message: 'scripted', category: 'SCRIPTED' }))
+      return;
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       record(401);
       return this.#error(res, 401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found.');
@@ -95,7 +91,7 @@ export class HubSpotFake extends ScriptableFake {
     try {
       const [status, answer] = this.#route(req.method ?? 'GET', path, body);
       record(status);
-      this.#send(res, status, answer);
+      this.send(res, status, answer);
     } catch (error) {
       const status = error instanceof BadRequest ? 400 : 404;
       record(status);

@@ -54,9 +54,30 @@ export abstract class ScriptableFake extends LocalFake {
     this.requests.push({ method: method ?? '', path, status, at: Date.now() });
   }
 
-  /** The answer scripted for "METHOD path", taken (each answers once), or undefined. */
-  protected takeScripted(key: string): Scripted | undefined {
+  /** Writes a JSON answer as the vendor does (its own headers added). */
+  protected abstract send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): void;
+
+  /**
+   * Answers with what a test scripted for "METHOD path", if anything (each script answers once),
+   * its body `fallback` when the script has none; true when it answered.
+   */
+  protected answerScripted(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    fallback: unknown,
+  ): boolean {
+    const key = `${req.method} ${path}`;
     const index = this.#scripts.findIndex((s) => s.match.test(key));
-    return index === -1 ? undefined : this.#scripts.splice(index, 1)[0]!.reply;
+    if (index === -1) return false;
+    const { reply } = this.#scripts.splice(index, 1)[0]!;
+    this.record(req.method, path, reply.status);
+    this.send(res, reply.status, reply.body ?? fallback, reply.headers);
+    return true;
   }
 }

@@ -92,7 +92,12 @@ export class SalesforceFake extends ScriptableFake {
     return `${PREFIX[type] ?? '001'}${String(this.#next++).padStart(12, '0')}AAA`;
   }
 
-  #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  protected override send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, {
       'content-type': 'application/json',
       'sforce-limit-info': `api-usage=${this.apiUsed}/15000`,
@@ -103,24 +108,14 @@ export class SalesforceFake extends ScriptableFake {
 
   protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const key = `${req.method} ${url.pathname}`;
     const raw = await text(req);
     const record = (status: number) => this.record(req.method, url.pathname, status);
-    const reply = this.takeScripted(key);
-    if (reply) {
-      record(reply.status);
-      return this.#send(
-        res,
-        reply.status,
-        reply.body ?? [{ errorCode: 'SCRIPTED', message: 'scripted' }],
-        reply.headers,
-      );
-    }
+    if (this.answerScripted(req, res, url.pathname, [{ errorCode: 'SCRIPTED', message: 'scripted' }])) return;
     try {
       if (url.pathname === '/services/oauth2/token') {
         const answer = this.#token(new URLSearchParams(raw));
         record(200);
-        return this.#send(res, 200, answer);
+        return this.send(res, 200, answer);
       }
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
       if (this.refuseAllSessions || !this.#tokens.has(token))
@@ -128,12 +123,12 @@ export class SalesforceFake extends ScriptableFake {
       this.apiUsed++;
       const [status, body] = this.#route(req.method ?? 'GET', url, raw ? JSON.parse(raw) : undefined);
       record(status);
-      this.#send(res, status, body);
+      this.send(res, status, body);
     } catch (error) {
       const e =
         error instanceof ApiError ? error : new ApiError(400, 'JSON_PARSER_ERROR', (error as Error).message);
       record(e.status);
-      this.#send(res, e.status, [{ message: e.message, errorCode: e.errorCode, fields: [] }]);
+      this.send(res, e.status, [{ message: e.message, errorCode: e.errorCode, fields: [] }]);
     }
   }
 
