@@ -1,5 +1,5 @@
 /**
- * Regenerates src/schema.ts from the OpenAPI document of a real platform:
+ * Regenerates generated/schema.ts from the OpenAPI document of a real platform:
  * `npm run generate -w @bookflow/api-types`.
  */
 import { writeFile } from 'node:fs/promises';

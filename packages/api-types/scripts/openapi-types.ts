@@ -4,7 +4,7 @@ import { createPlatform } from '../../platform/src/app.ts';
 import { testConfig } from '../../platform/src/config/config.ts';
 import { migrate } from '../../platform/src/db/migrate.ts';
 
-export const GENERATED_TYPES_PATH = new URL('../src/schema.ts', import.meta.url);
+export const GENERATED_TYPES_PATH = new URL('../generated/schema.ts', import.meta.url);
 export const REGENERATE_COMMAND = 'npm run generate -w @bookflow/api-types';
 
 const HEADER = `/**

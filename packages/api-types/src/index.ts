@@ -1,10 +1,11 @@
 /**
- * The API's types, generated from the OpenAPI document the platform serves (schema.ts, never
- * edited by hand). Types only: importing this package adds nothing to a bundle.
+ * The API's types, generated from the OpenAPI document the platform serves (../generated/schema.ts,
+ * never edited by hand; kept out of src/ so that only hand-written code lives there). Types only:
+ * importing this package adds nothing to a bundle.
  */
-import type { components, operations } from './schema.ts';
+import type { components, operations } from '../generated/schema.ts';
 
-export type { components, operations, paths } from './schema.ts';
+export type { components, operations, paths } from '../generated/schema.ts';
 
 /** A shared schema of the document by name, e.g. `Schema<'Delivery'>`. */
 export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];

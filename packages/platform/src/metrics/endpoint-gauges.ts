@@ -1,5 +1,6 @@
 import type { Queryable } from '@bookflow/pg';
 import { Gauge, type Registry } from 'prom-client';
+import { registerStateGauge } from './state-gauge.ts';
 
 /**
  * Per-endpoint series are capped: an installation has one endpoint per customer integration,
@@ -13,23 +14,15 @@ export const PER_ENDPOINT_SERIES = 50;
  * process reports the shared truth and a dashboard needs no per-process sum.
  */
 export function registerEndpointGauges(registry: Registry, db: Queryable): void {
-  new Gauge({
+  registerStateGauge(registry, db, {
     name: 'bookflow_endpoints',
     help: 'Endpoints (not deleted) by state: healthy, failing (its latest attempts failed), disabled',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    async collect() {
-      const { rows } = await db.query<{ state: string; n: number }>(
-        `select case when status = 'disabled' then 'disabled'
-                     when failing_since is not null then 'failing'
-                     else 'healthy' end as state,
-                count(*)::int as n
-           from endpoints where deleted_at is null group by 1`,
-      );
-      for (const state of ['healthy', 'failing', 'disabled']) {
-        this.set({ state }, rows.find((r) => r.state === state)?.n ?? 0);
-      }
-    },
+    states: ['healthy', 'failing', 'disabled'],
+    sql: `select case when status = 'disabled' then 'disabled'
+                      when failing_since is not null then 'failing'
+                      else 'healthy' end as state,
+                 count(*)::int as n
+            from endpoints where deleted_at is null group by 1`,
   });
   new Gauge({
     name: 'bookflow_endpoint_failing_seconds',

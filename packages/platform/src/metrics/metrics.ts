@@ -1,6 +1,7 @@
 import type { Queryable } from '@bookflow/pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { registerEndpointGauges } from './endpoint-gauges.ts';
+import { registerStateGauge } from './state-gauge.ts';
 
 const LATENCY_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400,
@@ -73,20 +74,12 @@ export function createMetrics(db: Queryable) {
     registers: [registry],
   });
   // Queue gauges are read from the database at scrape time, so every process reports the shared truth.
-  new Gauge({
+  registerStateGauge(registry, db, {
     name: 'bookflow_queue_depth',
     help: 'Deliveries by state (pending, delivering, held)',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    async collect() {
-      const { rows } = await db.query<{ status: string; n: number }>(
-        `select status, count(*)::int as n from deliveries where status in ('pending', 'delivering', 'held') group by status`,
-      );
-      this.reset();
-      for (const state of ['pending', 'delivering', 'held']) {
-        this.set({ state }, rows.find((r) => r.status === state)?.n ?? 0);
-      }
-    },
+    states: ['pending', 'delivering', 'held'],
+    sql: `select status as state, count(*)::int as n
+            from deliveries where status in ('pending', 'delivering', 'held') group by status`,
   });
   new Gauge({
     name: 'bookflow_queue_oldest_due_age_seconds',

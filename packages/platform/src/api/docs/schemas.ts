@@ -289,6 +289,15 @@ export const SHARED_SCHEMAS = [
   API_KEY_SCHEMA,
 ];
 
+/** `{ data: [...] }`: a whole list, short enough to need no pages. */
+export function listOf(ref: string) {
+  return {
+    type: 'object',
+    required: ['data'],
+    properties: { data: { type: 'array', items: { $ref: `${ref}#` } } },
+  };
+}
+
 /** `{ data: [...], next_cursor }`: a page of a list. */
 export function pageOf(ref: string, extra: Record<string, object> = {}) {
   return {

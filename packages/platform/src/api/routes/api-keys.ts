@@ -12,7 +12,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
 import { idParam, operation } from '../docs/operation.ts';
-import { API_KEY_EXAMPLE } from '../docs/schemas.ts';
+import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -113,11 +113,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
     ok: {
       status: 200,
       description: 'The keys',
-      schema: {
-        type: 'object',
-        required: ['data'],
-        properties: { data: { type: 'array', items: { $ref: 'ApiKey#' } } },
-      },
+      schema: listOf('ApiKey'),
       example: { data: [API_KEY_EXAMPLE] },
     },
   });

@@ -7,45 +7,38 @@ import {
 } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
 import { changelogAtom } from '../../versions/changelog-feed.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 const nullableDate = { type: ['string', 'null'] };
 
-const EVENT_TYPES_SCHEMA = {
-  type: 'object',
-  required: ['schema_version', 'latest_version', 'versions', 'data', 'changelog'],
-  properties: {
-    schema_version: { type: 'string', description: 'The version this answer describes' },
-    latest_version: { type: 'string' },
-    versions: { type: 'array', items: { type: 'string' } },
-    data: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['type', 'description', 'since', 'schema', 'example'],
-        properties: {
-          type: { type: 'string' },
-          description: { type: 'string' },
-          since: { type: 'string', description: 'The schema version that introduced the type' },
-          schema: { type: 'object', additionalProperties: true, description: 'The JSON Schema of `data`' },
-          example: { type: 'object', additionalProperties: true, description: 'An example `data`' },
-        },
-      },
-    },
-    changelog: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          version: { type: 'string' },
-          date: { type: 'string' },
-          supported_until: nullableDate,
-          changes: { type: 'array', items: { type: 'string' } },
-        },
+const EVENT_TYPES_SCHEMA = allRequired({
+  schema_version: { type: 'string', description: 'The version this answer describes' },
+  latest_version: { type: 'string' },
+  versions: { type: 'array', items: { type: 'string' } },
+  data: {
+    type: 'array',
+    items: allRequired({
+      type: { type: 'string' },
+      description: { type: 'string' },
+      since: { type: 'string', description: 'The schema version that introduced the type' },
+      schema: { type: 'object', additionalProperties: true, description: 'The JSON Schema of `data`' },
+      example: { type: 'object', additionalProperties: true, description: 'An example `data`' },
+    }),
+  },
+  changelog: {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: {
+        version: { type: 'string' },
+        date: { type: 'string' },
+        supported_until: nullableDate,
+        changes: { type: 'array', items: { type: 'string' } },
       },
     },
   },
-};
+});
 
 const listTypes = operation({
   operationId: 'listEventTypes',

@@ -10,8 +10,9 @@ import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { idParam, itemRoute, operation } from '../docs/operation.ts';
-import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, listOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
@@ -119,27 +120,19 @@ export function eventRoutes(
     ok: {
       status: 200,
       description: 'A page of events',
-      schema: {
-        type: 'object',
-        required: ['data', 'next_cursor'],
-        properties: {
-          data: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['id', 'type', 'schema_version', 'created_at', 'erased_at'],
-              properties: {
-                id: { type: 'string' },
-                type: { type: 'string' },
-                schema_version: { type: 'string' },
-                created_at: { type: 'string', format: 'date-time' },
-                erased_at: { type: ['string', 'null'], format: 'date-time' },
-              },
-            },
-          },
-          next_cursor: { type: ['string', 'null'] },
+      schema: allRequired({
+        data: {
+          type: 'array',
+          items: allRequired({
+            id: { type: 'string' },
+            type: { type: 'string' },
+            schema_version: { type: 'string' },
+            created_at: { type: 'string', format: 'date-time' },
+            erased_at: { type: ['string', 'null'], format: 'date-time' },
+          }),
         },
-      },
+        next_cursor: { type: ['string', 'null'] },
+      }),
       example: {
         data: [
           {
@@ -245,11 +238,7 @@ export function eventRoutes(
     ok: {
       status: 200,
       description: 'The deliveries',
-      schema: {
-        type: 'object',
-        required: ['data'],
-        properties: { data: { type: 'array', items: { $ref: 'DeliveryWithAttempts#' } } },
-      },
+      schema: listOf('DeliveryWithAttempts'),
       example: { data: [DELIVERY_WITH_ATTEMPTS_EXAMPLE] },
     },
   });

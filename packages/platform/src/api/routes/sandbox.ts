@@ -6,6 +6,7 @@ import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 
@@ -51,17 +52,13 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
         ok: {
           status: 202,
           description: 'The test delivery is queued',
-          schema: {
-            type: 'object',
-            required: ['event_id', 'delivery_id', 'endpoint_id', 'type', 'test'],
-            properties: {
-              event_id: { type: 'string' },
-              delivery_id: { type: 'string' },
-              endpoint_id: { type: 'string' },
-              type: { type: 'string' },
-              test: { type: 'boolean', enum: [true] },
-            },
-          },
+          schema: allRequired({
+            event_id: { type: 'string' },
+            delivery_id: { type: 'string' },
+            endpoint_id: { type: 'string' },
+            type: { type: 'string' },
+            test: { type: 'boolean', enum: [true] },
+          }),
           example: {
             event_id: EXAMPLE_IDS.event,
             delivery_id: EXAMPLE_IDS.delivery,
