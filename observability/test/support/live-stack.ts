@@ -44,6 +44,8 @@ export async function startLiveStack(options: LiveStackOptions = {}) {
   const t = await testPlatform(database.db, {
     retryScheduleMs: options.retryScheduleMs ?? [60_000, 60_000],
     logLevel: 'silent',
+    // The dashboards' per-endpoint panels read these opt-in gauges.
+    metricsPerEndpoint: true,
   });
   await t.platform.api!.listen({ port: options.platformPort ?? 0, host: '127.0.0.1' });
   const platformUrl = `http://127.0.0.1:${(t.platform.api!.server.address() as AddressInfo).port}`;

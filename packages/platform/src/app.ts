@@ -50,7 +50,7 @@ export async function createPlatform(
   const logger = overrides.logger ?? createLogger(config.logLevel, undefined, { traceIds: tracingOn() });
   const db =
     overrides.db ?? (await openDatabase(config, (err) => logger.warn({ err }, 'database connection error')));
-  const metrics = createMetrics(db);
+  const metrics = createMetrics(db, { perEndpoint: config.metricsPerEndpoint });
   const notifier = createNotifier({
     pagerdutyEventsUrl: config.pagerdutyEventsUrl,
     dashboardUrl: config.publicUrl,

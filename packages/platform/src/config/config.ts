@@ -65,6 +65,11 @@ export interface PlatformConfig {
   allowPrivateDestinations: boolean;
   /** Refuses http: endpoint URLs. */
   requireHttps: boolean;
+  /**
+   * Exports the per-endpoint health gauges, labelled with endpoint and account ids. Off by
+   * default: `/metrics` carries no tenant identifiers unless the operator asks for them.
+   */
+  metricsPerEndpoint: boolean;
   /** An endpoint whose every attempt has failed for this long is disabled automatically (default 5 days). */
   endpointDisableAfterMs: number;
   /** Default requests per second and concurrent requests per endpoint, when the endpoint sets none (0 = unlimited). */
@@ -250,6 +255,7 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     // real database (production) the guard is on unless lifted explicitly.
     allowPrivateDestinations: bool(env, 'BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS', !env.DATABASE_URL?.trim()),
     requireHttps: bool(env, 'BOOKFLOW_REQUIRE_HTTPS', false),
+    metricsPerEndpoint: bool(env, 'BOOKFLOW_METRICS_PER_ENDPOINT', false),
     endpointDisableAfterMs: duration(env, 'BOOKFLOW_ENDPOINT_DISABLE_AFTER', 5 * 86_400_000),
     endpointDefaultRateLimit: int(env, 'BOOKFLOW_ENDPOINT_RATE_LIMIT', 0),
     endpointDefaultMaxConcurrency: int(env, 'BOOKFLOW_ENDPOINT_MAX_CONCURRENCY', 0),

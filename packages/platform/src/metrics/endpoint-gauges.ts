@@ -13,7 +13,11 @@ export const PER_ENDPOINT_SERIES = 50;
  * Endpoint health, read from the database at scrape time (like the queue gauges), so every
  * process reports the shared truth and a dashboard needs no per-process sum.
  */
-export function registerEndpointGauges(registry: Registry, db: Queryable): void {
+export function registerEndpointGauges(
+  registry: Registry,
+  db: Queryable,
+  options: { perEndpoint: boolean },
+): void {
   registerStateGauge(registry, db, {
     name: 'bookflow_endpoints',
     help: 'Endpoints (not deleted) by state: healthy, failing (its latest attempts failed), disabled',
@@ -24,6 +28,9 @@ export function registerEndpointGauges(registry: Registry, db: Queryable): void 
                  count(*)::int as n
             from endpoints where deleted_at is null group by 1`,
   });
+  // Endpoint and account ids on a scrape anyone on the network may read are tenant identifiers:
+  // exported only when the operator turns them on (BOOKFLOW_METRICS_PER_ENDPOINT).
+  if (!options.perEndpoint) return;
   new Gauge({
     name: 'bookflow_endpoint_failing_seconds',
     help: `How long every attempt to an enabled endpoint has failed (the ${PER_ENDPOINT_SERIES} longest-failing endpoints)`,

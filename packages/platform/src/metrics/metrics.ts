@@ -15,7 +15,7 @@ export function statusClass(code: number | null): StatusClass {
 }
 
 /** One registry per platform instance, so tests and several instances in one process do not collide. */
-export function createMetrics(db: Queryable) {
+export function createMetrics(db: Queryable, options: { perEndpoint: boolean } = { perEndpoint: false }) {
   const registry = new Registry();
   const eventsPublished = new Counter({
     name: 'bookflow_events_published_total',
@@ -104,7 +104,7 @@ export function createMetrics(db: Queryable) {
       this.set(rows[0]?.n ?? 0);
     },
   });
-  registerEndpointGauges(registry, db);
+  registerEndpointGauges(registry, db, options);
   return {
     registry,
     eventsPublished,

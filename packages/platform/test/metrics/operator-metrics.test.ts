@@ -22,7 +22,7 @@ describe.each(BACKENDS)('operator metrics (%s)', (backend) => {
     ok = await startReceiver(() => ({ status: 200 }));
     down = await startReceiver(() => ({ status: 503, body: 'down' }));
     // A retry a minute away: the failing endpoint's deliveries stay pending after their first attempt.
-    t = await testPlatform(database.db, { retryScheduleMs: [60_000, 60_000] });
+    t = await testPlatform(database.db, { retryScheduleMs: [60_000, 60_000], metricsPerEndpoint: true });
   });
 
   afterEach(async () => {
