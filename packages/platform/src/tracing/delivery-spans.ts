@@ -1,7 +1,7 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { AttemptResult } from '../delivery/http/attempt-result.ts';
 import type { ClaimedDelivery } from '../delivery/queue/claimed-delivery.ts';
-import { contextFrom, traceparentOf, tracer, tracingOn } from './trace-context.ts';
+import { contextFrom, runInSpan, traceparentOf, tracer, tracingOn } from './trace-context.ts';
 
 /**
  * One span per claimed delivery for the claim that leased it, in the trace of its event: one
@@ -37,8 +37,8 @@ export function traceAttempt(
     { kind: SpanKind.CLIENT, attributes: { ...attributesOf(job), 'http.request.method': 'POST' } },
     parent,
   );
-  return context.with(trace.setSpan(parent, span), async () => {
-    try {
+  return context.with(trace.setSpan(parent, span), () =>
+    runInSpan(span, async () => {
       const result = await attempt(traceparentOf(span));
       if (result) {
         if (result.statusCode !== null) span.setAttribute('http.response.status_code', result.statusCode);
@@ -48,14 +48,8 @@ export function traceAttempt(
         }
       }
       return result;
-    } catch (err) {
-      span.recordException(err as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+    }),
+  );
 }
 
 function attributesOf(job: ClaimedDelivery, claimed?: number) {

@@ -1,6 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { PublishResult } from '../events/publish.ts';
-import { traceparentOf, tracer, tracingOn } from './trace-context.ts';
+import { runInSpan, traceparentOf, tracer, tracingOn } from './trace-context.ts';
 
 /**
  * The publish commit as a span, child of the API request's span (which joined the caller's
@@ -12,29 +12,19 @@ export function tracePublish(
   publish: (traceparent: string | null) => Promise<PublishResult>,
 ): Promise<PublishResult> {
   if (!tracingOn()) return publish(null);
-  return tracer.startActiveSpan(
-    'event publish',
-    { attributes: { 'bookflow.event.type': type } },
-    async (span) => {
-      try {
-        const result = await publish(traceparentOf(span));
-        if (result.ok) {
-          span.setAttributes({
-            'bookflow.event.id': result.id,
-            'bookflow.event.deliveries': result.deliveries,
-            'bookflow.event.replayed': !result.created,
-          });
-        } else {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: result.reason });
-        }
-        return result;
-      } catch (err) {
-        span.recordException(err as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw err;
-      } finally {
-        span.end();
+  return tracer.startActiveSpan('event publish', { attributes: { 'bookflow.event.type': type } }, (span) =>
+    runInSpan(span, async () => {
+      const result = await publish(traceparentOf(span));
+      if (result.ok) {
+        span.setAttributes({
+          'bookflow.event.id': result.id,
+          'bookflow.event.deliveries': result.deliveries,
+          'bookflow.event.replayed': !result.created,
+        });
+      } else {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: result.reason });
       }
-    },
+      return result;
+    }),
   );
 }

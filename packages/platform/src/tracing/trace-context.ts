@@ -1,4 +1,4 @@
-import { type Context, context, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
+import { type Context, context, ROOT_CONTEXT, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
@@ -50,4 +50,17 @@ export function activeTraceparent(): string | null {
 /** A context whose parent is the stored `traceparent`; the root context when there is none. */
 export function contextFrom(traceparent: string | null): Context {
   return traceparent ? w3c.extract(ROOT_CONTEXT, { traceparent }, getter) : ROOT_CONTEXT;
+}
+
+/** Runs `work` as `span`'s work: a throw is recorded on the span as an error, and the span always ends. */
+export async function runInSpan<T>(span: Span, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw err;
+  } finally {
+    span.end();
+  }
 }
