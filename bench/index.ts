@@ -10,6 +10,7 @@ import { noisyBench } from './benchmarks/noisy.ts';
 import { publishBench } from './benchmarks/publish.ts';
 import { receiverBench } from './benchmarks/receiver.ts';
 import { retriesBench } from './benchmarks/retries.ts';
+import { scaleoutBench } from './benchmarks/scaleout.ts';
 import { tracingBench } from './benchmarks/tracing.ts';
 import { args, BENCHMARKS as BENCHMARK_ORDER, type BenchmarkName } from './support/args.ts';
 import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<BenchmarkName, { run: Benchmark; needs: ('postgres' | '
   embedded: { run: embeddedBench, needs: [] },
   noisy: { run: noisyBench, needs: ['postgres'] },
   tracing: { run: tracingBench, needs: ['postgres'] },
+  scaleout: { run: scaleoutBench, needs: ['postgres'] },
 };
 
 async function main() {

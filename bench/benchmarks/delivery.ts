@@ -15,9 +15,11 @@ import {
   type DeliveryRun,
   deliveryRun,
   platformWorkerSpec,
+  publishBacklog,
   publishThroughApi,
   startWorker,
   timeDelivery,
+  warmReceiver,
   workerSpec,
 } from '../support/delivery-run.ts';
 import { PUBLISH_BODY, startApi } from '../support/platform-api.ts';
@@ -52,12 +54,8 @@ export async function platformOnBacklog(
   const database = await createDatabase('delivery');
   const load = await startChild('load', {});
   try {
-    const api = await startApi({ databaseUrl: database.url });
-    const { key } = await api.account(receiver.urls);
     progress(`${label}: publishing ${num(events)} events through the API (worker off)`);
-    const target = { apiUrl: api.url, key, countEvents: countEventsIn(database.url) };
-    const published = await publishThroughApi(load, target, PUBLISH_BODY, events);
-    await api.stop();
+    const published = await publishBacklog(load, database.url, receiver.urls, events);
     await options.beforeWorker?.(database.url);
     const spec = platformWorkerSpec(database.url, ctx.args.concurrency, {
       profileFile: options.profileFile,
@@ -205,14 +203,7 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
   for (const [endpoints, events] of shapes) {
     const receiver = await startReceiver(endpoints);
     try {
-      // Untimed: the receiver's JIT and sockets warm before the first measured system.
-      const warm = Math.min(events, Math.ceil(2_000 / endpoints));
-      await deliveryRun(
-        'warm-up (bare undici, not reported)',
-        workerSpec('bare-undici', { events: warm, urls: receiver.urls, concurrency: ctx.args.concurrency }),
-        receiver,
-        warm * endpoints,
-      );
+      await warmReceiver(receiver, events, ctx.args.concurrency);
       const base = await baselines(ctx, receiver, events);
       const profileFile = profileDir && endpoints === 1 ? join(profileDir, 'worker.cpuprofile') : undefined;
       const label = `platform worker, ${endpoints} endpoint${endpoints > 1 ? 's' : ''}`;

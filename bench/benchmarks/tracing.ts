@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { startOtlpSink } from '../../packages/platform/test/support/otlp-sink.ts';
 import type { BenchContext } from '../support/context.ts';
-import { deliveryRun, workerSpec } from '../support/delivery-run.ts';
+import { warmReceiver } from '../support/delivery-run.ts';
 import { progress } from '../support/progress.ts';
 import { startReceiver } from '../support/receiver.ts';
 import { num, type Table } from '../support/table.ts';
@@ -38,13 +38,7 @@ export async function tracingBench(ctx: BenchContext): Promise<Table[]> {
   const sink = await startOtlpSink({ keep: false });
   const runs: { mode: 'off' | 'on'; run: PlatformRun; spans: number }[] = [];
   try {
-    const warm = Math.min(events, 2_000);
-    await deliveryRun(
-      'warm-up (bare undici, not reported)',
-      workerSpec('bare-undici', { events: warm, urls: receiver.urls, concurrency: ctx.args.concurrency }),
-      receiver,
-      warm,
-    );
+    await warmReceiver(receiver, events, ctx.args.concurrency);
     for (let round = 1; round <= ctx.args.tracingRounds; round++) {
       for (const mode of ['off', 'on'] as const) {
         const before = sink.counts().spans;

@@ -20,6 +20,8 @@ import { type Summary, summarize } from '../support/stats.ts';
 
 export interface LoadSpec {
   url: string;
+  /** Closed loop only: several servers, connection i to urls[i % length] (autocannon's round-robin). */
+  urls?: string[];
   method?: 'POST' | 'GET';
   headers?: Record<string, string>;
   body?: string;
@@ -82,7 +84,7 @@ async function closed(spec: LoadSpec): Promise<LoadResult> {
   let non2xx = 0;
   let errors = 0;
   const instance = autocannon({
-    url: spec.url,
+    url: spec.urls ?? spec.url,
     method: spec.method ?? 'POST',
     headers: spec.headers ?? {},
     body: spec.body,

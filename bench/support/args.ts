@@ -11,6 +11,7 @@ export const BENCHMARKS = [
   'embedded',
   'noisy',
   'tracing',
+  'scaleout',
 ] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     'noisy-per-account': { type: 'string', default: '100' },
     'noisy-replay': { type: 'string', default: '50000' },
     'tracing-rounds': { type: 'string', default: '2' },
+    'scaleout-processes': { type: 'string', default: '1,2,4' },
     profile: { type: 'boolean', default: false },
     markdown: { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -69,6 +71,9 @@ for (const name of only) {
 }
 const events = count('events');
 const endpoints = count('endpoints');
+const scaleoutProcesses = list(values['scaleout-processes']).map(Number);
+if (!scaleoutProcesses.length || scaleoutProcesses.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error('--scaleout-processes: integers >= 1, comma-separated (e.g. 1,2,4)');
 const backlog = list(values.backlog).map(Number);
 if (backlog.some((n) => !Number.isInteger(n) || n < 0))
   throw new Error('--backlog: integers >= 0, comma-separated');
@@ -101,6 +106,8 @@ export const args = {
   noisySlowEvents: count('noisy-slow-events'),
   /** Benchmark 8: off/on pairs of runs. */
   tracingRounds: count('tracing-rounds'),
+  /** Benchmark 9: how many worker processes, then API processes, share one database. */
+  scaleoutProcesses,
   noisySlowMs: count('noisy-slow-ms', 0),
   noisyBacklog: count('noisy-backlog'),
   noisyRate: count('noisy-rate'),

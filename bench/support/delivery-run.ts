@@ -7,7 +7,7 @@ import type { LoadResult } from '../children/load.ts';
 import type { WorkerSpec } from '../workers/system.ts';
 import { type Child, startChild } from './child-process.ts';
 import { postgresCpuMeter } from './cpu.ts';
-import { MASTER_KEY } from './platform-api.ts';
+import { MASTER_KEY, PUBLISH_BODY, startApi } from './platform-api.ts';
 import { progress } from './progress.ts';
 import type { Receiver } from './receiver.ts';
 
@@ -134,6 +134,17 @@ export async function deliveryRun(
   }
 }
 
+/**
+ * Untimed: a bare undici loop sends up to 2,000 deliveries (split over the receiver's endpoints), so
+ * the receiver's JIT and sockets are warm before the first measured system.
+ */
+export async function warmReceiver(receiver: Receiver, events: number, concurrency: number): Promise<void> {
+  const urls = receiver.urls;
+  const warm = Math.min(events, Math.ceil(2_000 / urls.length));
+  const spec = workerSpec('bare-undici', { events: warm, urls, concurrency });
+  await deliveryRun('warm-up (bare undici, not reported)', spec, receiver, warm * urls.length);
+}
+
 export interface PublishTarget {
   apiUrl: string;
   key: string;
@@ -182,4 +193,19 @@ export async function publishThroughApi(load: Child, target: PublishTarget, body
   const events = (await target.countEvents()) - before;
   if (events < amount) throw new Error(`publish: only ${events} of ${amount} events accepted after 5 rounds`);
   return { rate, events };
+}
+
+/**
+ * The backlog a worker run starts on: an account with one endpoint per url, created through an
+ * api-only platform on `databaseUrl`, and `events` published through it (no worker running).
+ */
+export async function publishBacklog(load: Child, databaseUrl: string, urls: string[], events: number) {
+  const api = await startApi({ databaseUrl });
+  try {
+    const { key } = await api.account(urls);
+    const target = { apiUrl: api.url, key, countEvents: countEventsIn(databaseUrl) };
+    return await publishThroughApi(load, target, PUBLISH_BODY, events);
+  } finally {
+    await api.stop();
+  }
 }

@@ -72,9 +72,15 @@ export interface Api {
   stop(): Promise<void>;
 }
 
-/** Starts the api role on `databaseUrl` (its own pool, as deployed) or on an open `db` (PGlite). */
-export async function startApi(source: { databaseUrl: string } | { db: Db }): Promise<Api> {
-  const config = benchConfig({ roles: ['api'], ...('databaseUrl' in source ? source : {}) });
+/**
+ * Starts the api role on `databaseUrl` (its own pool, as deployed) or on an open `db` (PGlite);
+ * `overrides` for a child process that must seal with its parent's master key.
+ */
+export async function startApi(
+  source: { databaseUrl: string } | { db: Db },
+  overrides: Partial<PlatformConfig> = {},
+): Promise<Api> {
+  const config = benchConfig({ roles: ['api'], ...('databaseUrl' in source ? source : {}), ...overrides });
   const platform = await createPlatform(config, 'db' in source ? { db: source.db } : {});
   const stop = onCleanup('platform api', () => platform.stop());
   await platform.start();
