@@ -11,7 +11,6 @@ import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { WORKERS_CHANNEL } from '../queue/notify-workers.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
-import { FailureBatcher } from './failure-batcher.ts';
 import { FairShares } from './fair-shares.ts';
 import { LowWater } from './low-water.ts';
 import { OriginGate, originOf } from './origin-gate.ts';
@@ -61,15 +60,10 @@ export class DeliveryWorker {
   private readonly deps: AttemptDeps;
 
   constructor(
-    deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'failures'>,
+    deps: Omit<AttemptDeps, 'workerId' | 'successes'>,
     private readonly options: WorkerOptions,
   ) {
-    this.deps = {
-      ...deps,
-      workerId: this.id,
-      successes: new SuccessBatcher(deps.db, this.id),
-      failures: new FailureBatcher(deps.db, this.id, deps.endpointDisableAfterMs),
-    };
+    this.deps = { ...deps, workerId: this.id, successes: new SuccessBatcher(deps.db, this.id) };
     const connectionsPerOrigin = options.connectionsPerOrigin ?? options.concurrency;
     this.shares = new FairShares({
       concurrency: options.concurrency,
