@@ -18,7 +18,7 @@ export class ListenHub {
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'sender'> & {
+    private readonly deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'failures' | 'sender'> & {
       db: Db;
       logger: Logger;
     },

@@ -5,6 +5,7 @@ import type { ClaimedDelivery } from '../delivery/queue/claimed-delivery.ts';
 import { extendLeases } from '../delivery/queue/extend-leases.ts';
 import { WORKERS_CHANNEL } from '../delivery/queue/notify-workers.ts';
 import { type AttemptDeps, attemptDelivery } from '../delivery/worker/attempt.ts';
+import { FailureBatcher } from '../delivery/worker/failure-batcher.ts';
 import { SuccessBatcher } from '../delivery/worker/success-batcher.ts';
 import { traceClaims } from '../tracing/delivery-spans.ts';
 import { claimForCliEndpoint, releaseToQueue } from './claim-for-endpoint.ts';
@@ -51,7 +52,7 @@ export class ListenSession {
   private renewer: NodeJS.Timeout | null = null;
 
   constructor(
-    deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'sender'>,
+    deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'failures' | 'sender'>,
     readonly endpoint: { id: string; accountId: string },
     private readonly settings: ListenSettings,
     private readonly push: (delivery: ForwardedDelivery) => void,
@@ -62,6 +63,7 @@ export class ListenSession {
       sender: unused,
       workerId: this.id,
       successes: new SuccessBatcher(deps.db, this.id),
+      failures: new FailureBatcher(deps.db, this.id, deps.endpointDisableAfterMs),
     };
   }
 

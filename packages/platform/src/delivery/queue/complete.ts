@@ -44,16 +44,20 @@ async function finish(
  * threshold, or its owner), the delivery is held with the others, to be released in order.
  */
 export async function markRetry(tx: Queryable, input: Completion & { delayMs: number }): Promise<Completed> {
-  return finish(
-    tx,
-    input,
-    `status = case when ep.deleted_at is not null then 'dead' when ep.status = 'enabled' then 'pending'
+  return finish(tx, input, retrySet('$5::double precision'), [input.delayMs]);
+}
+
+/**
+ * Where a retried delivery goes (`d` the delivery, `ep` its endpoint, `delayMs` an SQL expression
+ * in ms): one text for markRetry and the batched retries of record-retries.ts, so both paths give
+ * the same row. Constant SQL, never input.
+ */
+export function retrySet(delayMs: string): string {
+  return `status = case when ep.deleted_at is not null then 'dead' when ep.status = 'enabled' then 'pending'
                    else 'held' end,
      dead_at = case when ep.deleted_at is not null then now() end,
      dead_reason = case when ep.deleted_at is not null then 'endpoint_deleted' end,
-     next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)`,
-    [input.delayMs],
-  );
+     next_attempt_at = now() + make_interval(secs => ${delayMs} / 1000)`;
 }
 
 /** The last attempt of the series failed: the dead letter. */

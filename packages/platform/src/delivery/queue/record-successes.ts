@@ -15,8 +15,8 @@ export interface Success {
  * kept per delivery actually updated. Returns the ids that were recorded; an id missing from the
  * answer lost its lease (reaped and claimed elsewhere) and its attempt is not kept.
  *
- * Successes are the common case, so they are the batch path; failures keep the per-delivery
- * transaction of attempt.ts, which needs the endpoint-health decision row by row. The statement
+ * Plain retries have their own batch path (record-retries.ts); the other failures keep the
+ * per-delivery transaction of attempt.ts, which needs the endpoint-health decision row by row. The statement
  * is all or nothing: a row the database refuses fails the whole call, and the SuccessBatcher
  * then sets that row apart (worker/success-batcher.ts).
  */

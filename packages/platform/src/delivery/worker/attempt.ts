@@ -21,6 +21,7 @@ import { type Completed, markDead, markHeld, markRetry } from '../queue/complete
 import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
+import type { FailureBatcher } from './failure-batcher.ts';
 import type { SuccessBatcher } from './success-batcher.ts';
 import { bodyForEndpoint } from './versioned-body.ts';
 
@@ -37,6 +38,8 @@ export interface AttemptDeps {
   endpointDisableAfterMs: number;
   /** Writes successes in batches (group commit). */
   successes: SuccessBatcher;
+  /** Writes the failures that end in a plain retry in batches (group commit). */
+  failures: FailureBatcher;
 }
 
 /** What recording the attempt did; null when the lease was lost and the attempt was not kept. */
@@ -131,6 +134,8 @@ async function recordOutcome(
     result = unrecordable(sent, outcome.reason);
   } else {
     result = sent;
+    const batched = await recordRetryBatched(deps, job, startedAt, result);
+    if (batched !== undefined) return { result, recorded: batched };
   }
   try {
     return { result, recorded: await record(deps, job, startedAt, result) };
@@ -160,8 +165,35 @@ function unrecordable(result: AttemptResult, reason: string): AttemptFailed {
 }
 
 /**
+ * The common failure, a plain retry, through the FailureBatcher: the same rows as record() gives.
+ * Undefined when it must take the single path (any other decision, or the batch deferred it).
+ */
+async function recordRetryBatched(
+  deps: AttemptDeps,
+  job: ClaimedDelivery,
+  startedAt: Date,
+  result: AttemptFailed,
+): Promise<Recorded | null | undefined> {
+  const decision = decide(deps, job, result);
+  if (decision.action !== 'retry') return undefined;
+  const outcome = await deps.failures.record({ job, startedAt, result, delayMs: decision.delayMs });
+  if (outcome.kind === 'recorded') return { next: outcome.next };
+  return outcome.kind === 'lease_lost' ? null : undefined;
+}
+
+function decide(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptFailed): RetryDecision {
+  return decideAfterFailure({
+    attempt: job.attempt,
+    schedule: deps.retryScheduleMs,
+    statusCode: result.statusCode,
+    retryAfterSeconds: result.retryAfterSeconds,
+    now: new Date(),
+  });
+}
+
+/**
  * Records a failed attempt, the delivery's next step and the endpoint's health in one transaction
- * (successes go through the SuccessBatcher). Returns null when the lease was lost (reaped and
+ * (successes go through the SuccessBatcher, most plain retries through the FailureBatcher). Returns null when the lease was lost (reaped and
  * re-claimed elsewhere): the attempt is then not kept. A failure may start a failure run, or,
  * when every attempt has failed for `endpointDisableAfterMs`, disable the endpoint: this delivery
  * is then held rather than retried or dead-lettered, so it goes out in order with the others when
@@ -174,13 +206,7 @@ async function record(
   startedAt: Date,
   result: AttemptFailed,
 ): Promise<Recorded | null> {
-  const decision: RetryDecision = decideAfterFailure({
-    attempt: job.attempt,
-    schedule: deps.retryScheduleMs,
-    statusCode: result.statusCode,
-    retryAfterSeconds: result.retryAfterSeconds,
-    now: new Date(),
-  });
+  const decision = decide(deps, job, result);
   const base = {
     id: job.id,
     workerId: deps.workerId,

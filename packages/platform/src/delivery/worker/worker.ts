@@ -11,6 +11,7 @@ import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { WORKERS_CHANNEL } from '../queue/notify-workers.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
 import { type AttemptDeps, attemptDelivery } from './attempt.ts';
+import { FailureBatcher } from './failure-batcher.ts';
 import { FairShares } from './fair-shares.ts';
 import { LowWater } from './low-water.ts';
 import { OriginGate, originOf } from './origin-gate.ts';
@@ -60,10 +61,15 @@ export class DeliveryWorker {
   private readonly deps: AttemptDeps;
 
   constructor(
-    deps: Omit<AttemptDeps, 'workerId' | 'successes'>,
+    deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'failures'>,
     private readonly options: WorkerOptions,
   ) {
-    this.deps = { ...deps, workerId: this.id, successes: new SuccessBatcher(deps.db, this.id) };
+    this.deps = {
+      ...deps,
+      workerId: this.id,
+      successes: new SuccessBatcher(deps.db, this.id),
+      failures: new FailureBatcher(deps.db, this.id, deps.endpointDisableAfterMs),
+    };
     const connectionsPerOrigin = options.connectionsPerOrigin ?? options.concurrency;
     this.shares = new FairShares({
       concurrency: options.concurrency,
