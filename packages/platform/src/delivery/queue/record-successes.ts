@@ -41,10 +41,16 @@ export async function recordSuccesses(
          from input
         where d.id = input.id and d.status = 'delivering' and d.leased_by = $13
        returning d.id, d.endpoint_id
+     ), ending as (
+       -- Locked in id order, as the failure batches lock the endpoints whose run starts
+       -- (record-retries.ts): a success batch and a failure batch on the same endpoints then
+       -- wait for each other instead of deadlocking.
+       select ep.id from endpoints ep
+        where ep.id in (select endpoint_id from done) and ep.failing_since is not null
+        order by ep.id
+          for no key update
      ), recovered as (
-       update endpoints ep set failing_since = null
-         from (select distinct endpoint_id from done) x
-        where ep.id = x.endpoint_id and ep.failing_since is not null
+       update endpoints ep set failing_since = null from ending where ep.id = ending.id
      ), kept as (
        insert into delivery_attempts (delivery_id, series, attempt_number, trigger, scheduled_at, started_at,
               duration_ms, outcome, status_code, response_body, response_body_encoding, response_content_type,
