@@ -1,9 +1,9 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { useDeliveries, useEndpoint } from '../api/queries.ts';
 import type { Delivery, Endpoint } from '../api/types.ts';
+import { useAction } from '../api/use-action.ts';
 import { DeliveryTable } from '../components/delivery-table.tsx';
 import { HealthCharts } from '../components/health-charts.tsx';
 import { SecretOnce } from '../components/secret-once.tsx';
@@ -32,26 +32,12 @@ export function EndpointPage() {
 }
 
 function EndpointDetails({ endpoint: ep }: { endpoint: Endpoint }) {
-  const client = useQueryClient();
   const navigate = useNavigate();
   const [secret, setSecret] = useState<string | null>(null);
   const [overlap, setOverlap] = useState('86400');
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { run, error, note, setNote } = useAction([['endpoints'], ['deliveries']]);
   const held = useDeliveries({ endpoint_id: ep.id, status: 'held' }, 250);
   const pending = useDeliveries({ endpoint_id: ep.id, status: 'pending' }, 250);
-
-  async function run(action: () => Promise<void>) {
-    setError(null);
-    setNote(null);
-    try {
-      await action();
-      await client.invalidateQueries({ queryKey: ['endpoints'] });
-      await client.invalidateQueries({ queryKey: ['deliveries'] });
-    } catch (err) {
-      setError(err);
-    }
-  }
 
   const heldCount = held.data?.data.length ?? 0;
   const waiting = heldCount + (pending.data?.data.length ?? 0);

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { api } from '../api/client.ts';
 import { useCatalogue, useEndpoints } from '../api/queries.ts';
 import type { Endpoint, EventTypeInfo } from '../api/types.ts';
+import { useAction } from '../api/use-action.ts';
 import { SecretOnce } from '../components/secret-once.tsx';
 import { Code, Empty, ErrorNote, LinkButton, Loading } from '../components/ui.tsx';
 
@@ -113,21 +114,10 @@ function TypeRow({
 }
 
 function Destination({ endpoint, type }: { endpoint: Endpoint; type: string }) {
-  const client = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [url, setUrl] = useState(endpoint.url);
-  const [error, setError] = useState<unknown>(null);
+  const { run, error } = useAction([['endpoints']]);
   const others = endpoint.event_types.filter((t) => t !== type);
-
-  async function run(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      await client.invalidateQueries({ queryKey: ['endpoints'] });
-    } catch (err) {
-      setError(err);
-    }
-  }
 
   function remove() {
     if (others.length > 0) {

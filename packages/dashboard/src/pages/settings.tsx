@@ -1,7 +1,8 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { NotificationSettings } from '../api/types.ts';
+import { useAction } from '../api/use-action.ts';
 import { ErrorNote, Loading } from '../components/ui.tsx';
 
 const CHANNELS = [
@@ -45,20 +46,8 @@ function Channel({
   channel: (typeof CHANNELS)[number];
   state: { configured: boolean; masked: string | null };
 }) {
-  const client = useQueryClient();
   const [value, setValue] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [note, setNote] = useState<string | null>(null);
-
-  async function run(action: () => Promise<void>) {
-    setError(null);
-    setNote(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const { run, error, note, setNote, client } = useAction();
 
   function save(e: FormEvent) {
     e.preventDefault();
