@@ -5,6 +5,12 @@
 import { idParam } from './operation.ts';
 
 const time = { type: 'string', format: 'date-time' } as const;
+
+/**
+ * A date-time a request may give, from year 1000 on: year 0 (which an offset also reaches from
+ * year 1) passes the date-time format but PGlite refuses it, a 500 instead of a 400.
+ */
+export const inputTime = { type: 'string', format: 'date-time', pattern: '^[1-9]' } as const;
 const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableInt = { type: ['integer', 'null'] } as const;

@@ -12,7 +12,7 @@ import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { idParam, itemRoute, operation } from '../docs/operation.ts';
-import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, listOf } from '../docs/schemas.ts';
+import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, inputTime, listOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
@@ -111,8 +111,8 @@ export function eventRoutes(
       properties: {
         type: { type: 'string', enum: [...EVENT_TYPES] },
         // Years from 1000, as the delivery filters.
-        since: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
-        until: { type: 'string', format: 'date-time', pattern: '^[1-9]' },
+        since: inputTime,
+        until: inputTime,
         limit: { type: 'string', pattern: '^[0-9]+$' },
         cursor: { type: 'string', maxLength: 200 },
       },
