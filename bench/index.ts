@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { backlogBench } from './benchmarks/backlog.ts';
 import { deliveryBench } from './benchmarks/delivery.ts';
+import { e2eBench } from './benchmarks/e2e.ts';
 import { embeddedBench } from './benchmarks/embedded.ts';
 import { noisyBench } from './benchmarks/noisy.ts';
 import { publishBench } from './benchmarks/publish.ts';
@@ -19,10 +20,12 @@ import { DATABASE_URL, postgresVersion } from './support/database.ts';
 import { progress } from './support/progress.ts';
 import { redisVersion } from './support/redis.ts';
 import { renderTable, type Table } from './support/table.ts';
+import { targetsTable } from './support/targets.ts';
 
 const BENCHMARKS: Record<BenchmarkName, { run: Benchmark; needs: ('postgres' | 'redis')[] }> = {
   delivery: { run: deliveryBench, needs: ['postgres'] },
   publish: { run: publishBench, needs: ['postgres'] },
+  e2e: { run: e2eBench, needs: ['postgres'] },
   retries: { run: retriesBench, needs: ['postgres'] },
   backlog: { run: backlogBench, needs: ['postgres'] },
   receiver: { run: receiverBench, needs: [] },
@@ -78,6 +81,12 @@ async function main() {
         output.push(text);
         process.stdout.write(`${text}\n`);
       }
+    }
+    const targets = targetsTable(ctx);
+    if (targets) {
+      const text = renderTable(targets);
+      output.push(text);
+      process.stdout.write(`${text}\n`);
     }
   } finally {
     await cleanupAll();

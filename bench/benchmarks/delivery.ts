@@ -208,15 +208,17 @@ export async function deliveryBench(ctx: BenchContext): Promise<Table[]> {
       const profileFile = profileDir && endpoints === 1 ? join(profileDir, 'worker.cpuprofile') : undefined;
       const label = `platform worker, ${endpoints} endpoint${endpoints > 1 ? 's' : ''}`;
       const backlog = await platformOnBacklog(ctx, receiver, events, label, { profileFile });
+      ctx.figures.set(`delivery.platform.${endpoints}`, backlog.rate);
+      ctx.figures.set(`delivery.bare.${endpoints}`, base.bare?.rate ?? Number.NaN);
+      ctx.figures.set(`delivery.plain.${endpoints}`, base.plain?.rate ?? Number.NaN);
+      ctx.figures.set(`delivery.bullmq.${endpoints}`, base.bullmq?.rate ?? Number.NaN);
       if (endpoints === 1) {
-        ctx.figures.set('delivery.platform.1', backlog.rate);
-        ctx.figures.set('delivery.bare.1', base.bare?.rate ?? Number.NaN);
-        ctx.figures.set('delivery.plain.1', base.plain?.rate ?? Number.NaN);
         statements = (backlog.stats.statements as StatementTiming[]) ?? [];
         work = workTable(backlog, statements, base.plain);
       }
       const concurrent =
         endpoints === 1 && ctx.args.concurrent ? await platformConcurrent(ctx, receiver, events) : undefined;
+      if (concurrent) ctx.figures.set('delivery.concurrent.1', concurrent.rate);
       const deliveries = events * endpoints;
       tables.push({
         title: `1. Delivery throughput: ${num(events)} events × ${endpoints} endpoint${endpoints > 1 ? 's' : ''} = ${num(deliveries)} deliveries (${ctx.postgres})`,

@@ -54,6 +54,7 @@ export async function embeddedBench(ctx: BenchContext): Promise<Table[]> {
       await worker.start();
       await receiver.waitForDistinct(before + events, timeoutFor(events));
       rate = events / ((performance.now() - t0) / 1000);
+      ctx.figures.set('embedded.rate', rate);
       progress(`embedded: ${num(rate)} deliveries/s`);
     } finally {
       await stopWorker();

@@ -39,6 +39,7 @@ async function slowEndpoint(ctx: BenchContext): Promise<string[]> {
     const bEvents = await bDone;
     await waitDelivered(run, b.accountId, bEvents, 120_000);
     const latencies = await run.latencies([b.accountId]);
+    ctx.figures.set('noisy.1.p99', latencies.get(b.accountId)?.p99 ?? Number.NaN);
     await waitDelivered(run, a.accountId, events, 60_000 + events * 3 * slowMs);
     const aSeconds = (performance.now() - t0) / 1000;
     const counts = await run.counts();
@@ -78,6 +79,7 @@ async function backlog(ctx: BenchContext): Promise<string[]> {
     const bEvents = await bDone;
     await waitDelivered(run, b.accountId, bEvents, 60_000);
     const latencies = await run.latencies([b.accountId]);
+    ctx.figures.set('noisy.2.p99', latencies.get(b.accountId)?.p99 ?? Number.NaN);
     return [
       `2. A: backlog of ${num(events)} events`,
       `B: ${bEvents} events at ${rate}/s`,
@@ -118,6 +120,7 @@ async function bulkReplay(ctx: BenchContext): Promise<string[]> {
     const bEvents = await bDone;
     await waitDelivered(run, b.accountId, bEvents, 60_000);
     const latencies = await run.latencies([b.accountId]);
+    ctx.figures.set('noisy.4.p99', latencies.get(b.accountId)?.p99 ?? Number.NaN);
     return [
       `4. A: bulk replay of ${num(events)} dead letters`,
       `B: ${bEvents} events at ${rate}/s`,
@@ -147,6 +150,7 @@ async function manyAccounts(ctx: BenchContext): Promise<{ row: string[]; spread:
     const p99s = [...latencies.values()].map((s) => s.p99);
     const slowest = Math.max(...p99s);
     const fastest = Math.min(...p99s);
+    ctx.figures.set('noisy.3.spread', slowest / fastest);
     return {
       spread: slowest / fastest,
       row: [

@@ -108,6 +108,9 @@ export async function receiverBench(ctx: BenchContext): Promise<Table[]> {
   const kit = verifyRate(50_000, (body, headers) => verifyDelivery(headers, body, { secrets: [SECRET] }));
 
   const bare = runs[0]!;
+  const postgres = runs.find((r) => r.label === 'kit + PostgreSQL');
+  ctx.figures.set('receiver.postgres.max', postgres?.max?.rate ?? Number.NaN);
+  ctx.figures.set('receiver.postgres.p99', postgres?.fixed?.latency.p99 ?? Number.NaN);
   const rate = ctx.args.receiverRate;
   const rows = runs.map((r) => [
     r.label === 'bare Fastify'

@@ -151,6 +151,8 @@ export async function retriesBench(ctx: BenchContext): Promise<Table[]> {
   const lag = (l: Lag) => (l.attempts ? `${ms(l.p50)} / ${ms(l.p99)}` : '–');
   // The lag baseline: first attempts of the paced run without failures, i.e. dispatch delay alone.
   const dispatch = runs[2]!.first.p99;
+  ctx.figures.set('retries.clean', runs[0]!.rate);
+  ctx.figures.set('retries.failing', runs[1]!.rate);
   return [
     {
       title: `3. Retry-heavy load: 20 % of first attempts answered 500, retry schedule ${ctx.args.retrySchedule} (${ctx.postgres})`,

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 export const BENCHMARKS = [
   'delivery',
   'publish',
+  'e2e',
   'retries',
   'backlog',
   'receiver',
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     backlog: { type: 'string', default: '0,100000,1000000' },
     'backlog-events': { type: 'string', default: '5000' },
     'receiver-rate': { type: 'string', default: '2000' },
+    'e2e-rate': { type: 'string', default: '1000' },
+    'e2e-seconds': { type: 'string', default: '30' },
     'embedded-events': { type: 'string', default: '5000' },
     'noisy-slow-events': { type: 'string', default: '2000' },
     'noisy-slow-ms': { type: 'string', default: '3000' },
@@ -101,6 +104,9 @@ export const args = {
   backlog,
   backlogEvents: count('backlog-events'),
   receiverRate: count('receiver-rate'),
+  /** Benchmark 10: the fixed publish rate and how long, end to end. */
+  e2eRate: count('e2e-rate'),
+  e2eSeconds: count('e2e-seconds'),
   embeddedEvents: count('embedded-events'),
   /** Benchmark 7 (noisy neighbours): see bench/README.md. */
   noisySlowEvents: count('noisy-slow-events'),
