@@ -3,7 +3,7 @@
 // its own process so that its RSS is the platform's alone, not the load generator's.
 import type { AddressInfo } from 'node:net';
 import { writeHeapSnapshot } from 'node:v8';
-import { openPglite } from '@bookflow/pg';
+import { openPgliteThread } from '@bookflow/pg';
 import { createPlatform } from '../../packages/platform/src/app.ts';
 import { migrate } from '../../packages/platform/src/db/migrate.ts';
 import { serveChild } from '../support/child-process.ts';
@@ -19,7 +19,7 @@ export interface SoakPlatformSpec {
 }
 
 serveChild<SoakPlatformSpec>(async (spec) => {
-  const db = spec.databaseUrl ? undefined : await openPglite(null);
+  const db = spec.databaseUrl ? undefined : await openPgliteThread(null);
   if (db) await migrate(db);
   const config = benchConfig({
     roles: ['api', 'worker'],

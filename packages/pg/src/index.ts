@@ -16,6 +16,7 @@ export type { ListenConnection } from './pg/listener.ts';
 export { openPostgres, type PostgresOptions } from './pg/open.ts';
 export { fromPgPool, type PgAdapterOptions } from './pg/pool-adapter.ts';
 export { fromPGlite, openPglite, type PGliteAdapterOptions } from './pglite/adapter.ts';
+export { openPgliteThread } from './pglite/thread.ts';
 export { isConnectionLost, isDatabaseUnavailable, isRetryable, withRetries } from './retryable-errors.ts';
 export { isRowRefusal } from './row-refusal.ts';
 export { Wakeup } from './wakeup.ts';

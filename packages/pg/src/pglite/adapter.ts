@@ -1,18 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { PGlite, Results, Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from '../db.ts';
 import { quoteIdentifier } from '../identifier.ts';
 import { loadDriver } from '../load-driver.ts';
-
-/**
- * node-postgres's rowCount is the count in the command tag: rows returned by a SELECT, rows
- * changed by an INSERT, UPDATE or DELETE (with or without RETURNING). PGlite reports that tag
- * count as rowCount; affectedRows (cumulative, 0 for a SELECT) is only the fallback.
- */
-function rowCountOf(result: Results<unknown>): number {
-  if (result.rowCount !== undefined) return result.rowCount;
-  return result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
-}
+import { rowCountOf } from './row-count.ts';
 
 /**
  * PGlite runs each statement on this thread, and its promises resolve as microtasks: callers that

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Db, fromPgPool, openPglite, openPostgres } from '../../src/index.ts';
+import { type Db, fromPgPool, openPglite, openPgliteThread, openPostgres } from '../../src/index.ts';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? null;
 
@@ -10,11 +10,15 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? null;
  * kit's case). The PostgreSQL ones need DATABASE_URL (set by the global test setup when a local
  * server answers at the default URL).
  */
-export type EngineName = 'pglite' | 'postgres' | 'postgres-user-pool';
+export type EngineName = 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-user-pool';
 
-export const ENGINES: EngineName[] = DATABASE_URL ? ['pglite', 'postgres', 'postgres-user-pool'] : ['pglite'];
+const EMBEDDED: EngineName[] = ['pglite', 'pglite-thread'];
 
-export const POSTGRES_ENGINES = ENGINES.filter((e) => e !== 'pglite');
+export const ENGINES: EngineName[] = DATABASE_URL
+  ? [...EMBEDDED, 'postgres', 'postgres-user-pool']
+  : EMBEDDED;
+
+export const POSTGRES_ENGINES = ENGINES.filter((e) => !EMBEDDED.includes(e));
 
 export interface Engine {
   /** A Db on this engine's database; errors it reports go to `onError`. */
@@ -26,9 +30,9 @@ export interface Engine {
 
 /** One fresh database per engine per test file (a new PostgreSQL database, or an in-memory PGlite). */
 export async function startEngine(name: EngineName): Promise<Engine> {
-  if (name === 'pglite') {
+  if (name === 'pglite' || name === 'pglite-thread') {
     // PGlite is one in-process database: every open() shares it, as processes share a server.
-    const db = await openPglite(null);
+    const db = name === 'pglite' ? await openPglite(null) : await openPgliteThread(null);
     const shared: Db = { ...db, close: async () => undefined };
     return { open: async () => shared, databaseName: null, close: () => db.close() };
   }

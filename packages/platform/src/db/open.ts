@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Db, openPglite, openPostgres } from '@bookflow/pg';
+import { type Db, openPgliteThread, openPostgres } from '@bookflow/pg';
 import type { PlatformConfig } from '../config/config.ts';
 import { migrate } from './migrate.ts';
 
@@ -10,7 +10,8 @@ export async function openDatabase(
 ): Promise<Db> {
   const db = config.databaseUrl
     ? await openPostgres({ connectionString: config.databaseUrl, onError })
-    : await openPglite(join(config.dataDir, 'pgdata'));
+    : // Embedded: PGlite on a thread of its own, so the API's event loop never waits on SQL.
+      await openPgliteThread(join(config.dataDir, 'pgdata'));
   try {
     await migrate(db);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Db, openPglite, openPostgres, type Queryable } from '@bookflow/pg';
+import { type Db, openPgliteThread, openPostgres, type Queryable } from '@bookflow/pg';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate.ts';
 
@@ -23,7 +23,8 @@ export interface TestDatabase {
 /** A fresh, migrated database: its own PostgreSQL database per call, or an in-memory PGlite. */
 export async function openTestDatabase(backend: BackendName): Promise<TestDatabase> {
   if (backend === 'pglite') {
-    const db = await openPglite(null);
+    // As the platform opens its embedded database (db/open.ts): PGlite on its own thread.
+    const db = await openPgliteThread(null);
     await migrate(db);
     return { db, url: null, close: () => db.close() };
   }
