@@ -38,3 +38,18 @@ export async function confirm(question: string, yes: boolean | undefined): Promi
     rl.close();
   }
 }
+
+/** A resource's `show <id>` command: with the context and the API client, fetch and print the one `id`. */
+export function showCommand(
+  parent: Command,
+  description: string,
+  show: (ctx: Context, api: Api, id: string) => Promise<void>,
+): Command {
+  return parent
+    .command('show <id>')
+    .description(description)
+    .action(async (id: string, _o, command: Command) => {
+      const ctx = contextOf(command);
+      await show(ctx, await ctx.api(), id);
+    });
+}

@@ -2,7 +2,7 @@ import type { components, operations } from '@bookflow/api-types';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { type Api, call, problemError } from '../api/client.ts';
-import { confirm, contextOf } from '../context.ts';
+import { confirm, contextOf, showCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { type Output, statusStyle, table } from '../output/print.ts';
 
@@ -84,13 +84,12 @@ export function deliveriesCommand(program: Command): void {
       );
     });
 
-  deliveries
-    .command('show <id>')
-    .description('a delivery with every attempt: status code, duration, response body, error')
-    .action(async (id: string, _o, command: Command) => {
-      const ctx = contextOf(command);
+  showCommand(
+    deliveries,
+    'a delivery with every attempt: status code, duration, response body, error',
+    async (ctx, api, id) => {
       const d = await call(
-        (await ctx.api()).GET('/v1/deliveries/{id}', { params: { path: { id } } }),
+        api.GET('/v1/deliveries/{id}', { params: { path: { id } } }),
         'showing the delivery',
       );
       ctx.out.result(d, () => [
@@ -111,7 +110,8 @@ export function deliveriesCommand(program: Command): void {
             (a.response_body ? `\n      ${a.response_body.slice(0, 200).replaceAll('\n', ' ')}` : ''),
         ),
       ]);
-    });
+    },
+  );
 
   withFilters(
     deliveries

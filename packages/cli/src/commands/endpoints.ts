@@ -1,7 +1,7 @@
 import type { components } from '@bookflow/api-types';
 import type { Command } from 'commander';
 import { type Api, call } from '../api/client.ts';
-import { type Context, confirm, contextOf, list } from '../context.ts';
+import { type Context, confirm, contextOf, list, showCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { type Output, table } from '../output/print.ts';
 
@@ -126,18 +126,13 @@ export function endpointsCommand(program: Command): void {
       },
     );
 
-  endpoints
-    .command('show <id>')
-    .description('one endpoint')
-    .action(async (id: string, _o, command: Command) => {
-      const ctx = contextOf(command);
-      const api = await ctx.api();
-      const endpoint = await call(
-        api.GET('/v1/endpoints/{id}', { params: { path: { id } } }),
-        'showing the endpoint',
-      );
-      ctx.out.result(endpoint, () => describe(ctx.out, endpoint));
-    });
+  showCommand(endpoints, 'one endpoint', async (ctx, api, id) => {
+    const endpoint = await call(
+      api.GET('/v1/endpoints/{id}', { params: { path: { id } } }),
+      'showing the endpoint',
+    );
+    ctx.out.result(endpoint, () => describe(ctx.out, endpoint));
+  });
 
   endpoints
     .command('update <id>')

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type Api, call } from '../api/client.ts';
-import { contextOf } from '../context.ts';
+import { contextOf, showCommand } from '../context.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { statusStyle, table } from '../output/print.ts';
 
@@ -136,28 +136,23 @@ export function eventsCommand(program: Command): void {
       );
     });
 
-  events
-    .command('show <id>')
-    .description('an event with its deliveries and their latest attempts')
-    .action(async (id: string, _o, command: Command) => {
-      const ctx = contextOf(command);
-      const api = await ctx.api();
-      const event = await call(api.GET('/v1/events/{id}', { params: { path: { id } } }), 'showing the event');
-      const deliveries = await call(
-        api.GET('/v1/events/{id}/deliveries', { params: { path: { id } } }),
-        "listing the event's deliveries",
-      );
-      ctx.out.result({ ...event, deliveries: deliveries.data }, () => [
-        `${event.type} ${event.id}  accepted ${event.created_at}  schema ${event.schema_version}`,
-        JSON.stringify(event.data, null, 2),
-        '',
-        deliveries.data.length === 0 ? 'No deliveries (no endpoint subscribed to this type).' : 'Deliveries:',
-        ...deliveries.data.map(
-          (d) =>
-            `  ${d.id}  ${ctx.out.paint(statusStyle(d.status), d.status)}  endpoint ${d.endpoint_id}  attempts ${d.attempt_count}` +
-            (d.last_status_code ? `  last HTTP ${d.last_status_code}` : '') +
-            (d.last_error ? `  ${d.last_error}` : ''),
-        ),
-      ]);
-    });
+  showCommand(events, 'an event with its deliveries and their latest attempts', async (ctx, api, id) => {
+    const event = await call(api.GET('/v1/events/{id}', { params: { path: { id } } }), 'showing the event');
+    const deliveries = await call(
+      api.GET('/v1/events/{id}/deliveries', { params: { path: { id } } }),
+      "listing the event's deliveries",
+    );
+    ctx.out.result({ ...event, deliveries: deliveries.data }, () => [
+      `${event.type} ${event.id}  accepted ${event.created_at}  schema ${event.schema_version}`,
+      JSON.stringify(event.data, null, 2),
+      '',
+      deliveries.data.length === 0 ? 'No deliveries (no endpoint subscribed to this type).' : 'Deliveries:',
+      ...deliveries.data.map(
+        (d) =>
+          `  ${d.id}  ${ctx.out.paint(statusStyle(d.status), d.status)}  endpoint ${d.endpoint_id}  attempts ${d.attempt_count}` +
+          (d.last_status_code ? `  last HTTP ${d.last_status_code}` : '') +
+          (d.last_error ? `  ${d.last_error}` : ''),
+      ),
+    ]);
+  });
 }

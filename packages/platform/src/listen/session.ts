@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Wakeup } from '@bookflow/pg';
 import type { AttemptResult, Sender } from '../delivery/http/index.ts';
 import type { ClaimedDelivery } from '../delivery/queue/claimed-delivery.ts';
-import { extendLeases } from '../delivery/queue/extend-leases.ts';
+import { HeldLeases } from '../delivery/queue/held-leases.ts';
 import { WORKERS_CHANNEL } from '../delivery/queue/notify-workers.ts';
 import { type AttemptDeps, attemptDelivery } from '../delivery/worker/attempt.ts';
 import { FailureBatcher } from '../delivery/worker/failure-batcher.ts';
@@ -42,14 +42,13 @@ export class ListenSession {
     string,
     { attempt: number; resolve: (r: AttemptResult) => void; reject: (e: Error) => void }
   >();
-  private readonly held = new Set<string>();
+  private readonly held: HeldLeases;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly wakeup = new Wakeup();
   private readonly deps: AttemptDeps;
   private running = false;
   private loop: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
-  private renewer: NodeJS.Timeout | null = null;
 
   constructor(
     deps: Omit<AttemptDeps, 'workerId' | 'successes' | 'failures' | 'sender'>,
@@ -65,13 +64,13 @@ export class ListenSession {
       successes: new SuccessBatcher(deps.db, this.id),
       failures: new FailureBatcher(deps.db, this.id, deps.endpointDisableAfterMs),
     };
+    this.held = new HeldLeases(deps.db, this.id, settings.leaseMs);
   }
 
   async start(): Promise<void> {
     this.running = true;
     this.unlisten = await this.deps.db.listen(WORKERS_CHANNEL, () => this.wakeup.wake());
-    this.renewer = setInterval(() => void this.renew(), Math.max(50, this.settings.leaseMs / 3));
-    this.renewer.unref();
+    this.held.startRenewing(() => this.renew());
     this.loop = this.run();
   }
 
@@ -93,7 +92,7 @@ export class ListenSession {
     this.waiting.clear();
     await this.loop;
     await Promise.allSettled(this.inFlight);
-    if (this.renewer) clearInterval(this.renewer);
+    this.held.stopRenewing();
     await this.unlisten?.().catch(() => {});
     // It expires a TTL after this last CLI went away.
     await extendCliEndpoint(this.deps.db, this.endpoint.id, this.settings.ttlMs).catch(() => {});
@@ -176,11 +175,7 @@ export class ListenSession {
 
   private async renew(): Promise<void> {
     try {
-      await extendLeases(this.deps.db, {
-        ids: [...this.held],
-        workerId: this.id,
-        leaseMs: this.settings.leaseMs,
-      });
+      await this.held.renew();
       await extendCliEndpoint(this.deps.db, this.endpoint.id, this.settings.ttlMs);
     } catch (err) {
       this.deps.logger.warn({ err, endpoint_id: this.endpoint.id }, 'listen lease renewal failed');

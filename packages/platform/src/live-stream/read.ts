@@ -47,81 +47,68 @@ export async function streamHeads(db: Queryable): Promise<{ attempts: number; de
 type Heads = Awaited<ReturnType<typeof streamHeads>>;
 
 /**
- * The account's rows after a watermark, as a Watermark reads them. `select` writes the query with
- * the filter's conditions; its parameters are $1 the account, $2 after, $3 up to, $4 the limit,
- * then the filter's, and each row carries the `head` it read up to (with no row, the head is read
- * on its own).
+ * A source of the account's rows after a watermark, as a Watermark reads them, for one account and
+ * filter. `select` writes the query with the filter's conditions; its parameters are $1 the
+ * account, $2 after, $3 up to, $4 the limit, then the filter's, and each row carries the `head` it
+ * read up to (with no row, the head is read on its own).
  */
 function accountRows<Row>(
-  db: Queryable,
-  accountId: string,
-  filter: StreamFilter,
   spec: Pick<WatermarkSource<Row>, 'key' | 'id'> & {
     select: (filterSql: string) => string;
     emptyHead: (heads: Heads) => number;
   },
-): WatermarkSource<Row> {
-  const f = filterSql(filter, 5);
-  return {
-    key: spec.key,
-    id: spec.id,
-    async read(after, upTo, limit) {
-      const { rows } = await db.query<Row & { head: string }>(spec.select(f.sql), [
-        accountId,
-        after,
-        upTo,
-        limit,
-        ...f.params,
-      ]);
-      const head = rows[0]?.head ?? spec.emptyHead(await streamHeads(db));
-      return { rows, head: Number(head) };
-    },
+): (db: Queryable, accountId: string, filter: StreamFilter) => WatermarkSource<Row> {
+  return (db, accountId, filter) => {
+    const f = filterSql(filter, 5);
+    return {
+      key: spec.key,
+      id: spec.id,
+      async read(after, upTo, limit) {
+        const { rows } = await db.query<Row & { head: string }>(spec.select(f.sql), [
+          accountId,
+          after,
+          upTo,
+          limit,
+          ...f.params,
+        ]);
+        const head = rows[0]?.head ?? spec.emptyHead(await streamHeads(db));
+        return { rows, head: Number(head) };
+      },
+    };
   };
 }
 
 /** New deliveries of the account, keyed by creation time in microseconds (index deliveries_account_created). */
-export function deliveriesCreated(
-  db: Queryable,
-  accountId: string,
-  filter: StreamFilter,
-): WatermarkSource<DeliveryCreatedRow> {
-  return accountRows<DeliveryCreatedRow>(db, accountId, filter, {
-    key: (row) => Number(row.key),
-    id: (row) => row.id,
-    emptyHead: (heads) => heads.deliveries,
-    select: (where) =>
-      `with head as (select (extract(epoch from now()) * 1000000)::bigint as us)
-         select d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.trigger, d.created_at,
-                (extract(epoch from d.created_at) * 1000000)::bigint::text as key, (select us from head)::text as head
-           from deliveries d
-          where d.account_id = $1
-            and d.created_at > to_timestamp($2::double precision / 1000000)
-            and d.created_at <= to_timestamp(coalesce($3::double precision, (select us from head)) / 1000000)${where}
-          order by d.created_at, d.id
-          limit $4`,
-  });
-}
+export const deliveriesCreated = accountRows<DeliveryCreatedRow>({
+  key: (row) => Number(row.key),
+  id: (row) => row.id,
+  emptyHead: (heads) => heads.deliveries,
+  select: (where) =>
+    `with head as (select (extract(epoch from now()) * 1000000)::bigint as us)
+       select d.id, d.event_id, d.endpoint_id, d.event_type, d.status, d.trigger, d.created_at,
+              (extract(epoch from d.created_at) * 1000000)::bigint::text as key, (select us from head)::text as head
+         from deliveries d
+        where d.account_id = $1
+          and d.created_at > to_timestamp($2::double precision / 1000000)
+          and d.created_at <= to_timestamp(coalesce($3::double precision, (select us from head)) / 1000000)${where}
+        order by d.created_at, d.id
+        limit $4`,
+});
 
 /** Attempt results of the account, keyed by the attempt's id. */
-export function attemptsFinished(
-  db: Queryable,
-  accountId: string,
-  filter: StreamFilter,
-): WatermarkSource<AttemptFinishedRow> {
-  return accountRows<AttemptFinishedRow>(db, accountId, filter, {
-    key: (row) => Number(row.id),
-    id: (row) => row.id,
-    emptyHead: (heads) => heads.attempts,
-    select: (where) =>
-      `with head as (select coalesce(max(id), 0) as id from delivery_attempts)
-         select a.id::text, a.delivery_id, d.event_id, d.endpoint_id, d.event_type, d.status as delivery_status,
-                a.series, a.attempt_number, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_kind,
-                a.error, a.response_body, a.response_body_encoding, a.response_truncated,
-                (select id from head)::text as head
-           from delivery_attempts a join deliveries d on d.id = a.delivery_id
-          where a.id > $2 and a.id <= coalesce($3::bigint, (select id from head))
-            and d.account_id = $1${where}
-          order by a.id
-          limit $4`,
-  });
-}
+export const attemptsFinished = accountRows<AttemptFinishedRow>({
+  key: (row) => Number(row.id),
+  id: (row) => row.id,
+  emptyHead: (heads) => heads.attempts,
+  select: (where) =>
+    `with head as (select coalesce(max(id), 0) as id from delivery_attempts)
+       select a.id::text, a.delivery_id, d.event_id, d.endpoint_id, d.event_type, d.status as delivery_status,
+              a.series, a.attempt_number, a.started_at, a.duration_ms, a.outcome, a.status_code, a.error_kind,
+              a.error, a.response_body, a.response_body_encoding, a.response_truncated,
+              (select id from head)::text as head
+         from delivery_attempts a join deliveries d on d.id = a.delivery_id
+        where a.id > $2 and a.id <= coalesce($3::bigint, (select id from head))
+          and d.account_id = $1${where}
+        order by a.id
+        limit $4`,
+});

@@ -1,4 +1,5 @@
 import { type AttemptResult, storableText } from '../http/index.ts';
+import type { ClaimedDelivery } from './claimed-delivery.ts';
 
 /** The columns of one delivery_attempts row that come from the receiver's answer. */
 export interface AttemptRowValues {
@@ -36,4 +37,31 @@ export function attemptRowValues(result: AttemptResult): AttemptRowValues {
 /** The delivery's last_error: kind and message, storable. */
 export function lastErrorText(result: AttemptResult): string | null {
   return result.error ? storableText(`${result.error.kind}: ${result.error.message}`) : null;
+}
+
+/**
+ * The attempt columns of a batch of attempt rows, one array per column, for the unnest of the
+ * batch statements (record-successes.ts, record-retries.ts), in this order: series, attempt_number,
+ * trigger, scheduled_at, started_at, duration_ms, status_code, error_kind, error, response_body,
+ * response_body_encoding, response_content_type, response_truncated.
+ */
+export function attemptColumns(
+  rows: readonly { job: ClaimedDelivery; startedAt: Date; row: AttemptRowValues }[],
+): unknown[][] {
+  const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+  return [
+    column((r) => r.job.series),
+    column((r) => r.job.attempt),
+    column((r) => r.job.trigger),
+    column((r) => r.job.scheduledAt),
+    column((r) => r.startedAt),
+    column((r) => r.row.durationMs),
+    column((r) => r.row.statusCode),
+    column((r) => r.row.errorKind),
+    column((r) => r.row.error),
+    column((r) => r.row.responseBody),
+    column((r) => r.row.responseBodyEncoding),
+    column((r) => r.row.responseContentType),
+    column((r) => r.row.responseTruncated),
+  ];
 }

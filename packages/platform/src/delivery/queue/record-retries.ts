@@ -1,6 +1,6 @@
 import type { Queryable } from '@bookflow/pg';
 import type { AttemptFailed } from '../http/index.ts';
-import { attemptRowValues, lastErrorText } from './attempt-row.ts';
+import { attemptColumns, attemptRowValues, lastErrorText } from './attempt-row.ts';
 import type { ClaimedDelivery } from './claimed-delivery.ts';
 import { retrySet } from './complete.ts';
 
@@ -53,7 +53,6 @@ export async function recordRetries(
     row: attemptRowValues(r.result),
     lastError: lastErrorText(r.result),
   }));
-  const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
   const youngerThanMs = disableAfterMs > 0 ? Math.max(0, disableAfterMs - DISABLE_MARGIN_MS) : null;
   const { rows: answer } = await db.query<{
     id: string;
@@ -100,22 +99,10 @@ export async function recordRetries(
      select d.id, false, d.status, d.dead_reason from deliveries d join input on input.id = d.id
       where d.status = 'delivering' and d.leased_by = $17 and not exists (select 1 from done where done.id = d.id)`,
     [
-      column((r) => r.job.id),
-      column((r) => r.delayMs),
-      column((r) => r.lastError),
-      column((r) => r.job.series),
-      column((r) => r.job.attempt),
-      column((r) => r.job.trigger),
-      column((r) => r.job.scheduledAt),
-      column((r) => r.startedAt),
-      column((r) => r.row.durationMs),
-      column((r) => r.row.statusCode),
-      column((r) => r.row.errorKind),
-      column((r) => r.row.error),
-      column((r) => r.row.responseBody),
-      column((r) => r.row.responseBodyEncoding),
-      column((r) => r.row.responseContentType),
-      column((r) => r.row.responseTruncated),
+      rows.map((r) => r.job.id),
+      rows.map((r) => r.delayMs),
+      rows.map((r) => r.lastError),
+      ...attemptColumns(rows),
       workerId,
       youngerThanMs,
     ],

@@ -1,6 +1,6 @@
 import type { Queryable } from '@bookflow/pg';
 import type { AttemptSucceeded } from '../http/index.ts';
-import { attemptRowValues } from './attempt-row.ts';
+import { attemptColumns, attemptRowValues } from './attempt-row.ts';
 import type { ClaimedDelivery } from './claimed-delivery.ts';
 
 export interface Success {
@@ -26,20 +26,22 @@ export async function recordSuccesses(
   items: Success[],
 ): Promise<Set<string>> {
   const rows = items.map((s) => ({ ...s, row: attemptRowValues(s.result) }));
-  const column = <T>(pick: (s: (typeof rows)[number]) => T) => rows.map(pick);
+  // The input has every attempt column (attempt-row.ts); error_kind and error are null for a success.
   const done = await db.query<{ id: string }>(
     `with input as (
        select * from unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[],
-                            $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::boolean[])
+                            $7::int[], $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+                            $14::boolean[])
          as u (id, series, attempt_number, trigger, scheduled_at, started_at, duration_ms, status_code,
-               response_body, response_body_encoding, response_content_type, response_truncated)
+               error_kind, error, response_body, response_body_encoding, response_content_type,
+               response_truncated)
      ), done as (
        update deliveries d
           set status = 'succeeded', attempt_count = d.attempt_count + 1, succeeded_at = now(),
               last_status_code = input.status_code, last_error = null, lease_expires_at = null, leased_by = null,
               updated_at = now()
          from input
-        where d.id = input.id and d.status = 'delivering' and d.leased_by = $13
+        where d.id = input.id and d.status = 'delivering' and d.leased_by = $15
        returning d.id, d.endpoint_id
      ), ending as (
        -- Locked in id order, as the failure batches lock the endpoints whose run starts
@@ -61,21 +63,7 @@ export async function recordSuccesses(
          from input join done on done.id = input.id
      )
      select id from done`,
-    [
-      column((s) => s.job.id),
-      column((s) => s.job.series),
-      column((s) => s.job.attempt),
-      column((s) => s.job.trigger),
-      column((s) => s.job.scheduledAt),
-      column((s) => s.startedAt),
-      column((s) => s.row.durationMs),
-      column((s) => s.row.statusCode),
-      column((s) => s.row.responseBody),
-      column((s) => s.row.responseBodyEncoding),
-      column((s) => s.row.responseContentType),
-      column((s) => s.row.responseTruncated),
-      workerId,
-    ],
+    [rows.map((s) => s.job.id), ...attemptColumns(rows), workerId],
   );
   return new Set(done.rows.map((r) => r.id));
 }

@@ -1,9 +1,7 @@
 import type { Queryable } from '@bookflow/pg';
-import { GroupCommit, type Pending } from '../../db/group-commit.ts';
 import { isRowRefusal } from '../../db/refusal.ts';
 import { type Retry, recordRetries } from '../queue/record-retries.ts';
-
-const MAX_BATCH = 500;
+import { AttemptBatcher } from './attempt-batcher.ts';
 
 /** Deadlock and serialization failure: the statement rolled back whole and may be written again. */
 const CONFLICTS: ReadonlySet<string> = new Set(['40P01', '40001']);
@@ -18,10 +16,8 @@ export type RetryOutcome =
   | { kind: 'lease_lost' }
   | { kind: 'single' };
 
-type Waiting = Pending<Retry, RetryOutcome>;
-
 /**
- * Group commit for failed attempts that end in a plain retry (db/group-commit.ts), as the
+ * Group commit for failed attempts that end in a plain retry (attempt-batcher.ts), as the
  * SuccessBatcher does for successes: with 20 % of attempts failing, one transaction of five
  * statements per failure was what kept a retry-heavy run at about half the speed of a clean one.
  *
@@ -31,40 +27,17 @@ type Waiting = Pending<Retry, RetryOutcome>;
  * or for a deadlock with another writer. Any other error (the database unreachable) fails the
  * batch, as it would fail each row.
  */
-export class FailureBatcher {
-  private readonly commits: GroupCommit<Retry, RetryOutcome>;
-
-  constructor(
-    private readonly db: Queryable,
-    private readonly workerId: string,
-    private readonly disableAfterMs: number,
-  ) {
-    this.commits = new GroupCommit({
-      maxBatch: MAX_BATCH,
-      gatherOneTurn: true,
-      write: (batch) => this.write(batch),
+export class FailureBatcher extends AttemptBatcher<Retry, RetryOutcome> {
+  constructor(db: Queryable, workerId: string, disableAfterMs: number) {
+    super({
+      write: async (items) => {
+        const written = await recordRetries(db, workerId, disableAfterMs, items);
+        return (item) => outcome(written, item.job.id);
+      },
+      refused: (err) => isRowRefusal(err) || CONFLICTS.has((err as { code?: string } | null)?.code ?? ''),
+      answer: () => ({ kind: 'single' }),
+      isolate: false,
     });
-  }
-
-  record(item: Retry): Promise<RetryOutcome> {
-    return this.commits.submit(item);
-  }
-
-  private async write(batch: Waiting[]): Promise<void> {
-    let written: Awaited<ReturnType<typeof recordRetries>>;
-    try {
-      written = await recordRetries(
-        this.db,
-        this.workerId,
-        this.disableAfterMs,
-        batch.map((b) => b.item),
-      );
-    } catch (err) {
-      if (!isRowRefusal(err) && !CONFLICTS.has((err as { code?: string } | null)?.code ?? '')) throw err;
-      for (const b of batch) b.resolve({ kind: 'single' });
-      return;
-    }
-    for (const b of batch) b.resolve(outcome(written, b.item.job.id));
   }
 }
 

@@ -6,7 +6,7 @@ import { traceClaims } from '../../tracing/delivery-spans.ts';
 import type { Sender } from '../http/index.ts';
 import { type ClaimedDelivery, claimDue, type EndpointLimitDefaults, NO_LIMITS } from '../queue/claim.ts';
 import { type ClaimShares, heldBackByCaps } from '../queue/claim-shares.ts';
-import { extendLeases } from '../queue/extend-leases.ts';
+import { HeldLeases } from '../queue/held-leases.ts';
 import { msUntilNextClaimable } from '../queue/next-due.ts';
 import { WORKERS_CHANNEL } from '../queue/notify-workers.ts';
 import { reapExpiredLeases } from '../queue/reap.ts';
@@ -41,7 +41,7 @@ type Claimed = { asked: number; got: number } | 'full' | 'capped';
  * Keeps up to `concurrency` attempts in flight. Each attempt is recorded as soon as it ends, so a
  * slow endpoint only occupies its own slots and never holds back a batch of fast ones. The slots
  * are shared fairly between accounts, then endpoints (fair-shares.ts, queue/claim-fair.ts), and
- * the leases of everything in the worker are renewed while it works on them (queue/extend-leases.ts).
+ * the leases of everything in the worker are renewed while it works on them (queue/held-leases.ts).
  */
 export class DeliveryWorker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -52,8 +52,7 @@ export class DeliveryWorker {
   private readonly shares: FairShares;
   private readonly gate: OriginGate;
   /** Deliveries claimed and not yet recorded: their leases are renewed. */
-  private readonly held = new Set<string>();
-  private renewer: NodeJS.Timeout | null = null;
+  private readonly held: HeldLeases;
   private running = false;
   private loop: Promise<void> | null = null;
   private unlisten: (() => Promise<void>) | null = null;
@@ -70,6 +69,7 @@ export class DeliveryWorker {
       successes: new SuccessBatcher(deps.db, this.id),
       failures: new FailureBatcher(deps.db, this.id, deps.endpointDisableAfterMs),
     };
+    this.held = new HeldLeases(deps.db, this.id, options.leaseMs);
     const connectionsPerOrigin = options.connectionsPerOrigin ?? options.concurrency;
     this.shares = new FairShares({
       concurrency: options.concurrency,
@@ -89,9 +89,7 @@ export class DeliveryWorker {
     this.unlisten = await this.deps.db.listen(WORKERS_CHANNEL, () => this.wakeup.wake());
     this.reaper = setInterval(() => void this.reap(), this.options.reaperIntervalMs);
     this.reaper.unref();
-    // Renewed well before they run out, so a busy database or event loop cannot let one lapse.
-    this.renewer = setInterval(() => void this.renewLeases(), Math.max(50, this.options.leaseMs / 3));
-    this.renewer.unref();
+    this.held.startRenewing(() => this.renewLeases());
     await this.reap();
     this.loop = this.run();
     this.logger.info({ worker_id: this.id }, 'delivery worker started');
@@ -105,7 +103,7 @@ export class DeliveryWorker {
     this.wakeup.wake();
     await this.loop;
     await Promise.allSettled(this.inFlight);
-    if (this.renewer) clearInterval(this.renewer);
+    this.held.stopRenewing();
     await this.unlisten?.().catch(() => {});
     this.logger.info({ worker_id: this.id }, 'delivery worker stopped');
   }
@@ -229,11 +227,7 @@ export class DeliveryWorker {
 
   private async renewLeases(): Promise<void> {
     try {
-      await extendLeases(this.deps.db, {
-        ids: [...this.held],
-        workerId: this.id,
-        leaseMs: this.options.leaseMs,
-      });
+      await this.held.renew();
     } catch (err) {
       this.logger.error({ err }, 'renewing leases failed');
     }
