@@ -26,7 +26,12 @@ export class KeyLookups {
 
   private async lookUp(batch: Pending<string, string | null>[]): Promise<void> {
     const hashes = [...new Set(batch.map((p) => p.item))];
-    const { rows } = await this.db.query<{ id: string; key_hash: string; account_id: string; stale: boolean }>(
+    const { rows } = await this.db.query<{
+      id: string;
+      key_hash: string;
+      account_id: string;
+      stale: boolean;
+    }>(
       `select id, key_hash, account_id, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
          from api_keys where key_hash = any($1::text[]) and revoked_at is null`,
       [hashes],
@@ -36,7 +41,9 @@ export class KeyLookups {
     // last_used_at is to the minute; not worth a write per request, nor a wait before answering.
     const stale = rows.filter((r) => r.stale).map((r) => r.id);
     if (stale.length > 0) {
-      this.db.query('update api_keys set last_used_at = now() where id = any($1::text[])', [stale]).catch(() => {});
+      this.db
+        .query('update api_keys set last_used_at = now() where id = any($1::text[])', [stale])
+        .catch(() => {});
     }
   }
 }
