@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '@bookflow/pg';
 import type { FastifyRequest } from 'fastify';
-import { accountIdForKey } from '../accounts/accounts.ts';
+import { keyLookupsOf } from '../accounts/key-lookups.ts';
 import { accountIdForSession } from '../dashboard-auth/sessions.ts';
 import { CSRF_HEADER, csrfMatches, SESSION_COOKIE } from '../dashboard-auth/tokens.ts';
 import { ApiError } from '../errors/catalogue.ts';
@@ -54,10 +54,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cookie is SameSite=Strict already, the token is the second, independent line.
  */
 export function accountAuth(db: Queryable, options: { apiKeyOnly?: boolean } = {}) {
+  const keys = keyLookupsOf(db);
   return async (request: FastifyRequest) => {
     const token = bearer(request);
     if (token) {
-      const accountId = await accountIdForKey(db, token);
+      const accountId = await keys.accountIdForKey(token);
       if (!accountId) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
       request.accountId = accountId;
       request.authenticatedBy = 'api_key';

@@ -1,3 +1,4 @@
+import { sampleData } from '@bookflow/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, openTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { testPlatform } from '../support/platform.ts';
@@ -51,6 +52,49 @@ describe.each(BACKENDS)('API keys, rate limit and OpenAPI (%s)', (backend) => {
     };
     expect((await t.call('DELETE', `/v1/api-keys/${extra.id}`, bob.api_key)).status).toBe(404);
     expect((await t.call('GET', '/v1/account', extra.key)).status).toBe(200);
+  });
+
+  it('publishes arriving together are each answered for their own key, a wrong one refused alone', async () => {
+    const alice = await t.createAccount();
+    const bob = await t.createAccount();
+    const data = sampleData('meeting.booked');
+    // Sent at once, so their keys are looked up in the same statement (accounts/key-lookups.ts).
+    const keys = [
+      alice.api_key,
+      'bfk_live_unknown',
+      bob.api_key,
+      alice.api_key,
+      'bfk_live_unknown',
+      bob.api_key,
+    ];
+    const answers = await Promise.all(keys.map((key) => t.publish(key, 'meeting.booked', data)));
+    expect(answers.map((a) => a.status)).toEqual([202, 401, 202, 202, 401, 202]);
+    const own = async (key: string) =>
+      ((await t.call('GET', '/v1/events', key)).body as { data: Array<{ id: string }> }).data.map(
+        (e) => e.id,
+      );
+    const ids = answers.map((a) => (a.body as { id?: string }).id);
+    expect((await own(alice.api_key)).sort()).toEqual([ids[0], ids[3]].sort());
+    expect((await own(bob.api_key)).sort()).toEqual([ids[2], ids[5]].sort());
+  });
+
+  it('a key revoked through one API process is refused by another on its next publish', async () => {
+    const other = await testPlatform(database.db, { roles: ['api'] });
+    try {
+      const account = await t.createAccount();
+      const extra = (await t.call('POST', '/v1/api-keys', account.api_key, {})).body as {
+        id: string;
+        key: string;
+      };
+      const data = sampleData('meeting.booked');
+      expect((await other.publish(extra.key, 'meeting.booked', data)).status).toBe(202);
+      expect((await t.call('DELETE', `/v1/api-keys/${extra.id}`, account.api_key)).status).toBe(204);
+      const refused = await other.publish(extra.key, 'meeting.booked', data);
+      expect(refused.status).toBe(401);
+      expect((refused.body as { code: string }).code).toBe('unauthorized');
+    } finally {
+      await other.platform.stop();
+    }
   });
 
   it('each API key is rate limited on its own, with problem+json and Retry-After', async () => {
