@@ -90,9 +90,13 @@ export async function replayMatching(
                       order by d.created_at, d.id limit $${rowsParam} for update of d skip locked)`,
       [...where.params, limits.maxRows],
     );
-    // Replayed rows are pending now, so whatever still matches was left over by the cap.
+    // Replayed rows are pending now, so whatever still matches was left over by the cap. Asked as
+    // "the first row in the update's order" rather than EXISTS: for EXISTS the planner may pick a
+    // scan of the whole table, betting on an early match, which reads every row exactly when
+    // nothing is left (the last call of a replay); this walks the index the update walked.
     const { rows } = await tx.query<{ more: boolean }>(
-      `select exists (select 1 from deliveries d where ${replayable}) as more`,
+      `select (select d.id from deliveries d where ${replayable}
+                order by d.created_at, d.id limit 1) is not null as more`,
       where.params,
     );
     if (rowCount > 0) await notifyWorkers(tx);

@@ -102,9 +102,16 @@ export async function accountStats(
      ) b group by b.bucket`,
     params,
   );
+  // Counted per endpoint of the account, from index deliveries_endpoint (endpoint, status) alone:
+  // no index has an account's deliveries by status for every status, and one that did would take
+  // an entry on each claim and each success (migration 0012). A delivery's account is its
+  // endpoint's (both are set from the endpoint row when it is inserted).
   const depth = await db.query<{ status: string; n: number }>(
-    `select d.status, count(*)::int as n from deliveries d
-      where ${scope} and d.status in ('pending', 'delivering', 'held', 'dead') group by d.status`,
+    `select d.status, count(*)::int as n
+       from endpoints ep join deliveries d on d.endpoint_id = ep.id
+      where ep.account_id = $1 and ($2::text is null or ep.id = $2)
+        and d.status in ('pending', 'delivering', 'held', 'dead')
+      group by d.status`,
     [accountId, endpoint],
   );
   const count = (status: string) => depth.rows.find((r) => r.status === status)?.n ?? 0;

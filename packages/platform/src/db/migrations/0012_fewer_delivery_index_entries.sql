@@ -1,0 +1,33 @@
+-- Fewer index entries per delivery (issue 12). Every delivery is updated twice on its way out
+-- (claimed: pending -> delivering; recorded: delivering -> succeeded), and neither update can be
+-- HOT: status is in the key or the predicate of several indexes. So each update adds an entry to
+-- every index without a predicate, and to every partial index whose predicate the new row meets.
+-- Most rows end succeeded, and nothing looks them up by status: indexes over status serve the rare
+-- statuses only, and say so in their predicate.
+--
+-- What each index of deliveries is for (the queries are in packages/platform/src):
+--   deliveries_pkey             by id: every update of one delivery, delivery_attempts' foreign key.
+--   deliveries_event            by event: an event's deliveries (delivery-log/read.ts), a repeated
+--                               publish (events/publish.ts), erasure and retention (retention/purge.ts),
+--                               and the foreign key to events when an account is erased.
+--   deliveries_account_created  an account's deliveries newest first: GET /v1/deliveries without a
+--                               status or with a common one, the dashboard's charts and live stream
+--                               (stats/, live-stream/), erasure of an account or of test data.
+--   deliveries_endpoint         by endpoint and status: holding and releasing an endpoint's deliveries
+--                               and ending them when it is deleted (endpoints/endpoints.ts), the held
+--                               count of a notice, a limited endpoint's deliveries in flight
+--                               (delivery/queue/claim-limited.ts), the stats' queue depth, and the
+--                               foreign key to endpoints when an account is erased.
+--   deliveries_endpoint_due     an endpoint's due deliveries in claim order (the claims).
+--   deliveries_due              the next due delivery over all endpoints: an idle worker's sleep
+--                               (delivery/queue/next-due.ts) and the oldest-due metric.
+--   deliveries_leased           expired leases (delivery/queue/reap.ts); the one index a claim adds
+--                               to, besides those without a predicate.
+--   deliveries_account_waiting  replaces deliveries_account_status: an account's deliveries of one
+--                               of the rare statuses, newest or oldest first: GET /v1/deliveries?status=
+--                               pending|held|dead, the dead letter's bulk replay (delivery-log/),
+--                               the stats' dead-lettered count. Neither update of the hot path
+--                               writes to it: delivering and succeeded rows are not in it.
+drop index deliveries_account_status;
+create index deliveries_account_waiting on deliveries (account_id, status, created_at)
+  where status in ('pending', 'held', 'dead');
