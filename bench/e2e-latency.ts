@@ -3,7 +3,7 @@
 // measurement runs inside `npm run bench` as benchmark 10 (`--only e2e`); this script runs it
 // alone, also on the embedded database. How it measures: bench/support/e2e-run.ts.
 //
-//   npx tsx bench/e2e-latency.ts [--rate 1000] [--seconds 30] [--embedded]
+//   npx tsx bench/e2e-latency.ts [--rate 1000] [--seconds 30] [--warmup 5] [--embedded]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { cleanupAll, cleanupOnSignals } from './support/cleanup.ts';
@@ -14,6 +14,7 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
     embedded: { type: 'boolean', default: false },
   },
 });
@@ -28,11 +29,16 @@ async function main() {
   cleanupOnSignals();
   const loadAtStart = load();
   const rate = Number(values.rate);
-  const r = await measureEndToEnd({ rate, seconds: Number(values.seconds), embedded: values.embedded });
+  const r = await measureEndToEnd({
+    rate,
+    seconds: Number(values.seconds),
+    warmupSeconds: Number(values.warmup),
+    embedded: values.embedded,
+  });
   const mode = values.embedded ? 'embedded PGlite' : 'PostgreSQL';
   process.stdout.write(
     [
-      `# End-to-end latency: ${rate}/s for ${values.seconds} s on ${mode} (API and worker in one process)`,
+      `# End-to-end latency: ${rate}/s for ${values.seconds} s after ${values.warmup} s of warm-up, on ${mode} (API and worker in one process)`,
       `load average at start ${loadAtStart}, at end ${load()}`,
       '',
       '| | count | p50 | p90 | p99 | max |',

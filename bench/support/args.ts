@@ -36,6 +36,7 @@ const { values } = parseArgs({
     'receiver-rate': { type: 'string', default: '2000' },
     'e2e-rate': { type: 'string', default: '1000' },
     'e2e-seconds': { type: 'string', default: '30' },
+    'e2e-warmup': { type: 'string', default: '5' },
     'embedded-events': { type: 'string', default: '5000' },
     'noisy-slow-events': { type: 'string', default: '2000' },
     'noisy-slow-ms': { type: 'string', default: '3000' },
@@ -107,6 +108,7 @@ export const args = {
   /** Benchmark 10: the fixed publish rate and how long, end to end. */
   e2eRate: count('e2e-rate'),
   e2eSeconds: count('e2e-seconds'),
+  e2eWarmup: count('e2e-warmup', 0),
   embeddedEvents: count('embedded-events'),
   /** Benchmark 7 (noisy neighbours): see bench/README.md. */
   noisySlowEvents: count('noisy-slow-events'),
