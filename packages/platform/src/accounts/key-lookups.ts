@@ -35,6 +35,7 @@ export class KeyLookups {
       `select id, key_hash, account_id, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
          from api_keys where key_hash = any($1::text[]) and revoked_at is null`,
       [hashes],
+      { name: 'bookflow_key_lookup' },
     );
     const accounts = new Map(rows.map((r) => [r.key_hash, r.account_id]));
     for (const p of batch) p.resolve(accounts.get(p.item) ?? null);

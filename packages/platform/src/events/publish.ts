@@ -131,6 +131,8 @@ export async function insertEvents(db: Queryable, events: PreparedEvent[]): Prom
       events.map((e) => e.input.source ?? 'api'),
       events.map((e) => e.input.traceparent ?? null),
     ],
+    // Prepared once per connection: every publish batch runs it, and is not parsed and planned again.
+    { name: 'bookflow_insert_events' },
   );
   return new Map(rows.map((r) => [r.id, r.deliveries]));
 }
