@@ -41,28 +41,21 @@ export async function claimFairly(
 ): Promise<ClaimedDelivery[]> {
   const [endpointIds, endpointHeld] = asArrays(input.shares.endpointHeld);
   const [accountIds, accountHeld] = asArrays(input.shares.accountHeld);
-  const { rows } = await db.query<ClaimedRow>(
-    FAIR_CLAIM_SQL,
-    [
-      input.limit,
-      input.leaseMs,
-      input.workerId,
-      input.defaults.rateLimit,
-      input.defaults.maxConcurrency,
-      endpointIds,
-      endpointHeld,
-      accountIds,
-      accountHeld,
-      input.shares.endpointCap,
-      input.shares.accountCap,
-    ],
-    PREPARED,
-  );
+  const { rows } = await db.query<ClaimedRow>(FAIR_CLAIM_SQL, [
+    input.limit,
+    input.leaseMs,
+    input.workerId,
+    input.defaults.rateLimit,
+    input.defaults.maxConcurrency,
+    endpointIds,
+    endpointHeld,
+    accountIds,
+    accountHeld,
+    input.shares.endpointCap,
+    input.shares.accountCap,
+  ]);
   return rows.map(toClaimedDelivery);
 }
-
-/** Prepared once per connection, so the claim is not parsed and planned again every time it runs. */
-const PREPARED = { name: 'bookflow_claim_fair' };
 
 // $1 most rows, $2 lease ms, $3 worker id, $4/$5 default rate/concurrency, $6/$7 what each endpoint
 // holds in this worker, $8/$9 what each account holds, $10 endpoint cap, $11 account cap.

@@ -106,8 +106,6 @@ export async function recordRetries(
       workerId,
       youngerThanMs,
     ],
-    // Prepared once per connection, as the success batch is (record-successes.ts).
-    { name: 'bookflow_record_retries' },
   );
   const done: RetriesRecorded['done'] = new Map();
   const deferred = new Set<string>();

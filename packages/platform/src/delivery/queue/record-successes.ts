@@ -64,8 +64,6 @@ export async function recordSuccesses(
      )
      select id from done`,
     [rows.map((s) => s.job.id), ...attemptColumns(rows), workerId],
-    // Prepared once per connection, so each batch is not parsed and planned again.
-    { name: 'bookflow_record_successes' },
   );
   return new Set(done.rows.map((r) => r.id));
 }
