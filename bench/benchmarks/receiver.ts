@@ -30,6 +30,8 @@ interface KitRun {
   /** CPU µs per acknowledgement in the closed loop: the kit's process, and PostgreSQL's backends. */
   kitCpuUs?: number;
   pgCpuUs?: number;
+  /** The load generator's CPU µs per acknowledgement: on this machine it shares the cores. */
+  loadCpuUs?: number;
   /** Commits in the run's database per 1,000 acknowledgements (closed loop). */
   commitsPer1000?: number;
   profile?: HotSpots;
@@ -66,10 +68,12 @@ async function measure(
     const pgMeter = database ? await postgresCpuMeter(database) : null;
     const commits0 = database ? await commits(database) : Number.NaN;
     const kit0 = processCpuMs(server.pid) ?? Number.NaN;
+    const load0 = processCpuMs(load.pid) ?? Number.NaN;
     if (ctx.args.profile) await server.call('profileStart');
     const max = await load.call<LoadResult>('closed', { ...base, seconds: ctx.args.seconds });
     const profile = ctx.args.profile ? await server.call<Profile | null>('profileStop') : null;
     const kitCpuUs = (((processCpuMs(server.pid) ?? Number.NaN) - kit0) * 1000) / max.ok;
+    const loadCpuUs = (((processCpuMs(load.pid) ?? Number.NaN) - load0) * 1000) / max.ok;
     const pgCpuUs = pgMeter ? ((await pgMeter.read()) * 1000) / max.ok : undefined;
     // Statistics reach pg_stat_database when a backend goes idle (at most a second later).
     if (database) await new Promise((r) => setTimeout(r, 1_500));
@@ -86,6 +90,7 @@ async function measure(
       acked: warm.ok + max.ok + fixed.ok,
       kitCpuUs,
       pgCpuUs,
+      loadCpuUs,
       commitsPer1000,
       profile: profile ? hotSpots(profile) : undefined,
     };
@@ -206,13 +211,20 @@ export async function receiverBench(ctx: BenchContext): Promise<Table[]> {
     },
     {
       title: 'Receiver CPU per acknowledgement (closed loop, 64 in flight)',
-      headers: ['receiver', 'kit process µs/ack', 'PostgreSQL backends µs/ack', 'commits per 1,000 acks'],
+      headers: [
+        'receiver',
+        'kit process µs/ack',
+        'PostgreSQL backends µs/ack',
+        'load generator µs/ack',
+        'commits per 1,000 acks',
+      ],
       rows: runs
         .filter((r) => r.kitCpuUs !== undefined)
         .map((r) => [
           r.label,
           num(r.kitCpuUs!),
           r.pgCpuUs === undefined ? '' : num(r.pgCpuUs),
+          r.loadCpuUs === undefined ? '' : num(r.loadCpuUs),
           r.commitsPer1000 === undefined ? '' : r.commitsPer1000.toFixed(1),
         ]),
       notes: [
