@@ -8,8 +8,22 @@ export interface QueryResult<R> {
  * What a statement needs: one parameterised query, or a multi-statement script without
  * parameters (migrations). A transaction is also a Queryable, so callers can pass their own.
  */
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection under this name and reuse it, so a statement run
+   * over and over is not parsed and planned again each time. A hint: an adapter may ignore it.
+   * One name must always carry the same SQL text. (A pooler in transaction mode that does not
+   * track prepared statements, such as PgBouncer before 1.21, cannot serve named statements.)
+   */
+  name?: string;
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   exec(sql: string): Promise<void>;
 }
 

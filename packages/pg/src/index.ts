@@ -1,7 +1,7 @@
 // BookFlow's one Postgres layer, used by the platform and the receiver kit. Drivers are loaded
 // only by the functions that open a connection (openPostgres, openPglite).
 
-export { type Db, type Queryable, type QueryResult, queryOne } from './db.ts';
+export { type Db, type Queryable, type QueryOptions, type QueryResult, queryOne } from './db.ts';
 export { GroupCommit, type GroupCommitOptions, type Pending } from './group-commit.ts';
 export { quoteIdentifier } from './identifier.ts';
 export { loadDriver, MissingDriverError } from './load-driver.ts';

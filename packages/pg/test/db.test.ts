@@ -26,6 +26,20 @@ describe.each(ENGINES)('Db on %s', (engineName) => {
     expect(rows).toEqual([{ n: 41, s: "it's", missing: null }]);
   });
 
+  it('a named statement answers as an unnamed one, run after run, and node-postgres prepares it', async () => {
+    const named = () => db.query<{ n: number }>('SELECT $1::int + 1 AS n', [41], { name: 'db_test_named' });
+    expect((await named()).rows).toEqual([{ n: 42 }]);
+    expect((await named()).rows).toEqual([{ n: 42 }]);
+    const prepared = await db.transaction(async (tx) => {
+      await tx.query('SELECT $1::int + 1 AS n', [1], { name: 'db_test_named' });
+      const { rows } = await tx.query<{ name: string }>('SELECT name FROM pg_prepared_statements');
+      return rows.map((r) => r.name);
+    });
+    // PGlite's adapter ignores the hint; node-postgres keeps the statement on the connection.
+    if (engineName === 'pglite') expect(prepared).not.toContain('db_test_named');
+    else expect(prepared).toContain('db_test_named');
+  });
+
   it('queryOne answers the first row, or null when there is none', async () => {
     await db.query(`INSERT INTO items (id, label) VALUES (900, 'first') ON CONFLICT (id) DO NOTHING`);
     expect(await queryOne<{ label: string }>(db, 'SELECT label FROM items WHERE id = $1', [900])).toEqual({

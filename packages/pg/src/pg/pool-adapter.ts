@@ -1,12 +1,20 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Db, Queryable, QueryResult } from '../db.ts';
+import type { Db, Queryable, QueryOptions, QueryResult } from '../db.ts';
 import { isConnectionLost } from '../retryable-errors.ts';
 import { type ListenConnection, Listener } from './listener.ts';
 
 function queryable(client: Pool | PoolClient): Queryable {
   return {
-    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const result = await client.query(sql, params as unknown[] | undefined);
+    async query<R>(
+      sql: string,
+      params?: readonly unknown[],
+      options?: QueryOptions,
+    ): Promise<QueryResult<R>> {
+      const values = params as unknown[] | undefined;
+      // node-postgres prepares a named statement on each connection the first time it runs there.
+      const result = await (options?.name
+        ? client.query({ name: options.name, text: sql, values })
+        : client.query(sql, values));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(sql: string) {

@@ -59,17 +59,23 @@ export async function acceptJobs(
   ttlMs: number,
   shard: number,
 ): Promise<AcceptOutcome[]> {
-  const { rows } = await db.query<{ event_id: string }>(SQL, [
-    jobs.map((j) => j.eventId),
-    jobs.map((j) => j.eventType),
-    jobs.map((j) => j.schemaVersion),
-    jobs.map((j) => j.body),
-    jobs.map((j) => JSON.stringify(j.headers)),
-    jobs.map((j) => j.receivedAt.toISOString()),
-    ttlMs,
-    shard,
-    jobs.map((j) => j.traceparent ?? null),
-  ]);
+  const { rows } = await db.query<{ event_id: string }>(
+    SQL,
+    [
+      jobs.map((j) => j.eventId),
+      jobs.map((j) => j.eventType),
+      jobs.map((j) => j.schemaVersion),
+      jobs.map((j) => j.body),
+      jobs.map((j) => JSON.stringify(j.headers)),
+      jobs.map((j) => j.receivedAt.toISOString()),
+      ttlMs,
+      shard,
+      jobs.map((j) => j.traceparent ?? null),
+    ],
+    // Prepared once per connection: planning this statement cost about as much PostgreSQL CPU as
+    // running it for a batch of a few dozen (EXPLAIN ANALYZE), at every batch.
+    { name: 'bookflow_receiver_accept' },
+  );
   const enqueued = new Set(rows.map((r) => r.event_id));
   return jobs.map((j) => (enqueued.has(j.eventId) ? 'enqueued' : 'duplicate'));
 }
