@@ -2,13 +2,16 @@
 // enqueue in one step, 200) on PostgreSQL and on Redis, beside the same Fastify server answering
 // 200 with no kit (the limit) and beside signature verification alone, in-process.
 import { generateSecret, sampleEnvelope } from '@bookflow/events';
+import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { verifyDelivery } from '../../packages/receiver/src/index.ts';
 import type { LoadResult } from '../children/load.ts';
 import type { ReceiverKitSpec } from '../children/receiver-kit.ts';
 import { type Child, startChild } from '../support/child-process.ts';
 import type { BenchContext } from '../support/context.ts';
-import { createDatabase } from '../support/database.ts';
+import { postgresCpuMeter, processCpuMs } from '../support/cpu.ts';
+import { type HotSpots, hotSpots, type Profile, profileTables } from '../support/cpu-profile.ts';
+import { createDatabase, DATABASE_URL } from '../support/database.ts';
 import { progress } from '../support/progress.ts';
 import { deleteKeys, REDIS_URL } from '../support/redis.ts';
 import { ms, num, ratio, type Table } from '../support/table.ts';
@@ -24,6 +27,29 @@ interface KitRun {
   queued?: number;
   /** Every 200 of the run, warm-up included: each should be one queued job. */
   acked?: number;
+  /** CPU µs per acknowledgement in the closed loop: the kit's process, and PostgreSQL's backends. */
+  kitCpuUs?: number;
+  pgCpuUs?: number;
+  /** The load generator's CPU µs per acknowledgement: on this machine it shares the cores. */
+  loadCpuUs?: number;
+  /** Commits in the run's database per 1,000 acknowledgements (closed loop). */
+  commitsPer1000?: number;
+  profile?: HotSpots;
+}
+
+async function commits(database: string): Promise<number> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      'select xact_commit as n from pg_stat_database where datname = $1',
+      [database],
+    );
+    return Number(rows[0]?.n ?? Number.NaN);
+  } finally {
+    await client.end();
+  }
 }
 
 async function measure(
@@ -31,6 +57,7 @@ async function measure(
   load: Child,
   label: string,
   spec: ReceiverKitSpec,
+  database?: string,
 ): Promise<KitRun> {
   const server = await startChild('receiver-kit', spec);
   try {
@@ -38,12 +65,35 @@ async function measure(
     const base = { url, connections: CONNECTIONS, signedSecret: SECRET };
     progress(`receiver ${label}: warming up, then ${ctx.args.seconds} s with ${CONNECTIONS} in flight`);
     const warm = await load.call<LoadResult>('closed', { ...base, seconds: 1 });
+    const pgMeter = database ? await postgresCpuMeter(database) : null;
+    const commits0 = database ? await commits(database) : Number.NaN;
+    const kit0 = processCpuMs(server.pid) ?? Number.NaN;
+    const load0 = processCpuMs(load.pid) ?? Number.NaN;
+    if (ctx.args.profile) await server.call('profileStart');
     const max = await load.call<LoadResult>('closed', { ...base, seconds: ctx.args.seconds });
+    const profile = ctx.args.profile ? await server.call<Profile | null>('profileStop') : null;
+    const kitCpuUs = (((processCpuMs(server.pid) ?? Number.NaN) - kit0) * 1000) / max.ok;
+    const loadCpuUs = (((processCpuMs(load.pid) ?? Number.NaN) - load0) * 1000) / max.ok;
+    const pgCpuUs = pgMeter ? ((await pgMeter.read()) * 1000) / max.ok : undefined;
+    // Statistics reach pg_stat_database when a backend goes idle (at most a second later).
+    if (database) await new Promise((r) => setTimeout(r, 1_500));
+    const commitsPer1000 = database ? (((await commits(database)) - commits0) * 1000) / max.ok : undefined;
     const rate = ctx.args.receiverRate;
     progress(`receiver ${label}: ${num(max.rate)} acks/s; now ${num(rate)}/s for ${ctx.args.rateSeconds} s`);
     const fixed = await load.call<LoadResult>('open', { ...base, rate, seconds: ctx.args.rateSeconds });
     const depth = await server.call<{ queued: number } | null>('depth');
-    return { label, max, fixed, queued: depth?.queued, acked: warm.ok + max.ok + fixed.ok };
+    return {
+      label,
+      max,
+      fixed,
+      queued: depth?.queued,
+      acked: warm.ok + max.ok + fixed.ok,
+      kitCpuUs,
+      pgCpuUs,
+      loadCpuUs,
+      commitsPer1000,
+      profile: profile ? hotSpots(profile) : undefined,
+    };
   } finally {
     await server.stop();
   }
@@ -73,11 +123,17 @@ export async function receiverBench(ctx: BenchContext): Promise<Table[]> {
       const database = await createDatabase('receiver');
       try {
         runs.push(
-          await measure(ctx, load, 'kit + PostgreSQL', {
-            store: 'postgres',
-            secret: SECRET,
-            databaseUrl: database.url,
-          }),
+          await measure(
+            ctx,
+            load,
+            'kit + PostgreSQL',
+            {
+              store: 'postgres',
+              secret: SECRET,
+              databaseUrl: database.url,
+            },
+            database.name,
+          ),
         );
       } finally {
         await database.drop();
@@ -156,5 +212,32 @@ export async function receiverBench(ctx: BenchContext): Promise<Table[]> {
         `Target: ack p99 < 5 ms at 2,000/s.`,
       ],
     },
+    {
+      title: 'Receiver CPU per acknowledgement (closed loop, 64 in flight)',
+      headers: [
+        'receiver',
+        'kit process µs/ack',
+        'PostgreSQL backends µs/ack',
+        'load generator µs/ack',
+        'commits per 1,000 acks',
+      ],
+      rows: runs
+        .filter((r) => r.kitCpuUs !== undefined)
+        .map((r) => [
+          r.label,
+          num(r.kitCpuUs!),
+          r.pgCpuUs === undefined ? '' : num(r.pgCpuUs),
+          r.loadCpuUs === undefined ? '' : num(r.loadCpuUs),
+          r.commitsPer1000 === undefined ? '' : r.commitsPer1000.toFixed(1),
+        ]),
+      notes: [
+        'From /proc (utime + stime) over the closed loop; PostgreSQL counts the backends of the run’s database only (WAL writer and checkpointer not counted). 2 cores give 2,000,000 µs per second in all, shared with the load generator.',
+      ],
+    },
+    ...runs.flatMap((r) =>
+      r.profile
+        ? profileTables(`Receiver ${r.label}`, r.profile, 'Closed loop, 64 in flight, the kit process.')
+        : [],
+    ),
   ];
 }

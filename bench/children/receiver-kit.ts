@@ -12,6 +12,7 @@ import { createReceiver, type ReceiverStore } from '../../packages/receiver/src/
 import { fromPgPool, PostgresStore } from '../../packages/receiver/src/postgres.ts';
 import { RedisStore } from '../../packages/receiver/src/redis.ts';
 import { serveChild } from '../support/child-process.ts';
+import { type Profile, processProfiler } from '../support/cpu-profile.ts';
 
 export interface ReceiverKitSpec {
   store: 'bare' | 'postgres' | 'redis';
@@ -46,7 +47,13 @@ serveChild<ReceiverKitSpec>(async (spec) => {
     await app.register(bookflowFastify, { receiver });
   }
   await app.listen({ port: 0, host: '127.0.0.1' });
+  let profiler: ReturnType<typeof processProfiler> | null = null;
   return {
+    profileStart: async () => {
+      profiler = processProfiler();
+      await profiler.start();
+    },
+    profileStop: async (): Promise<Profile | null> => (profiler ? profiler.stop() : null),
     url: () => `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/webhooks/bookflow`,
     depth: async () => (store ? store.depth() : null),
     stop: async () => {
