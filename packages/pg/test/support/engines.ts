@@ -12,7 +12,8 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? null;
  */
 export type EngineName = 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-user-pool';
 
-const EMBEDDED: EngineName[] = ['pglite', 'pglite-thread'];
+/** The in-process engines: PGlite on the caller's thread and on its own. */
+export const EMBEDDED: EngineName[] = ['pglite', 'pglite-thread'];
 
 export const ENGINES: EngineName[] = DATABASE_URL
   ? [...EMBEDDED, 'postgres', 'postgres-user-pool']
