@@ -5,10 +5,8 @@
 // size of each index of `deliveries`. Plans, not timings: nothing here measures speed.
 // Usage: npx tsx bench/deliveries-plans.ts [--events 300000]
 //   (PostgreSQL from DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres; the scratch
-//   database bookflow_idx_plans_<random> is dropped at the end)
-import { randomBytes } from 'node:crypto';
+//   database bookflow_bench_idx_plans_<random> is dropped at the end)
 import { openPostgres } from '@bookflow/pg';
-import pg from 'pg';
 import { migrate } from '../packages/platform/src/db/migrate.ts';
 import { DELIVERIES_CASES } from '../packages/platform/test/support/deliveries-queries.ts';
 import {
@@ -16,8 +14,8 @@ import {
   recordPlans,
   seedDeliveryHistory,
 } from '../packages/platform/test/support/query-plans.ts';
+import { createDatabase } from './support/database.ts';
 
-const BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const eventsFlag = process.argv.indexOf('--events');
 const EVENTS = eventsFlag > 0 ? Number(process.argv[eventsFlag + 1]) : 300_000;
 
@@ -28,17 +26,12 @@ function oneLine(sql: string, width = 90): string {
 }
 
 async function main(): Promise<void> {
-  const name = `bookflow_idx_plans_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(BASE);
-  url.pathname = `/${name}`;
+  const database = await createDatabase('idx_plans');
   try {
-    const db = await openPostgres({ connectionString: url.toString(), max: 2 });
+    const db = await openPostgres({ connectionString: database.url, max: 2 });
     try {
       await migrate(db);
-      console.error(`seeding ${EVENTS} deliveries in ${name} …`);
+      console.error(`seeding ${EVENTS} deliveries in ${database.name} …`);
       await seedDeliveryHistory(db, EVENTS);
       const { rows: counts } = await db.query<{ status: string; n: number }>(
         'select status, count(*)::int as n from deliveries group by status order by status',
@@ -47,7 +40,7 @@ async function main(): Promise<void> {
       console.log('| path | kind | statement | indexes of deliveries | seq scan of deliveries |');
       console.log('|---|---|---|---|---|');
       for (const c of DELIVERIES_CASES) {
-        const plans = await recordPlans(url.toString(), (tx) => c.run(tx));
+        const plans = await recordPlans(database.url, (tx) => c.run(tx));
         const seen = new Set<string>();
         for (const p of plans.filter((p) => /\bdeliveries\b/.test(p.sql))) {
           if (seen.has(p.sql + p.plan)) continue; // a statement run in a loop (retention's batches)
@@ -73,8 +66,7 @@ async function main(): Promise<void> {
       await db.close();
     }
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -6,20 +6,18 @@
 // Usage: npx tsx bench/delivery-index-entries.ts [--deliveries 5000] [--up-to 11]
 //   --up-to N applies migrations 0001..N only (e.g. 11: the index set before migration 0012).
 //   PostgreSQL from DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); the scratch
-//   database bookflow_idx_entries_<random> is dropped at the end.
-import { randomBytes } from 'node:crypto';
+//   database bookflow_bench_idx_entries_<random> is dropped at the end.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Db, migrate, openPostgres } from '@bookflow/pg';
-import pg from 'pg';
 import { loadMigrations } from '../packages/platform/src/db/migrate.ts';
 import { claimDue } from '../packages/platform/src/delivery/queue/claim.ts';
 import { recordSuccesses } from '../packages/platform/src/delivery/queue/record-successes.ts';
 import { insertEvents, prepare } from '../packages/platform/src/events/publish.ts';
+import { createDatabase } from './support/database.ts';
 
-const BASE = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const flag = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -72,14 +70,9 @@ async function lsn(db: Db): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const name = `bookflow_idx_entries_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(BASE);
-  url.pathname = `/${name}`;
+  const database = await createDatabase('idx_entries');
   try {
-    const db = await openPostgres({ connectionString: url.toString(), max: 2 });
+    const db = await openPostgres({ connectionString: database.url, max: 2 });
     try {
       await migrateUpTo(db, UP_TO);
       await db.exec(`create extension if not exists pg_walinspect;
@@ -164,8 +157,7 @@ async function main(): Promise<void> {
       await db.close();
     }
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
