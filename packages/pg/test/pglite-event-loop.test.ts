@@ -1,7 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openPglite } from '../src/index.ts';
+import { startOkServer } from './support/ok-server.ts';
 
 // PGlite runs statements on the caller's thread. A chain of statements (a worker claiming and
 // recording, publishes committing batch after batch) must still leave the event loop free to
@@ -16,9 +15,7 @@ describe('PGlite adapter and the event loop', () => {
   afterAll(() => db.close());
 
   it('an HTTP request is answered while a long chain of statements runs, not after it', async () => {
-    const server = http.createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const server = await startOkServer();
     try {
       const CHAIN = 2_000;
       let done = 0;
@@ -29,14 +26,8 @@ describe('PGlite adapter and the event loop', () => {
           done++;
         }
       })();
-      const answered = await new Promise<number>((resolve, reject) => {
-        http
-          .get({ host: '127.0.0.1', port, path: '/' }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(done));
-          })
-          .on('error', reject);
-      });
+      await server.get();
+      const answered = done;
       stop = true;
       await chain;
       // Answered while the chain was still running: statements were left to do.

@@ -1,7 +1,6 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Db, openPgliteThread } from '../src/index.ts';
+import { startOkServer } from './support/ok-server.ts';
 
 // The embedded database on its own thread (the Db contract itself runs on it in db.test.ts, as
 // engine "pglite-thread"): what the thread adds is that a statement does not hold the caller's
@@ -15,9 +14,7 @@ describe('PGlite on its own thread', () => {
   afterAll(() => db.close());
 
   it('answers an HTTP request while one long statement runs, before the statement ends', async () => {
-    const server = http.createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
+    const server = await startOkServer();
     try {
       const order: string[] = [];
       // One statement of much CPU: on the caller's thread (openPglite) it would hold the event
@@ -25,17 +22,8 @@ describe('PGlite on its own thread', () => {
       const statement = db
         .query('select count(*) from generate_series(1, 3000000) g where g % 7 = 3')
         .then(() => order.push('statement'));
-      await new Promise<void>((resolve, reject) => {
-        http
-          .get({ host: '127.0.0.1', port, path: '/' }, (res) => {
-            res.resume();
-            res.on('end', () => {
-              order.push('http');
-              resolve();
-            });
-          })
-          .on('error', reject);
-      });
+      await server.get();
+      order.push('http');
       await statement;
       expect(order).toEqual(['http', 'statement']);
     } finally {
