@@ -3,7 +3,9 @@ import type { Db, Queryable, QueryResult } from '../db.ts';
 import { loadDriver } from '../load-driver.ts';
 import { fromThreadError, type ThreadData, type ThreadReply, type ThreadRequest } from './thread-protocol.ts';
 
-type Request = ThreadRequest extends infer R ? (R extends ThreadRequest ? Omit<R, 'id'> : never) : never;
+/** A request before send() gives it its id (Omit applied to each member of the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<ThreadRequest>;
 
 interface Waiting {
   resolve(value: unknown): void;

@@ -1,7 +1,7 @@
 import { SCHEMA_VERSION } from '@bookflow/events';
 import { type Db, type Queryable, queryOne } from '@bookflow/pg';
 import { prefixedId } from '../ids/ids.ts';
-import { generateApiKey, hashApiKey } from './api-keys.ts';
+import { generateApiKey } from './api-keys.ts';
 
 export interface Account {
   id: string;
@@ -69,24 +69,6 @@ export async function createAccount(
     ]);
     return { account: rows[0]!, apiKey: key.key };
   });
-}
-
-/**
- * The account an API key belongs to, or null for an unknown or revoked key. `last_used_at` is
- * refreshed at most once a minute per key, so authentication does not cost a write per request.
- */
-export async function accountIdForKey(db: Queryable, key: string): Promise<string | null> {
-  const { rows } = await db.query<{ id: string; account_id: string; stale: boolean }>(
-    `select id, account_id, (last_used_at is null or last_used_at < now() - interval '1 minute') as stale
-       from api_keys where key_hash = $1 and revoked_at is null`,
-    [hashApiKey(key)],
-  );
-  const row = rows[0];
-  if (!row) return null;
-  if (row.stale) {
-    db.query('update api_keys set last_used_at = now() where id = $1', [row.id]).catch(() => {});
-  }
-  return row.account_id;
 }
 
 export async function getAccount(db: Queryable, id: string): Promise<Account | null> {

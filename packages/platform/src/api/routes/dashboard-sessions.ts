@@ -1,6 +1,7 @@
 import type { Db } from '@bookflow/pg';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { accountIdForKey, getAccount } from '../../accounts/accounts.ts';
+import { getAccount } from '../../accounts/accounts.ts';
+import { keyLookupsOf } from '../../accounts/key-lookups.ts';
 import type { PlatformConfig } from '../../config/config.ts';
 import {
   createSession,
@@ -126,7 +127,7 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
           'the admin token cannot sign in to the dashboard; use an account API key',
         );
       }
-      const accountId = await accountIdForKey(deps.db, apiKey!);
+      const accountId = await keyLookupsOf(deps.db).accountIdForKey(apiKey!);
       if (!accountId) throw new ApiError('unauthorized', 'the API key is unknown or revoked');
       request.log.info({ account_id: accountId }, 'dashboard sign-in with an API key');
       return signIn(reply, accountId);
