@@ -17,7 +17,7 @@ import {
 } from '../src/index.ts';
 import type { CALL_OUTCOMES } from '../src/schemas/call-ended.ts';
 import type { DISQUALIFICATION_REASON_CODES } from '../src/schemas/lead-disqualified.ts';
-import type { CANCEL_REASON_CODES } from '../src/schemas/meeting-canceled.ts';
+import type { CANCEL_REASON_CODES } from '../src/schemas/meeting-changes.ts';
 import type { USAGE_THRESHOLDS } from '../src/schemas/usage-threshold.ts';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext TypeScript types the default

@@ -74,10 +74,6 @@ export const oneOf = (values: readonly (string | number)[], description: string)
 export const phone = (description: string): JsonSchema => text(`${description}, E.164 (e.g. +14155550123)`);
 
 export const callDirection = oneOf(['outbound', 'inbound'], 'who placed the call');
-export const changedBy = oneOf(['lead', 'agent', 'owner'], 'who made the change');
-
-/** Why a booked meeting was canceled or moved, in words, when someone gave a reason. */
-export const changeReason = nullableText('free-text reason, when one was given');
 
 const leadProperties = {
   id: id('BookFlow lead id'),
