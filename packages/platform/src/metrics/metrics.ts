@@ -7,6 +7,28 @@ const LATENCY_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 21600, 86400,
 ];
 
+/** Up to 30 s: for what is over in one request (a publish, one HTTP attempt). */
+const SHORT_LATENCY_BUCKETS = LATENCY_BUCKETS.slice(0, 12);
+
+/** The help text of each counter and histogram, as /metrics shows it (the gauges state theirs). */
+const HELP = {
+  bookflow_events_published_total: 'Events accepted by POST /v1/events, by type',
+  bookflow_publish_duration_seconds:
+    'POST /v1/events from the handler starting to the event and its deliveries being committed, by outcome (created, replayed)',
+  bookflow_worker_claims_total: 'Claim queries run by a delivery worker (idle ones included), by worker id',
+  bookflow_worker_claimed_deliveries_total: 'Deliveries claimed by a delivery worker, by worker id',
+  bookflow_delivery_attempts_total:
+    'Delivery attempts, by outcome (succeeded, failed) and response status class',
+  bookflow_deliveries_dead_lettered_total:
+    'Deliveries moved to the dead letter after their last retry failed',
+  bookflow_delivery_first_attempt_latency_seconds:
+    'From the event being accepted to the end of its first delivery attempt',
+  bookflow_delivery_end_to_end_latency_seconds:
+    'From the event being accepted to its successful delivery, retries included',
+  bookflow_delivery_attempt_duration_seconds: 'Duration of one HTTP attempt',
+} as const;
+type CountedMetric = keyof typeof HELP;
+
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'none';
 
 export function statusClass(code: number | null): StatusClass {
@@ -17,62 +39,27 @@ export function statusClass(code: number | null): StatusClass {
 /** One registry per platform instance, so tests and several instances in one process do not collide. */
 export function createMetrics(db: Queryable, options: { perEndpoint: boolean } = { perEndpoint: false }) {
   const registry = new Registry();
-  const eventsPublished = new Counter({
-    name: 'bookflow_events_published_total',
-    help: 'Events accepted by POST /v1/events, by type',
-    labelNames: ['type'] as const,
-    registers: [registry],
-  });
-  const publishDuration = new Histogram({
-    name: 'bookflow_publish_duration_seconds',
-    help: 'POST /v1/events from the handler starting to the event and its deliveries being committed, by outcome (created, replayed)',
-    labelNames: ['outcome'] as const,
-    buckets: LATENCY_BUCKETS.slice(0, 12),
-    registers: [registry],
-  });
+  // Bound to this registry, and typed by the catalogue above, so a declaration names only what
+  // sets its metric apart: its kind, name, labels and buckets.
+  const counter = <L extends string = never>(name: CountedMetric, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name, help: HELP[name], labelNames, registers: [registry] });
+  const histogram = <L extends string = never>(
+    name: CountedMetric,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ) => new Histogram<L>({ name, help: HELP[name], labelNames, buckets, registers: [registry] });
+
+  const eventsPublished = counter('bookflow_events_published_total', ['type']);
+  const publishDuration = histogram('bookflow_publish_duration_seconds', SHORT_LATENCY_BUCKETS, ['outcome']);
   // Labelled by worker id (as in its log lines): only processes that run the worker role have a
   // series, so "stopped claiming" is never confused with an API process that never claims.
-  const workerClaims = new Counter({
-    name: 'bookflow_worker_claims_total',
-    help: 'Claim queries run by a delivery worker (idle ones included), by worker id',
-    labelNames: ['worker_id'] as const,
-    registers: [registry],
-  });
-  const workerClaimed = new Counter({
-    name: 'bookflow_worker_claimed_deliveries_total',
-    help: 'Deliveries claimed by a delivery worker, by worker id',
-    labelNames: ['worker_id'] as const,
-    registers: [registry],
-  });
-  const attempts = new Counter({
-    name: 'bookflow_delivery_attempts_total',
-    help: 'Delivery attempts, by outcome (succeeded, failed) and response status class',
-    labelNames: ['outcome', 'status_class'] as const,
-    registers: [registry],
-  });
-  const deadLettered = new Counter({
-    name: 'bookflow_deliveries_dead_lettered_total',
-    help: 'Deliveries moved to the dead letter after their last retry failed',
-    registers: [registry],
-  });
-  const firstAttemptLatency = new Histogram({
-    name: 'bookflow_delivery_first_attempt_latency_seconds',
-    help: 'From the event being accepted to the end of its first delivery attempt',
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
-  const endToEndLatency = new Histogram({
-    name: 'bookflow_delivery_end_to_end_latency_seconds',
-    help: 'From the event being accepted to its successful delivery, retries included',
-    buckets: LATENCY_BUCKETS,
-    registers: [registry],
-  });
-  const attemptDuration = new Histogram({
-    name: 'bookflow_delivery_attempt_duration_seconds',
-    help: 'Duration of one HTTP attempt',
-    buckets: LATENCY_BUCKETS.slice(0, 12),
-    registers: [registry],
-  });
+  const workerClaims = counter('bookflow_worker_claims_total', ['worker_id']);
+  const workerClaimed = counter('bookflow_worker_claimed_deliveries_total', ['worker_id']);
+  const attempts = counter('bookflow_delivery_attempts_total', ['outcome', 'status_class']);
+  const deadLettered = counter('bookflow_deliveries_dead_lettered_total');
+  const firstAttemptLatency = histogram('bookflow_delivery_first_attempt_latency_seconds', LATENCY_BUCKETS);
+  const endToEndLatency = histogram('bookflow_delivery_end_to_end_latency_seconds', LATENCY_BUCKETS);
+  const attemptDuration = histogram('bookflow_delivery_attempt_duration_seconds', SHORT_LATENCY_BUCKETS);
   // Queue gauges are read from the database at scrape time, so every process reports the shared truth.
   registerStateGauge(registry, db, {
     name: 'bookflow_queue_depth',
