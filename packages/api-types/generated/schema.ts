@@ -849,12 +849,20 @@ export interface components {
             attempts_next_cursor?: string | null;
         };
         Envelope: {
+            /** @description The event id, the same on every attempt and replay: receivers dedupe on it */
             id: string;
+            /** @description The event type, e.g. `meeting.booked` */
             type: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the platform accepted the event
+             */
             created_at: string;
+            /** @description The account that published it */
             account_id: string;
+            /** @description The schema version `data` follows; a delivery carries its endpoint's pinned version */
             schema_version: string;
+            /** @description The payload, as the catalogue describes it for this type and version; null once erased */
             data: {
                 [key: string]: unknown;
             } | null;

@@ -4,6 +4,10 @@
  */
 import { idParam } from './operation.ts';
 
+// The field schemas the shapes share, named so each shape reads as a list of its fields.
+const text = { type: 'string' } as const;
+const integer = { type: 'integer' } as const;
+const bool = { type: 'boolean' } as const;
 const time = { type: 'string', format: 'date-time' } as const;
 
 /**
@@ -14,6 +18,17 @@ export const inputTime = { type: 'string', format: 'date-time', pattern: '^[1-9]
 const nullableTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableInt = { type: ['integer', 'null'] } as const;
+
+/**
+ * A shape operations refer to by name (`{ $ref: 'Name#' }`), listed once among the OpenAPI
+ * document's components.
+ */
+function component<const P extends object, const R extends readonly (keyof P & string)[]>(
+  id: string,
+  shape: { required: R; properties: P },
+) {
+  return { $id: id, type: 'object', required: shape.required, properties: shape.properties } as const;
+}
 
 const ENDPOINT_ID = 'ep_2J8kYq3xVd0Lm4NbQ1rT';
 const DELIVERY_ID = '0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98';
@@ -30,18 +45,16 @@ export const EXAMPLE_IDS = {
 /** The `{id}` of the routes under /v1/endpoints/{id}. */
 export const ENDPOINT_ID_PARAM = idParam('endpoint', ENDPOINT_ID);
 
-export const ENDPOINT_SCHEMA = {
-  $id: 'Endpoint',
-  type: 'object',
+export const ENDPOINT_SCHEMA = component('Endpoint', {
   required: ['id', 'url', 'event_types', 'enabled', 'created_at', 'updated_at'],
   properties: {
-    id: { type: 'string' },
+    id: text,
     kind: { type: 'string', enum: ['http', 'cli'], description: '`cli`: forwarded by `bookflow listen`' },
-    url: { type: 'string' },
+    url: text,
     description: nullableString,
-    event_types: { type: 'array', items: { type: 'string' } },
+    event_types: { type: 'array', items: text },
     schema_version: { type: 'string', description: 'The schema version its deliveries are converted to' },
-    enabled: { type: 'boolean' },
+    enabled: bool,
     disabled_reason: nullableString,
     rate_limit: nullableInt,
     max_concurrency: nullableInt,
@@ -51,7 +64,7 @@ export const ENDPOINT_SCHEMA = {
     created_at: time,
     updated_at: time,
   },
-} as const;
+});
 
 export const ENDPOINT_EXAMPLE = {
   id: ENDPOINT_ID,
@@ -71,19 +84,17 @@ export const ENDPOINT_EXAMPLE = {
   updated_at: '2026-11-30T09:00:00.000Z',
 };
 
-export const DELIVERY_SCHEMA = {
-  $id: 'Delivery',
-  type: 'object',
+export const DELIVERY_SCHEMA = component('Delivery', {
   required: ['id', 'event_id', 'endpoint_id', 'event_type', 'status', 'attempt_count'],
   properties: {
-    id: { type: 'string' },
-    event_id: { type: 'string' },
-    endpoint_id: { type: 'string' },
-    event_type: { type: 'string' },
+    id: text,
+    event_id: text,
+    endpoint_id: text,
+    event_type: text,
     status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
-    series: { type: 'integer' },
+    series: integer,
     trigger: { type: 'string', enum: ['publish', 'manual'] },
-    attempt_count: { type: 'integer' },
+    attempt_count: integer,
     next_attempt_at: nullableTime,
     last_status_code: nullableInt,
     last_error: nullableString,
@@ -93,7 +104,7 @@ export const DELIVERY_SCHEMA = {
     dead_at: nullableTime,
     dead_reason: nullableString,
   },
-} as const;
+});
 
 export const DELIVERY_EXAMPLE = {
   id: DELIVERY_ID,
@@ -114,17 +125,15 @@ export const DELIVERY_EXAMPLE = {
   dead_reason: null,
 };
 
-export const ATTEMPT_SCHEMA = {
-  $id: 'Attempt',
-  type: 'object',
+export const ATTEMPT_SCHEMA = component('Attempt', {
   required: ['series', 'attempt', 'outcome', 'started_at'],
   properties: {
-    series: { type: 'integer' },
-    attempt: { type: 'integer' },
-    trigger: { type: 'string' },
+    series: integer,
+    attempt: integer,
+    trigger: text,
     scheduled_at: nullableTime,
     started_at: time,
-    duration_ms: { type: 'integer' },
+    duration_ms: integer,
     outcome: { type: 'string', enum: ['succeeded', 'failed'] },
     status_code: nullableInt,
     error_kind: nullableString,
@@ -132,9 +141,9 @@ export const ATTEMPT_SCHEMA = {
     response_body: nullableString,
     response_body_encoding: { type: ['string', 'null'], enum: ['utf8', 'escaped', null] },
     response_content_type: nullableString,
-    response_truncated: { type: 'boolean' },
+    response_truncated: bool,
   },
-} as const;
+});
 
 export const ATTEMPT_EXAMPLE = {
   series: 1,
@@ -162,7 +171,7 @@ export const DELIVERY_WITH_ATTEMPTS_SCHEMA = {
       required: ['attempts', 'attempts_total'],
       properties: {
         attempts: { type: 'array', items: { $ref: 'Attempt#' } },
-        attempts_total: { type: 'integer' },
+        attempts_total: integer,
         attempts_next_cursor: nullableString,
       },
     },
@@ -176,17 +185,25 @@ export const DELIVERY_WITH_ATTEMPTS_EXAMPLE = {
   attempts_next_cursor: null,
 };
 
-export const ENVELOPE_SCHEMA = {
-  $id: 'Envelope',
-  type: 'object',
+export const ENVELOPE_SCHEMA = component('Envelope', {
   required: ['id', 'type', 'created_at', 'account_id', 'schema_version', 'data'],
   properties: {
-    id: { type: 'string' },
-    type: { type: 'string' },
-    created_at: time,
-    account_id: { type: 'string' },
-    schema_version: { type: 'string' },
-    data: { type: ['object', 'null'], additionalProperties: true },
+    id: {
+      ...text,
+      description: 'The event id, the same on every attempt and replay: receivers dedupe on it',
+    },
+    type: { ...text, description: 'The event type, e.g. `meeting.booked`' },
+    created_at: { ...time, description: 'When the platform accepted the event' },
+    account_id: { ...text, description: 'The account that published it' },
+    schema_version: {
+      ...text,
+      description: "The schema version `data` follows; a delivery carries its endpoint's pinned version",
+    },
+    data: {
+      type: ['object', 'null'],
+      additionalProperties: true,
+      description: 'The payload, as the catalogue describes it for this type and version; null once erased',
+    },
     test: {
       type: 'boolean',
       description: 'Present (true) on test events sent with POST /v1/endpoints/{id}/test',
@@ -198,15 +215,13 @@ export const ENVELOPE_SCHEMA = {
     },
     erased_at: { ...nullableTime, description: 'Present once the payload was erased' },
   },
-} as const;
+});
 
-export const ACCOUNT_SCHEMA = {
-  $id: 'Account',
-  type: 'object',
+export const ACCOUNT_SCHEMA = component('Account', {
   required: ['id', 'name', 'created_at'],
   properties: {
-    id: { type: 'string' },
-    name: { type: 'string' },
+    id: text,
+    name: text,
     notifications: {
       type: 'object',
       properties: {
@@ -219,8 +234,8 @@ export const ACCOUNT_SCHEMA = {
     plan: {
       type: ['object', 'null'],
       properties: {
-        name: { type: 'string' },
-        minutes_included: { type: 'integer' },
+        name: text,
+        minutes_included: integer,
         period_start: time,
         period_end: time,
       },
@@ -230,9 +245,9 @@ export const ACCOUNT_SCHEMA = {
       type: ['object', 'null'],
       description: 'The current period (on GET /v1/account and the admin routes)',
       properties: {
-        minutes_used: { type: 'integer' },
-        calls: { type: 'integer' },
-        thresholds_reached: { type: 'array', items: { type: 'integer' } },
+        minutes_used: integer,
+        calls: integer,
+        thresholds_reached: { type: 'array', items: integer },
         counted: {
           type: 'boolean',
           description: 'false for a test-mode account, whose calls are never counted',
@@ -241,7 +256,7 @@ export const ACCOUNT_SCHEMA = {
     },
     created_at: time,
   },
-} as const;
+});
 
 export const ACCOUNT_EXAMPLE = {
   id: ACCOUNT_ID,
@@ -259,20 +274,18 @@ export const ACCOUNT_EXAMPLE = {
   created_at: '2026-11-30T08:59:00.000Z',
 };
 
-export const API_KEY_SCHEMA = {
-  $id: 'ApiKey',
-  type: 'object',
+export const API_KEY_SCHEMA = component('ApiKey', {
   required: ['id', 'prefix', 'created_at'],
   properties: {
-    id: { type: 'string' },
+    id: text,
     name: nullableString,
-    prefix: { type: 'string' },
+    prefix: text,
     mode: { type: 'string', enum: ['live', 'test'], description: '`bfk_live_…` or `bfk_test_…`' },
     created_at: time,
     last_used_at: nullableTime,
     revoked_at: nullableTime,
   },
-} as const;
+});
 
 export const API_KEY_EXAMPLE = {
   id: 'key_9Vb2Qx7Lm3Np',
