@@ -29,7 +29,7 @@ const WORKER = 'worker-entries';
 /** Applies the platform's migrations up to `upTo`, from a copy of the folder holding only those. */
 async function migrateUpTo(db: Db, upTo: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bookflow-migrations-'));
-  const source = fileURLToPath(new URL('../packages/platform/src/db/migrations/', import.meta.url));
+  const source = fileURLToPath(new URL('../packages/platform/migrations/', import.meta.url));
   try {
     for (const m of loadMigrations().filter((m) => m.version <= upTo)) {
       copyFileSync(join(source, `${m.name}.sql`), join(dir, `${m.name}.sql`));

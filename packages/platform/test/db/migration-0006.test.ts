@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/accounts/accounts.ts';
 import { loadMigrations, migrate } from '../../src/db/migrate.ts';
 
-const DIR = fileURLToPath(new URL('../../src/db/migrations/', import.meta.url));
+const DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
 
 describe('migration 0006 (schema versions, plans, usage)', () => {
   let db: Db | null = null;
