@@ -126,6 +126,30 @@ describe('configuration', () => {
     }
   });
 
+  it('checks the route and the drop fraction beyond their plain parsers, and trims the routing key', () => {
+    const config = loadConfig({
+      BOOKFLOW_WEBHOOK_SECRETS: secret,
+      BOOKFLOW_RECEIVER_PATH: ' /hooks ',
+      BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY: ' abc123 ',
+    });
+    expect(config).toMatchObject({ path: '/hooks', pagerDutyRoutingKey: 'abc123' });
+    expect(loadConfig({ BOOKFLOW_WEBHOOK_SECRETS: secret }).pagerDutyRoutingKey).toBeUndefined();
+    try {
+      loadConfig({
+        BOOKFLOW_WEBHOOK_SECRETS: secret,
+        BOOKFLOW_RECEIVER_PATH: 'hooks',
+        BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW: '1',
+        BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT: '1',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'BOOKFLOW_RECEIVER_PATH must start with /',
+        'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW must be below 1',
+      ]);
+    }
+  });
+
   it('parses durations', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('2m')).toBe(120_000);
