@@ -1,9 +1,29 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Receiver } from '@bookflow/receiver';
+import type { DeadLetter, Receiver } from '@bookflow/receiver';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Where `npm run receiver -- dead-letters` and `-- replay` reach a running receiver. */
 export const ADMIN_PREFIX = '/admin/dead-letters';
+
+/** A dead letter as the admin route sends it and `dead-letters` prints it. */
+export interface DeadLetterLine {
+  event_id: string;
+  event_type: string;
+  attempts: number;
+  dead_at: string;
+  last_error: string | null;
+}
+
+/** One wire shape, so the command shows the same lines whether it asked a receiver or read the store. */
+export function deadLetterLine(d: DeadLetter): DeadLetterLine {
+  return {
+    event_id: d.eventId,
+    event_type: d.eventType,
+    attempts: d.attempts,
+    dead_at: d.deadAt.toISOString(),
+    last_error: d.lastError,
+  };
+}
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -34,16 +54,7 @@ export function registerAdminRoutes(app: FastifyInstance, receiver: Receiver, to
     });
     admin.get(ADMIN_PREFIX, async (request) => {
       const limit = Math.min(Math.max(Number((request.query as { limit?: string }).limit) || 100, 1), 1000);
-      const dead = await receiver.deadLetters.list({ limit });
-      return {
-        data: dead.map((d) => ({
-          event_id: d.eventId,
-          event_type: d.eventType,
-          attempts: d.attempts,
-          dead_at: d.deadAt.toISOString(),
-          last_error: d.lastError,
-        })),
-      };
+      return { data: (await receiver.deadLetters.list({ limit })).map(deadLetterLine) };
     });
     admin.post(`${ADMIN_PREFIX}/replay`, async (request) => {
       const body = (request.body ?? {}) as { event_id?: unknown; all?: unknown };

@@ -1,17 +1,9 @@
 import { DeadLetters, ReceiverMetrics, silentLogger } from '@bookflow/receiver';
 import { request } from 'undici';
-import { ADMIN_PREFIX } from './admin-routes.ts';
+import { ADMIN_PREFIX, type DeadLetterLine, deadLetterLine } from './admin-routes.ts';
 import type { ReceiverConfig } from './config/config.ts';
 import { openStore } from './open-store.ts';
 import { findRunningReceiver, type RunningReceiver, runtimeFilePath } from './runtime-file.ts';
-
-interface DeadLetterLine {
-  event_id: string;
-  event_type: string;
-  attempts: number;
-  dead_at: string;
-  last_error: string | null;
-}
 
 /** The dead letter and its replay, seen the same way whether through a running receiver or the store. */
 interface DeadLetterAccess {
@@ -65,14 +57,7 @@ async function throughStore(config: ReceiverConfig): Promise<DeadLetterAccess> {
     wake: () => undefined,
   });
   return {
-    list: async () =>
-      (await deadLetters.list({ limit: 1000 })).map((d) => ({
-        event_id: d.eventId,
-        event_type: d.eventType,
-        attempts: d.attempts,
-        dead_at: d.deadAt.toISOString(),
-        last_error: d.lastError,
-      })),
+    list: async () => (await deadLetters.list({ limit: 1000 })).map(deadLetterLine),
     replay: async (eventId) =>
       eventId === 'all' ? deadLetters.replayAll() : (await deadLetters.replay(eventId)) ? 1 : 0,
     close: () => store.close(),

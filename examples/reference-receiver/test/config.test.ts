@@ -6,6 +6,17 @@ import { CONFIG_FIELDS, ConfigError, loadConfig } from '../src/config/config.ts'
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const secret = generateSecret();
 
+/** What loadConfig reports for `env`; none when it loads. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
 describe('configuration', () => {
   it('has a default for everything but the secrets', () => {
     const config = loadConfig({ BOOKFLOW_WEBHOOK_SECRETS: secret });
@@ -107,23 +118,41 @@ describe('configuration', () => {
       volumeRecoverAt: 0.25,
       volumeMinExpected: 100,
     });
-    try {
-      loadConfig({
+    expect(
+      problemsOf({
         BOOKFLOW_WEBHOOK_SECRETS: secret,
         BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY: '1h',
         BOOKFLOW_RECEIVER_VOLUME_WEEKS: '2',
         BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW: '30%',
         BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT: '0.1',
-      });
-      expect.unreachable();
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY must be under 1h',
-        'BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS must be an integer from 1 to BOOKFLOW_RECEIVER_VOLUME_WEEKS (2)',
-        'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW must be a fraction above 0 and at most 1, e.g. 0.3',
-        'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (0.3)',
-      ]);
-    }
+      }),
+    ).toEqual([
+      'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY must be under 1h',
+      'BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS must be an integer from 1 to BOOKFLOW_RECEIVER_VOLUME_WEEKS (2)',
+      'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW must be a fraction above 0 and at most 1, e.g. 0.3',
+      'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (0.3)',
+    ]);
+  });
+
+  it('checks the route and the drop fraction beyond their plain parsers, and trims the routing key', () => {
+    const config = loadConfig({
+      BOOKFLOW_WEBHOOK_SECRETS: secret,
+      BOOKFLOW_RECEIVER_PATH: ' /hooks ',
+      BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY: ' abc123 ',
+    });
+    expect(config).toMatchObject({ path: '/hooks', pagerDutyRoutingKey: 'abc123' });
+    expect(loadConfig({ BOOKFLOW_WEBHOOK_SECRETS: secret }).pagerDutyRoutingKey).toBeUndefined();
+    expect(
+      problemsOf({
+        BOOKFLOW_WEBHOOK_SECRETS: secret,
+        BOOKFLOW_RECEIVER_PATH: 'hooks',
+        BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW: '1',
+        BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT: '1',
+      }),
+    ).toEqual([
+      'BOOKFLOW_RECEIVER_PATH must start with /',
+      'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW must be below 1',
+    ]);
   });
 
   it('parses durations', () => {

@@ -3,6 +3,7 @@ export { FieldError, field, readFields } from './field.ts';
 export {
   boolean,
   booleanField,
+  checkedField,
   choiceField,
   duration,
   durationField,

@@ -95,6 +95,26 @@ export function choiceField<const C extends string>(
   });
 }
 
+/**
+ * `base` with one more condition on its parsed value (and, through `env`, on other settings):
+ * `problem` returns what is wrong, completing "<VARIABLE> …", or undefined when the value is fine.
+ * The variable, default and description stay those of `base`.
+ */
+export function checkedField<T>(
+  base: Field<T>,
+  problem: (value: T, env: Env) => string | undefined,
+): Field<T> {
+  return field({
+    ...base,
+    parse: (raw, env) => {
+      const value = base.parse(raw, env);
+      const wrong = problem(value, env);
+      if (wrong !== undefined) throw new FieldError(wrong);
+      return value;
+    },
+  });
+}
+
 /** A setting with no default: its trimmed value, or undefined. */
 export function optionalTextField(env: string, description: string): Field<string | undefined> {
   return field({ env, description, defaultText: '(unset)', parse: (raw) => optionalString(raw) });

@@ -1,5 +1,6 @@
 import {
   booleanField,
+  checkedField,
   choiceField,
   durationField,
   type Env,
@@ -7,6 +8,7 @@ import {
   field,
   integerField,
   optionalString,
+  optionalTextField,
   readFields,
   textField,
   url,
@@ -27,16 +29,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const CONFIG_FIELDS = {
   port: integerField('PORT', 3000, { min: 0, max: 65535 }, 'HTTP port of the reference consumer.'),
   host: textField('HOST', '0.0.0.0', 'Interface to listen on.'),
-  path: field({
-    env: 'BOOKFLOW_RECEIVER_PATH',
-    description: 'Route that receives deliveries.',
-    defaultText: '/webhooks/bookflow',
-    parse: (raw) => {
-      const value = optionalString(raw) ?? '/webhooks/bookflow';
-      if (!value.startsWith('/')) throw new FieldError('must start with /');
-      return value;
-    },
-  }),
+  path: checkedField(
+    textField('BOOKFLOW_RECEIVER_PATH', '/webhooks/bookflow', 'Route that receives deliveries.'),
+    (path) => (path.startsWith('/') ? undefined : 'must start with /'),
+  ),
   secrets: field({
     env: 'BOOKFLOW_WEBHOOK_SECRETS',
     description: 'Endpoint signing secrets, comma-separated (two during a rotation). Required.',
@@ -164,12 +160,10 @@ export const CONFIG_FIELDS = {
     ['https:', 'http:'],
     'Slack Incoming Webhook for dead-letter and volume alerts.',
   ),
-  pagerDutyRoutingKey: field({
-    env: 'BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY',
-    description: 'PagerDuty Events API v2 routing key for dead-letter and volume alerts.',
-    defaultText: '(unset)',
-    parse: (raw) => optionalString(raw),
-  }),
+  pagerDutyRoutingKey: optionalTextField(
+    'BOOKFLOW_RECEIVER_PAGERDUTY_ROUTING_KEY',
+    'PagerDuty Events API v2 routing key for dead-letter and volume alerts.',
+  ),
   pagerDutyUrl: field({
     env: 'BOOKFLOW_RECEIVER_PAGERDUTY_URL',
     description: 'PagerDuty Events API v2 endpoint.',

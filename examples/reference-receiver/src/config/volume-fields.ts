@@ -1,7 +1,9 @@
 import {
   booleanField,
-  duration,
+  checkedField,
+  durationField,
   type Env,
+  type Field,
   FieldError,
   field,
   integerField,
@@ -18,6 +20,10 @@ function fraction(raw: string | undefined, fallback: number): number {
   return n;
 }
 
+function fractionField(env: string, fallback: number, description: string): Field<number> {
+  return field({ env, description, defaultText: String(fallback), parse: (raw) => fraction(raw, fallback) });
+}
+
 /** The value another field will have, for checks across fields (unparseable: its own error says so). */
 function other(env: Env, name: string, fallback: number): number {
   const n = Number(optionalString(env[name]) ?? fallback);
@@ -31,16 +37,14 @@ export const VOLUME_FIELDS = {
     true,
     'Check hourly whether an event type’s volume fell far below the same hour of previous weeks, and alert.',
   ),
-  volumeCheckDelayMs: field({
-    env: 'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY',
-    description: 'How long after each hour the volume check judges the hour that just ended (under 1h).',
-    defaultText: '2m',
-    parse: (raw) => {
-      const ms = duration(raw, '2m');
-      if (ms >= 3_600_000) throw new FieldError('must be under 1h');
-      return ms;
-    },
-  }),
+  volumeCheckDelayMs: checkedField(
+    durationField(
+      'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY',
+      '2m',
+      'How long after each hour the volume check judges the hour that just ended (under 1h).',
+    ),
+    (ms) => (ms >= 3_600_000 ? 'must be under 1h' : undefined),
+  ),
   volumeWeeks: integerField(
     'BOOKFLOW_RECEIVER_VOLUME_WEEKS',
     5,
@@ -59,28 +63,27 @@ export const VOLUME_FIELDS = {
       return n;
     },
   }),
-  volumeDropBelow: field({
-    env: 'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW',
-    description: 'Alert when the last hour is below this fraction of the baseline.',
-    defaultText: '0.3',
-    parse: (raw) => {
-      const n = fraction(raw, 0.3);
-      if (n >= 1) throw new FieldError('must be below 1');
-      return n;
-    },
-  }),
-  volumeRecoverAt: field({
-    env: 'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT',
-    description: 'An open volume alert resolves when the hour is back to this fraction of the baseline.',
-    defaultText: '0.6',
-    parse: (raw, env) => {
-      const n = fraction(raw, 0.6);
+  volumeDropBelow: checkedField(
+    fractionField(
+      'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW',
+      0.3,
+      'Alert when the last hour is below this fraction of the baseline.',
+    ),
+    (n) => (n >= 1 ? 'must be below 1' : undefined),
+  ),
+  volumeRecoverAt: checkedField(
+    fractionField(
+      'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT',
+      0.6,
+      'An open volume alert resolves when the hour is back to this fraction of the baseline.',
+    ),
+    (n, env) => {
       const dropBelow = other(env, 'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW', 0.3);
-      if (n < dropBelow)
-        throw new FieldError(`must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (${dropBelow})`);
-      return n;
+      return n < dropBelow
+        ? `must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (${dropBelow})`
+        : undefined;
     },
-  }),
+  ),
   volumeMinExpected: integerField(
     'BOOKFLOW_RECEIVER_VOLUME_MIN_EXPECTED',
     20,

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiProblem } from '../api/client.ts';
+import type { useAction } from '../api/use-action.ts';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -60,6 +61,38 @@ export function LinkButton({
     <button type="button" className={danger ? 'link danger' : 'link'} onClick={onClick}>
       {label}
       <span className="sr-only"> {about}</span>
+    </button>
+  );
+}
+
+/**
+ * A button that runs `action` through the page's `useAction` (its `run`), which shows what the
+ * action threw and refreshes what it changed. `confirm`, when given, words the question asked
+ * first; cancelling runs nothing.
+ */
+export function ActionButton({
+  run,
+  action,
+  label,
+  variant,
+  confirm,
+}: {
+  run: ReturnType<typeof useAction>['run'];
+  action: () => Promise<unknown>;
+  label: string;
+  variant?: 'secondary' | 'danger';
+  confirm?: () => string;
+}) {
+  return (
+    <button
+      type="button"
+      className={variant}
+      onClick={() => {
+        if (confirm && !window.confirm(confirm())) return;
+        void run(action);
+      }}
+    >
+      {label}
     </button>
   );
 }

@@ -7,7 +7,7 @@ import { useAction } from '../api/use-action.ts';
 import { DeliveryTable } from '../components/delivery-table.tsx';
 import { HealthCharts } from '../components/health-charts.tsx';
 import { SecretOnce } from '../components/secret-once.tsx';
-import { Code, ErrorNote, Loading, time } from '../components/ui.tsx';
+import { ActionButton, Code, ErrorNote, Loading, time } from '../components/ui.tsx';
 import { useLiveAttempt } from '../live/live-stream.ts';
 
 const OVERLAPS = [
@@ -41,6 +41,37 @@ function EndpointDetails({ endpoint: ep }: { endpoint: Endpoint }) {
 
   const heldCount = held.data?.data.length ?? 0;
   const waiting = heldCount + (pending.data?.data.length ?? 0);
+
+  async function disable() {
+    await api('PATCH', `/v1/endpoints/${ep.id}`, { enabled: false });
+    setNote('Disabled: new deliveries are held until you enable it again.');
+  }
+  async function enable() {
+    await api('PATCH', `/v1/endpoints/${ep.id}`, { enabled: true });
+    setNote(`Enabled: ${heldCount === 250 ? '250 or more' : heldCount} held deliveries released, in order.`);
+  }
+  async function rotateSecret() {
+    const rotated = await api<{ secret: string; previous_secret_expires_at: string }>(
+      'POST',
+      `/v1/endpoints/${ep.id}/rotate-secret`,
+      { overlap_seconds: Number(overlap) },
+    );
+    setSecret(rotated.secret);
+    setNote(
+      `Secret rotated; the previous one signs beside it until ${time(rotated.previous_secret_expires_at)}.`,
+    );
+  }
+  function removalQuestion() {
+    const what =
+      waiting > 0
+        ? `Its ${waiting === 500 ? 'many' : waiting} pending or held deliveries end as dead (endpoint_deleted) and are not sent.`
+        : 'It has no pending deliveries.';
+    return `Delete ${ep.url}? ${what} Its history stays in the deliveries log.`;
+  }
+  async function remove() {
+    await api('DELETE', `/v1/endpoints/${ep.id}`);
+    void navigate('/');
+  }
 
   return (
     <>
@@ -101,32 +132,9 @@ function EndpointDetails({ endpoint: ep }: { endpoint: Endpoint }) {
 
       <div className="actions">
         {ep.enabled ? (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() =>
-              void run(async () => {
-                await api('PATCH', `/v1/endpoints/${ep.id}`, { enabled: false });
-                setNote('Disabled: new deliveries are held until you enable it again.');
-              })
-            }
-          >
-            Disable
-          </button>
+          <ActionButton run={run} action={disable} label="Disable" variant="secondary" />
         ) : (
-          <button
-            type="button"
-            onClick={() =>
-              void run(async () => {
-                await api('PATCH', `/v1/endpoints/${ep.id}`, { enabled: true });
-                setNote(
-                  `Enabled: ${heldCount === 250 ? '250 or more' : heldCount} held deliveries released, in order.`,
-                );
-              })
-            }
-          >
-            Enable
-          </button>
+          <ActionButton run={run} action={enable} label="Enable" />
         )}
         <label htmlFor="overlap">Old secret keeps signing for</label>
         <select id="overlap" value={overlap} onChange={(e) => setOverlap(e.target.value)}>
@@ -136,42 +144,14 @@ function EndpointDetails({ endpoint: ep }: { endpoint: Endpoint }) {
             </option>
           ))}
         </select>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() =>
-            void run(async () => {
-              const rotated = await api<{ secret: string; previous_secret_expires_at: string }>(
-                'POST',
-                `/v1/endpoints/${ep.id}/rotate-secret`,
-                { overlap_seconds: Number(overlap) },
-              );
-              setSecret(rotated.secret);
-              setNote(
-                `Secret rotated; the previous one signs beside it until ${time(rotated.previous_secret_expires_at)}.`,
-              );
-            })
-          }
-        >
-          Rotate secret
-        </button>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
-            const what =
-              waiting > 0
-                ? `Its ${waiting === 500 ? 'many' : waiting} pending or held deliveries end as dead (endpoint_deleted) and are not sent.`
-                : 'It has no pending deliveries.';
-            if (!window.confirm(`Delete ${ep.url}? ${what} Its history stays in the deliveries log.`)) return;
-            void run(async () => {
-              await api('DELETE', `/v1/endpoints/${ep.id}`);
-              void navigate('/');
-            });
-          }}
-        >
-          Delete endpoint
-        </button>
+        <ActionButton run={run} action={rotateSecret} label="Rotate secret" variant="secondary" />
+        <ActionButton
+          run={run}
+          action={remove}
+          confirm={removalQuestion}
+          label="Delete endpoint"
+          variant="danger"
+        />
       </div>
 
       <TestEvent endpoint={ep} />

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client.ts';
 import type { NotificationSettings } from '../api/types.ts';
 import { useAction } from '../api/use-action.ts';
-import { ErrorNote, Loading } from '../components/ui.tsx';
+import { ActionButton, ErrorNote, Loading } from '../components/ui.tsx';
 
 const CHANNELS = [
   {
@@ -61,6 +61,20 @@ function Channel({
     });
   }
 
+  async function sendTest() {
+    const r = await api<{ ok: boolean; error: string | null }>(
+      'POST',
+      `/v1/account/notifications/${channel.id}/test`,
+    );
+    setNote(r.ok ? 'Test notice sent.' : `The test notice failed: ${r.error}`);
+  }
+
+  async function remove() {
+    const next = await api<NotificationSettings>('DELETE', `/v1/account/notifications/${channel.id}`);
+    client.setQueryData(['notifications'], next);
+    setNote('Removed.');
+  }
+
   return (
     <section className="panel" aria-labelledby={`ch-${channel.id}`}>
       <h2 id={`ch-${channel.id}`}>{channel.name}</h2>
@@ -88,37 +102,8 @@ function Channel({
       </form>
       {state.configured && (
         <div className="actions">
-          <button
-            type="button"
-            className="secondary"
-            onClick={() =>
-              void run(async () => {
-                const r = await api<{ ok: boolean; error: string | null }>(
-                  'POST',
-                  `/v1/account/notifications/${channel.id}/test`,
-                );
-                setNote(r.ok ? 'Test notice sent.' : `The test notice failed: ${r.error}`);
-              })
-            }
-          >
-            Send a test notice
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={() =>
-              void run(async () => {
-                const next = await api<NotificationSettings>(
-                  'DELETE',
-                  `/v1/account/notifications/${channel.id}`,
-                );
-                client.setQueryData(['notifications'], next);
-                setNote('Removed.');
-              })
-            }
-          >
-            Remove
-          </button>
+          <ActionButton run={run} action={sendTest} label="Send a test notice" variant="secondary" />
+          <ActionButton run={run} action={remove} label="Remove" variant="danger" />
         </div>
       )}
       {note && <p role="status">{note}</p>}
