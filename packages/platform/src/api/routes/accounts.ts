@@ -14,6 +14,7 @@ import { isPrefixedId } from '../../ids/ids.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { idParam, operation } from '../docs/operation.ts';
 import { ACCOUNT_EXAMPLE, EXAMPLE_IDS, inputTime } from '../docs/schemas.ts';
 
@@ -115,7 +116,7 @@ async function applyPlanBody(db: Db, id: string, body: PlanBody): Promise<Accoun
   });
 }
 
-export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: string | null }): void {
+export function accountRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   app.post<{
     Body: {
       name?: string;
@@ -125,7 +126,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
   }>(
     '/v1/accounts',
     {
-      onRequest: adminAuth(deps.adminToken),
+      onRequest: adminAuth(deps.config.adminToken),
       schema: operation({
         operationId: 'createAccount',
         summary: 'Create an account',
@@ -179,7 +180,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
   app.patch<{ Params: { id: string }; Body: PlanBody }>(
     '/v1/accounts/:id',
     {
-      onRequest: adminAuth(deps.adminToken),
+      onRequest: adminAuth(deps.config.adminToken),
       schema: operation({
         operationId: 'updateAccountPlan',
         summary: "Set an account's plan, trial end or default schema version",
@@ -309,7 +310,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
   app.delete<{ Params: { id: string }; Body: { confirm: string } }>(
     '/v1/accounts/:id',
     {
-      onRequest: adminAuth(deps.adminToken),
+      onRequest: adminAuth(deps.config.adminToken),
       schema: operation({
         operationId: 'eraseAnyAccount',
         summary: 'Erase an account and everything it owns',

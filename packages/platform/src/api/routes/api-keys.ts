@@ -1,4 +1,3 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import {
   type ApiKeyRow,
@@ -11,6 +10,7 @@ import {
 import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { idParam, operation } from '../docs/operation.ts';
 import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
 
@@ -37,7 +37,7 @@ function revokeProblem(reason: (RevokeResult & { ok: false })['reason']): ApiErr
   );
 }
 
-export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function apiKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const onRequest = accountAuth(deps.db);
 
   /** The calling key's account and its mode (a test key's account is the test twin). */

@@ -1,12 +1,11 @@
 import { EVENT_TYPES } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import type { DeliveryFilter } from '../../delivery-log/filters.ts';
 import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { type ReplayResult, replayDelivery, replayMatching } from '../../delivery-log/replay.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { idParam, itemRoute, operation } from '../docs/operation.ts';
 import {
   ATTEMPT_EXAMPLE,
@@ -38,7 +37,7 @@ const filterProps = {
   until: inputTime,
 } as const;
 
-export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: PlatformConfig }): void {
+export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   const onRequest = accountAuth(deps.db);
 
   app.get<{ Querystring: DeliveryFilter & { limit?: string; cursor?: string } }>(

@@ -7,7 +7,6 @@ import {
   SCHEMA_VERSIONS,
   type SchemaVersion,
 } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { convertBody } from '../../delivery/worker/versioned-body.ts';
 import { getEndpoint } from '../../endpoints/endpoints.ts';
@@ -15,6 +14,7 @@ import { versionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { uuid } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { versionMismatchProblem } from './endpoints.ts';
@@ -59,7 +59,7 @@ const PREVIEW_EXAMPLE = preview({
  * own): the catalogue's example, converted by the worker's own function, and the schema version
  * header that would go with it. Nothing is stored or sent; use it before upgrading an endpoint.
  */
-export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function endpointPreviewRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.post<{ Params: { id: string }; Body: { type: string; version?: string } }>(
     '/v1/endpoints/:id/preview',
     {

@@ -1,7 +1,5 @@
 import { EVENT_TYPES, isEventType, SCHEMA_VERSIONS } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import { checkDestinationUrl, type DestinationOptions } from '../../destinations/index.ts';
 import {
   createEndpoint,
@@ -17,8 +15,8 @@ import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import type { VersionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
-import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
@@ -104,10 +102,7 @@ const bodyProps = {
   ...ENDPOINT_LIMIT_PROPERTIES,
 } as const;
 
-export function endpointRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; secretBox: SecretBox; config: PlatformConfig },
-): void {
+export function endpointRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox' | 'config'>): void {
   const onRequest = accountAuth(deps.db);
   const policy = {
     allowPrivate: deps.config.allowPrivateDestinations,

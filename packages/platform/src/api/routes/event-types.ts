@@ -7,6 +7,7 @@ import {
 } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
 import { changelogAtom } from '../../versions/changelog-feed.ts';
+import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
@@ -89,7 +90,7 @@ const changelogFeed = operation({
  * a schema version (default: the newest); each answer lists that version's types, schemas and
  * examples, and the whole changelog.
  */
-export function eventTypeRoutes(app: FastifyInstance, deps: { publicUrl: string }): void {
+export function eventTypeRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   app.get<{ Querystring: { version?: SchemaVersion } }>(
     '/v1/event-types',
     { schema: listTypes },
@@ -105,7 +106,7 @@ export function eventTypeRoutes(app: FastifyInstance, deps: { publicUrl: string 
     },
   );
 
-  const atom = changelogAtom(CHANGELOG, deps.publicUrl);
+  const atom = changelogAtom(CHANGELOG, deps.config.publicUrl);
   app.get('/v1/changelog.atom', { schema: changelogFeed }, async (_request, reply) =>
     reply.type('application/atom+xml; charset=utf-8').send(atom),
   );

@@ -1,15 +1,14 @@
 import { catalogue, EVENT_TYPES, SCHEMA_VERSION } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
 import { getEvent, listEvents } from '../../events/read.ts';
 import { checkEvent } from '../../events/validation.ts';
-import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { idParam, itemRoute, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, inputTime, listOf } from '../docs/schemas.ts';
@@ -24,13 +23,10 @@ import { presentDeliveryWithAttempts } from './presenters.ts';
  */
 const ATTEMPTS_PER_DELIVERY_OF_EVENT = 10;
 
-export function eventRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; metrics: Metrics; maxPendingPublishes: number },
-): void {
+export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'config'>): void {
   const publisher = new PublishBatcher(deps.db);
   const onRequest = accountAuth(deps.db);
-  const admit = publishAdmission(deps.maxPendingPublishes);
+  const admit = publishAdmission(deps.config.maxPendingPublishes);
 
   app.post<{ Body: { type: string; data: Record<string, unknown> } }>(
     '/v1/events',

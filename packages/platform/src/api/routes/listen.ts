@@ -1,19 +1,16 @@
 import { EVENT_TYPES, SCHEMA_VERSION } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import { createEndpoint, getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { extendCliEndpoint } from '../../listen/cli-endpoints.ts';
 import { FORWARDED_DELIVERY_SCHEMA } from '../../listen/forwarded-delivery.ts';
-import type { ListenHub } from '../../listen/hub.ts';
 import {
   REPORTED_ATTEMPT_SCHEMA,
   type ReportedAttempt,
   toAttemptResult,
 } from '../../listen/reported-result.ts';
-import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { idParam, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
@@ -112,10 +109,8 @@ const report = operation({
   ok: { status: 204, description: 'Recorded' },
 });
 
-export function listenRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; secretBox: SecretBox; config: PlatformConfig; hub: ListenHub },
-): void {
+export function listenRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox' | 'config' | 'listen'>): void {
+  const hub = deps.listen;
   const onRequest = accountAuth(deps.db);
   const open = new Set<() => void>();
   // Open streams would keep the server from closing: end them first.
@@ -129,7 +124,7 @@ export function listenRoutes(
     async (request, reply) => {
       const types = request.body.event_types ?? [...EVENT_TYPES];
       assertValidEventTypes(types);
-      await deps.hub.sweep();
+      await hub.sweep();
       const created = await createEndpoint(
         deps.db,
         deps.secretBox,
@@ -184,10 +179,10 @@ export function listenRoutes(
       });
       const send = (event: string, data: unknown) =>
         raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const session = await deps.hub.open({ id: endpoint.id, accountId: request.accountId }, (d) =>
+      const session = await hub.open({ id: endpoint.id, accountId: request.accountId }, (d) =>
         send('delivery', d),
       );
-      send('ready', { endpoint_id: endpoint.id, answer_timeout_ms: deps.hub.settings.answerTimeoutMs });
+      send('ready', { endpoint_id: endpoint.id, answer_timeout_ms: hub.settings.answerTimeoutMs });
       request.log.info({ endpoint_id: endpoint.id }, 'listen stream opened');
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const end = () => raw.end();
@@ -195,7 +190,7 @@ export function listenRoutes(
       raw.on('close', () => {
         clearInterval(heartbeat);
         open.delete(end);
-        void deps.hub.release(session);
+        void hub.release(session);
         request.log.info({ endpoint_id: endpoint.id }, 'listen stream closed');
       });
     },
@@ -205,7 +200,7 @@ export function listenRoutes(
     '/v1/listen/:id/results',
     { onRequest, schema: report },
     async (request, reply) => {
-      const session = deps.hub.find(request.accountId, request.params.id);
+      const session = hub.find(request.accountId, request.params.id);
       const result = toAttemptResult(request.body, deps.config.maxResponseBytes);
       if (!session?.report(request.body.delivery_id, request.body.attempt, result)) {
         throw new ApiError(

@@ -1,11 +1,10 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { type Account, getAccount, updateNotificationSettings } from '../../accounts/accounts.ts';
-import type { PlatformConfig } from '../../config/config.ts';
 import { checkDestinationUrl } from '../../destinations/index.ts';
 import { ApiError } from '../../errors/catalogue.ts';
-import type { NotificationChannel, Notifier } from '../../notifications/index.ts';
+import type { NotificationChannel } from '../../notifications/index.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
@@ -60,10 +59,7 @@ const channelParams = {
  * The account's notification channels as the dashboard shows them: set, shown masked, tested,
  * removed. PATCH /v1/account sets the same fields; these routes add the masked view and the test.
  */
-export function notificationRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; config: PlatformConfig; notifier: Notifier },
-): void {
+export function notificationRoutes(app: FastifyInstance, deps: RouteDeps<'config' | 'notifier'>): void {
   const onRequest = accountAuth(deps.db);
 
   async function settings(accountId: string) {

@@ -1,11 +1,11 @@
 import { EVENT_TYPES, isEventType } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/catalogue.ts';
 import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test-event.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
@@ -29,7 +29,7 @@ function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, ty
 }
 
 /** The sandbox: test events sent to one endpoint, and wiping test mode's data. */
-export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const onRequest = accountAuth(deps.db);
 
   app.post<{ Params: { id: string }; Body: { type: string } }>(

@@ -1,9 +1,9 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountStats, type StatsWindow } from '../../stats/stats.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
@@ -46,7 +46,7 @@ const STATS_EXAMPLE = {
   ],
 };
 
-export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function statsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get<{ Querystring: { window?: StatsWindow; endpoint_id?: string } }>(
     '/v1/stats',
     {
