@@ -111,6 +111,11 @@ export function idParam(what: string, example: string): object {
   };
 }
 
+/** The request type of a route whose path has the `{id}` that `idParam` validates. */
+export interface ById {
+  Params: { id: string };
+}
+
 /** What every account route on one of its things shares: the tag, account auth and the `{id}`. */
 export function itemRoute(tag: ApiTag, params: object) {
   return { tag, auth: 'account', params } as const;

@@ -15,7 +15,7 @@ import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import { type ById, idParam, operation } from '../docs/operation.ts';
 import { ACCOUNT_EXAMPLE, EXAMPLE_IDS, inputTime } from '../docs/schemas.ts';
 
 const ACCOUNT = { $ref: 'Account#' };
@@ -177,7 +177,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): 
 
   const one = { status: 200, description: 'The account', schema: ACCOUNT, example: ACCOUNT_EXAMPLE } as const;
 
-  app.patch<{ Params: { id: string }; Body: PlanBody }>(
+  app.patch<ById & { Body: PlanBody }>(
     '/v1/accounts/:id',
     {
       onRequest: adminAuth(deps.config.adminToken),
@@ -307,7 +307,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): 
     },
   );
 
-  app.delete<{ Params: { id: string }; Body: { confirm: string } }>(
+  app.delete<ById & { Body: { confirm: string } }>(
     '/v1/accounts/:id',
     {
       onRequest: adminAuth(deps.config.adminToken),

@@ -11,7 +11,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import { type ById, idParam, operation } from '../docs/operation.ts';
 import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -132,14 +132,10 @@ export function apiKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
     ok: { status: 204, description: 'Revoked' },
     problems: ['last_api_key'],
   });
-  app.delete<{ Params: { id: string } }>(
-    '/v1/api-keys/:id',
-    { onRequest, schema: revoke },
-    async (request, reply) => {
-      const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
-      if (!revoked.ok) throw revokeProblem(revoked.reason);
-      request.log.info({ api_key_id: request.params.id }, 'api key revoked');
-      return reply.code(204).send();
-    },
-  );
+  app.delete<ById>('/v1/api-keys/:id', { onRequest, schema: revoke }, async (request, reply) => {
+    const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
+    if (!revoked.ok) throw revokeProblem(revoked.reason);
+    request.log.info({ api_key_id: request.params.id }, 'api key revoked');
+    return reply.code(204).send();
+  });
 }

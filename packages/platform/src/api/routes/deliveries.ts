@@ -6,7 +6,7 @@ import { type ReplayResult, replayDelivery, replayMatching } from '../../deliver
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { idParam, itemRoute, operation } from '../docs/operation.ts';
+import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import {
   ATTEMPT_EXAMPLE,
   DELIVERY_EXAMPLE,
@@ -96,7 +96,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
       example: DELIVERY_WITH_ATTEMPTS_EXAMPLE,
     },
   });
-  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { onRequest, schema: show }, async (request) => {
+  app.get<ById>('/v1/deliveries/:id', { onRequest, schema: show }, async (request) => {
     const delivery = isUuid(request.params.id)
       ? await getDelivery(deps.db, request.accountId, request.params.id)
       : null;
@@ -107,7 +107,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
     );
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: string; cursor?: string } }>(
+  app.get<ById & { Querystring: { limit?: string; cursor?: string } }>(
     '/v1/deliveries/:id/attempts',
     {
       onRequest,
@@ -158,18 +158,14 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
     },
     problems: ['delivery_in_progress', 'event_erased', 'endpoint_disabled'],
   });
-  app.post<{ Params: { id: string } }>(
-    '/v1/deliveries/:id/replay',
-    { onRequest, schema: replayOne },
-    async (request, reply) => {
-      const result = isUuid(request.params.id)
-        ? await replayDelivery(deps.db, request.accountId, request.params.id)
-        : ({ ok: false, reason: 'not_found' } as const);
-      if (!result.ok) throw replayProblem(result);
-      request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
-      return reply.code(202).send({ id: request.params.id, status: 'pending' });
-    },
-  );
+  app.post<ById>('/v1/deliveries/:id/replay', { onRequest, schema: replayOne }, async (request, reply) => {
+    const result = isUuid(request.params.id)
+      ? await replayDelivery(deps.db, request.accountId, request.params.id)
+      : ({ ok: false, reason: 'not_found' } as const);
+    if (!result.ok) throw replayProblem(result);
+    request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
+    return reply.code(202).send({ id: request.params.id, status: 'pending' });
+  });
 
   app.post<{ Body: DeliveryFilter | null }>(
     '/v1/deliveries/replay',

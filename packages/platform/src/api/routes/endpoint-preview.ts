@@ -15,7 +15,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { uuid } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { itemRoute, operation } from '../docs/operation.ts';
+import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { versionMismatchProblem } from './endpoints.ts';
 
@@ -60,7 +60,7 @@ const PREVIEW_EXAMPLE = preview({
  * header that would go with it. Nothing is stored or sent; use it before upgrading an endpoint.
  */
 export function endpointPreviewRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  app.post<{ Params: { id: string }; Body: { type: string; version?: string } }>(
+  app.post<ById & { Body: { type: string; version?: string } }>(
     '/v1/endpoints/:id/preview',
     {
       onRequest: accountAuth(deps.db),

@@ -17,7 +17,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { itemRoute, operation } from '../docs/operation.ts';
+import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
@@ -221,13 +221,13 @@ export function endpointRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox'
     ...item,
     ok: one,
   });
-  app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest, schema: show }, async (request) => {
+  app.get<ById>('/v1/endpoints/:id', { onRequest, schema: show }, async (request) => {
     const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
     if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
     return present(endpoint);
   });
 
-  app.patch<{ Params: { id: string }; Body: EndpointPatch }>(
+  app.patch<ById & { Body: EndpointPatch }>(
     '/v1/endpoints/:id',
     {
       onRequest,
@@ -258,7 +258,7 @@ export function endpointRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox'
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { overlap_seconds?: number } | undefined }>(
+  app.post<ById & { Body: { overlap_seconds?: number } | undefined }>(
     '/v1/endpoints/:id/rotate-secret',
     {
       onRequest,
@@ -318,13 +318,9 @@ export function endpointRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox'
     ...item,
     ok: { status: 204, description: 'Deleted' },
   });
-  app.delete<{ Params: { id: string } }>(
-    '/v1/endpoints/:id',
-    { onRequest, schema: remove },
-    async (request, reply) => {
-      const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
-      if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
-      return reply.code(204).send();
-    },
-  );
+  app.delete<ById>('/v1/endpoints/:id', { onRequest, schema: remove }, async (request, reply) => {
+    const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
+    if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
+    return reply.code(204).send();
+  });
 }

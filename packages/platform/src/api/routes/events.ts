@@ -10,7 +10,7 @@ import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
-import { idParam, itemRoute, operation } from '../docs/operation.ts';
+import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, inputTime, listOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
@@ -185,7 +185,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'c
       },
     },
   });
-  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest, schema: show }, async (request) => {
+  app.get<ById>('/v1/events/:id', { onRequest, schema: show }, async (request) => {
     const event = isUuid(request.params.id)
       ? await getEvent(deps.db, request.accountId, request.params.id)
       : null;
@@ -214,17 +214,13 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'c
     ...item,
     ok: { status: 204, description: 'Erased' },
   });
-  app.delete<{ Params: { id: string } }>(
-    '/v1/events/:id',
-    { onRequest, schema: erase },
-    async (request, reply) => {
-      const erased =
-        isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
-      if (!erased) throw new ApiError('not_found', 'no event with this id');
-      request.log.info({ event_id: request.params.id }, 'event payload erased on request');
-      return reply.code(204).send();
-    },
-  );
+  app.delete<ById>('/v1/events/:id', { onRequest, schema: erase }, async (request, reply) => {
+    const erased =
+      isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
+    if (!erased) throw new ApiError('not_found', 'no event with this id');
+    request.log.info({ event_id: request.params.id }, 'event payload erased on request');
+    return reply.code(204).send();
+  });
 
   const deliveries = operation({
     operationId: 'listEventDeliveries',
@@ -238,21 +234,17 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'c
       example: { data: [DELIVERY_WITH_ATTEMPTS_EXAMPLE] },
     },
   });
-  app.get<{ Params: { id: string } }>(
-    '/v1/events/:id/deliveries',
-    { onRequest, schema: deliveries },
-    async (request) => {
-      const event = isUuid(request.params.id)
-        ? await getEvent(deps.db, request.accountId, request.params.id)
-        : null;
-      if (!event) throw new ApiError('not_found', 'no event with this id');
-      const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
-      const recent = await recentAttemptsOf(
-        deps.db,
-        deliveries.map((d) => d.id),
-        ATTEMPTS_PER_DELIVERY_OF_EVENT,
-      );
-      return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
-    },
-  );
+  app.get<ById>('/v1/events/:id/deliveries', { onRequest, schema: deliveries }, async (request) => {
+    const event = isUuid(request.params.id)
+      ? await getEvent(deps.db, request.accountId, request.params.id)
+      : null;
+    if (!event) throw new ApiError('not_found', 'no event with this id');
+    const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
+    const recent = await recentAttemptsOf(
+      deps.db,
+      deliveries.map((d) => d.id),
+      ATTEMPTS_PER_DELIVERY_OF_EVENT,
+    );
+    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
+  });
 }

@@ -11,7 +11,7 @@ import {
 } from '../../listen/reported-result.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import { type ById, idParam, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
 import { assertValidEventTypes, versionMismatchProblem } from './endpoints.ts';
@@ -163,40 +163,36 @@ export function listenRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox' |
     },
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/v1/listen/:id/stream',
-    { onRequest, schema: stream },
-    async (request, reply) => {
-      const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
-      if (endpoint?.kind !== 'cli') throw new ApiError('not_found', 'no listen endpoint with this id');
-      await extendCliEndpoint(deps.db, endpoint.id, deps.config.listenEndpointTtlMs);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-      });
-      const send = (event: string, data: unknown) =>
-        raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const session = await hub.open({ id: endpoint.id, accountId: request.accountId }, (d) =>
-        send('delivery', d),
-      );
-      send('ready', { endpoint_id: endpoint.id, answer_timeout_ms: hub.settings.answerTimeoutMs });
-      request.log.info({ endpoint_id: endpoint.id }, 'listen stream opened');
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const end = () => raw.end();
-      open.add(end);
-      raw.on('close', () => {
-        clearInterval(heartbeat);
-        open.delete(end);
-        void hub.release(session);
-        request.log.info({ endpoint_id: endpoint.id }, 'listen stream closed');
-      });
-    },
-  );
+  app.get<ById>('/v1/listen/:id/stream', { onRequest, schema: stream }, async (request, reply) => {
+    const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
+    if (endpoint?.kind !== 'cli') throw new ApiError('not_found', 'no listen endpoint with this id');
+    await extendCliEndpoint(deps.db, endpoint.id, deps.config.listenEndpointTtlMs);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) =>
+      raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const session = await hub.open({ id: endpoint.id, accountId: request.accountId }, (d) =>
+      send('delivery', d),
+    );
+    send('ready', { endpoint_id: endpoint.id, answer_timeout_ms: hub.settings.answerTimeoutMs });
+    request.log.info({ endpoint_id: endpoint.id }, 'listen stream opened');
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const end = () => raw.end();
+    open.add(end);
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      open.delete(end);
+      void hub.release(session);
+      request.log.info({ endpoint_id: endpoint.id }, 'listen stream closed');
+    });
+  });
 
-  app.post<{ Params: { id: string }; Body: ReportedAttempt }>(
+  app.post<ById & { Body: ReportedAttempt }>(
     '/v1/listen/:id/results',
     { onRequest, schema: report },
     async (request, reply) => {

@@ -7,7 +7,7 @@ import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
-import { itemRoute, operation } from '../docs/operation.ts';
+import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 
 function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
@@ -32,7 +32,7 @@ function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, ty
 export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const onRequest = accountAuth(deps.db);
 
-  app.post<{ Params: { id: string }; Body: { type: string } }>(
+  app.post<ById & { Body: { type: string } }>(
     '/v1/endpoints/:id/test',
     {
       onRequest,
