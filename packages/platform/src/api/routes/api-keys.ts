@@ -13,6 +13,7 @@ import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
 import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
+import { type ProblemTable, problemFor } from './problem-table.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -29,13 +30,14 @@ function present(k: ApiKeyRow, mode: KeyMode) {
   };
 }
 
-function revokeProblem(reason: (RevokeResult & { ok: false })['reason']): ApiError {
-  if (reason === 'not_found') return new ApiError('not_found', 'no API key with this id');
-  return new ApiError(
-    'last_api_key',
-    "this is the account's last active API key; create another before revoking it",
-  );
-}
+const REVOKE_PROBLEMS: ProblemTable<Exclude<RevokeResult, { ok: true }>> = {
+  not_found: () => new ApiError('not_found', 'no API key with this id'),
+  last_api_key: () =>
+    new ApiError(
+      'last_api_key',
+      "this is the account's last active API key; create another before revoking it",
+    ),
+};
 
 export function apiKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const onRequest = accountAuth(deps.db);
@@ -134,7 +136,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   });
   app.delete<ById>('/v1/api-keys/:id', { onRequest, schema: revoke }, async (request, reply) => {
     const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
-    if (!revoked.ok) throw revokeProblem(revoked.reason);
+    if (!revoked.ok) throw problemFor(REVOKE_PROBLEMS, revoked);
     request.log.info({ api_key_id: request.params.id }, 'api key revoked');
     return reply.code(204).send();
   });

@@ -25,6 +25,7 @@ import {
   parseLimit,
 } from '../pagination.ts';
 import { presentAttempt, presentDelivery, presentDeliveryWithAttempts } from './presenters.ts';
+import { type ProblemTable, problemFor } from './problem-table.ts';
 
 /** Newest attempts shown with a delivery; older ones are at /v1/deliveries/{id}/attempts. */
 const ATTEMPTS_SHOWN_WITH_DELIVERY = 25;
@@ -162,7 +163,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
     const result = isUuid(request.params.id)
       ? await replayDelivery(deps.db, request.accountId, request.params.id)
       : ({ ok: false, reason: 'not_found' } as const);
-    if (!result.ok) throw replayProblem(result);
+    if (!result.ok) throw problemFor(REPLAY_PROBLEMS, result);
     request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
     return reply.code(202).send({ id: request.params.id, status: 'pending' });
   });
@@ -218,24 +219,22 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
   );
 }
 
-function replayProblem(result: Exclude<ReplayResult, { ok: true }>): ApiError {
-  switch (result.reason) {
-    case 'not_found':
-      return new ApiError('not_found', 'no delivery with this id');
-    case 'in_progress':
-      return new ApiError(
-        'delivery_in_progress',
-        result.trigger === 'manual'
-          ? `an earlier replay of this delivery (series ${result.series}) is still ${result.status}; replay it again once that series ends`
-          : `the delivery is ${result.status}; it cannot be replayed until it ends`,
-        { series: result.series },
-      );
-    case 'event_erased':
-      return new ApiError('event_erased', 'the event payload was erased; there is nothing to send');
-    case 'endpoint_disabled':
-      return new ApiError(
-        'endpoint_disabled',
-        'the endpoint is disabled; enable it (PATCH enabled: true) to release its held deliveries',
-      );
-  }
-}
+type ReplayRefusal = Exclude<ReplayResult, { ok: true }>;
+
+const REPLAY_PROBLEMS: ProblemTable<ReplayRefusal> = {
+  not_found: () => new ApiError('not_found', 'no delivery with this id'),
+  in_progress: (refusal) =>
+    new ApiError(
+      'delivery_in_progress',
+      refusal.trigger === 'manual'
+        ? `an earlier replay of this delivery (series ${refusal.series}) is still ${refusal.status}; replay it again once that series ends`
+        : `the delivery is ${refusal.status}; it cannot be replayed until it ends`,
+      { series: refusal.series },
+    ),
+  event_erased: () => new ApiError('event_erased', 'the event payload was erased; there is nothing to send'),
+  endpoint_disabled: () =>
+    new ApiError(
+      'endpoint_disabled',
+      'the endpoint is disabled; enable it (PATCH enabled: true) to release its held deliveries',
+    ),
+};

@@ -9,24 +9,24 @@ import type { RouteDeps } from '../deps.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { type ProblemTable, problemFor } from './problem-table.ts';
 
-function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
-  switch (result.reason) {
-    case 'not_found':
-      return new ApiError('not_found', 'no endpoint with this id');
-    case 'not_subscribed':
-      return new ApiError(
-        'endpoint_not_subscribed',
-        `the endpoint does not subscribe to ${type}; it subscribes to ${result.subscribed.join(', ')} (PATCH its event_types to add it)`,
-        { event_types: result.subscribed },
-      );
-    case 'endpoint_disabled':
-      return new ApiError(
-        'endpoint_disabled',
-        'the endpoint is disabled, so a test event would wait; enable it (PATCH enabled: true) first',
-      );
-  }
-}
+type TestEventRefusal = Exclude<SendTestEventResult, { ok: true }>;
+
+const TEST_EVENT_PROBLEMS: ProblemTable<TestEventRefusal, [type: string]> = {
+  not_found: () => new ApiError('not_found', 'no endpoint with this id'),
+  not_subscribed: (refusal, type) =>
+    new ApiError(
+      'endpoint_not_subscribed',
+      `the endpoint does not subscribe to ${type}; it subscribes to ${refusal.subscribed.join(', ')} (PATCH its event_types to add it)`,
+      { event_types: refusal.subscribed },
+    ),
+  endpoint_disabled: () =>
+    new ApiError(
+      'endpoint_disabled',
+      'the endpoint is disabled, so a test event would wait; enable it (PATCH enabled: true) first',
+    ),
+};
 
 /** The sandbox: test events sent to one endpoint, and wiping test mode's data. */
 export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
@@ -79,7 +79,7 @@ export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
         );
       }
       const result = await sendTestEvent(deps.db, request.accountId, request.params.id, type);
-      if (!result.ok) throw testEventProblem(result, type);
+      if (!result.ok) throw problemFor(TEST_EVENT_PROBLEMS, result, type);
       request.log.info(
         { endpoint_id: request.params.id, event_id: result.eventId, delivery_id: result.deliveryId, type },
         'test event queued',
