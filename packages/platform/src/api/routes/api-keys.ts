@@ -11,6 +11,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
 import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
 import { type ProblemTable, problemFor } from './problem-table.ts';
@@ -87,10 +88,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
           status: 201,
           description: 'The key (shown once)',
           schema: {
-            allOf: [
-              { $ref: 'ApiKey#' },
-              { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
-            ],
+            allOf: [{ $ref: 'ApiKey#' }, allRequired({ key: { type: 'string' } })],
           },
           example: { ...API_KEY_EXAMPLE, key: 'bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg' },
         },

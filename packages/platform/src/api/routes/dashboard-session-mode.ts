@@ -6,6 +6,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth, sessionToken } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { sessionExample, sessionSchema } from './dashboard-sessions.ts';
 
@@ -28,12 +29,7 @@ export function dashboardSessionModeRoute(app: FastifyInstance, { db }: RouteDep
         operationId: 'switchDashboardSessionMode',
         tag: 'Dashboard sessions',
         auth: 'account',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['mode'],
-          properties: { mode: { type: 'string', enum: ['live', 'test'] } },
-        },
+        body: onlyFields({ mode: { type: 'string', enum: ['live', 'test'] } }, ['mode']),
         ok: {
           status: 200,
           description: 'The session, now in the mode asked for',

@@ -13,7 +13,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { accountAuth, sameSecret, sessionToken } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import { allRequired, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
@@ -207,8 +207,7 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: RouteDeps<'co
           status: 201,
           description: 'The one-time link; its token rides in the fragment',
           schema: {
-            type: 'object',
-            properties: { url: { type: 'string' }, expires_at: { type: 'string' } },
+            ...optionalFields({ url: { type: 'string' }, expires_at: { type: 'string' } }),
             examples: [
               { url: 'http://127.0.0.1:8080/?link=bfl_9Qm2…', expires_at: '2026-11-30T09:10:00.000Z' },
             ],

@@ -6,6 +6,7 @@ import { type ReplayResult, replayDelivery, replayMatching } from '../../deliver
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import {
   ATTEMPT_EXAMPLE,
@@ -51,15 +52,11 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
         description: "Newest first; filters on the event's acceptance time are `[since, until)`.",
         tag: 'Deliveries',
         auth: 'account',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterProps,
-            limit: { type: 'string', pattern: '^[0-9]+$' },
-            cursor: { type: 'string', maxLength: 200 },
-          },
-        },
+        querystring: onlyFields({
+          ...filterProps,
+          limit: { type: 'string', pattern: '^[0-9]+$' },
+          cursor: { type: 'string', maxLength: 200 },
+        }),
         ok: {
           status: 200,
           description: 'A page of deliveries',
@@ -150,11 +147,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
     ok: {
       status: 202,
       description: 'Queued',
-      schema: {
-        type: 'object',
-        required: ['id', 'status'],
-        properties: { id: { type: 'string' }, status: { type: 'string', enum: ['pending'] } },
-      },
+      schema: allRequired({ id: { type: 'string' }, status: { type: 'string', enum: ['pending'] } }),
       example: { id: EXAMPLE_IDS.delivery, status: 'pending' },
     },
     problems: ['delivery_in_progress', 'event_erased', 'endpoint_disabled'],
@@ -189,11 +182,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
         ok: {
           status: 202,
           description: 'How many deliveries were queued',
-          schema: {
-            type: 'object',
-            required: ['queued', 'has_more'],
-            properties: { queued: { type: 'integer' }, has_more: { type: 'boolean' } },
-          },
+          schema: allRequired({ queued: { type: 'integer' }, has_more: { type: 'boolean' } }),
           example: { queued: 1000, has_more: false },
         },
         problems: ['bulk_replay_rate_limited'],

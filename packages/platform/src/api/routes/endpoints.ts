@@ -17,6 +17,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
@@ -79,20 +80,13 @@ export function versionMismatchProblem(mismatch: VersionMismatch): ApiError {
 }
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const WITH_SECRET = {
-  allOf: [
-    { $ref: 'Endpoint#' },
-    { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } },
-  ],
+  allOf: [{ $ref: 'Endpoint#' }, allRequired({ secret: { type: 'string' } })],
 };
-const ROTATED = {
-  type: 'object',
-  required: ['id', 'secret', 'previous_secret_expires_at'],
-  properties: {
-    id: { type: 'string' },
-    secret: { type: 'string' },
-    previous_secret_expires_at: { type: 'string', format: 'date-time' },
-  },
-};
+const ROTATED = allRequired({
+  id: { type: 'string' },
+  secret: { type: 'string' },
+  previous_secret_expires_at: { type: 'string', format: 'date-time' },
+});
 
 const bodyProps = {
   url: { type: 'string', minLength: 1, maxLength: MAX_URL_LENGTH },
@@ -127,10 +121,7 @@ export function endpointRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox'
         tag: 'Endpoints',
         auth: 'account',
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['url', 'event_types'],
-          properties: bodyProps,
+          ...onlyFields(bodyProps, ['url', 'event_types']),
           examples: [{ url: ENDPOINT_EXAMPLE.url, event_types: ENDPOINT_EXAMPLE.event_types }],
         },
         ok: {

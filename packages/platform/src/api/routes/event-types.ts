@@ -8,7 +8,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { changelogAtom } from '../../versions/changelog-feed.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 const nullableDate = { type: ['string', 'null'] };
@@ -29,15 +29,12 @@ const EVENT_TYPES_SCHEMA = allRequired({
   },
   changelog: {
     type: 'array',
-    items: {
-      type: 'object',
-      properties: {
-        version: { type: 'string' },
-        date: { type: 'string' },
-        supported_until: nullableDate,
-        changes: { type: 'array', items: { type: 'string' } },
-      },
-    },
+    items: optionalFields({
+      version: { type: 'string' },
+      date: { type: 'string' },
+      supported_until: nullableDate,
+      changes: { type: 'array', items: { type: 'string' } },
+    }),
   },
 });
 
@@ -48,11 +45,7 @@ const listTypes = operation({
     'The catalogue of one schema version (`?version=`, default the newest): each type with its description, JSON Schema and an example `data`; the whole changelog.',
   tag: 'Event types',
   auth: 'public',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { version: { type: 'string', enum: [...SCHEMA_VERSIONS] } },
-  },
+  querystring: onlyFields({ version: { type: 'string', enum: [...SCHEMA_VERSIONS] } }),
   ok: {
     status: 200,
     description: 'The catalogue',

@@ -9,7 +9,7 @@ import { eraseEvent } from '../../retention/purge.ts';
 import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
 import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, inputTime, listOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
@@ -40,24 +40,21 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'c
           "Validates `data` against the type's JSON Schema, then stores the event and one delivery per subscribed endpoint; answers after they are committed. A repeated `Idempotency-Key` returns the first answer.",
         tag: 'Events',
         auth: 'account',
-        headers: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
+        headers: optionalFields({ 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } }),
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'data'],
-          properties: {
-            type: { type: 'string', maxLength: 100 },
-            data: { type: 'object', additionalProperties: true },
-          },
+          ...onlyFields(
+            {
+              type: { type: 'string', maxLength: 100 },
+              data: { type: 'object', additionalProperties: true },
+            },
+            ['type', 'data'],
+          ),
           examples: [{ type: 'meeting.booked', data: catalogue['meeting.booked'].example }],
         },
         ok: {
           status: 202,
           description: 'Accepted: the event and its deliveries are committed',
-          schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+          schema: allRequired({ id: { type: 'string' } }),
           example: { id: EXAMPLE_IDS.event },
         },
         problems: [
@@ -101,18 +98,14 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'c
       'Newest first, without their payloads; `since` and `until` are on the acceptance time, `[since, until)`.',
     tag: 'Events',
     auth: 'account',
-    querystring: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        type: { type: 'string', enum: [...EVENT_TYPES] },
-        // Years from 1000, as the delivery filters.
-        since: inputTime,
-        until: inputTime,
-        limit: { type: 'string', pattern: '^[0-9]+$' },
-        cursor: { type: 'string', maxLength: 200 },
-      },
-    },
+    querystring: onlyFields({
+      type: { type: 'string', enum: [...EVENT_TYPES] },
+      // Years from 1000, as the delivery filters.
+      since: inputTime,
+      until: inputTime,
+      limit: { type: 'string', pattern: '^[0-9]+$' },
+      cursor: { type: 'string', maxLength: 200 },
+    }),
     ok: {
       status: 200,
       description: 'A page of events',

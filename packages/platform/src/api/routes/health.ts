@@ -1,13 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/catalogue.ts';
 import type { RouteDeps } from '../deps.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
-const status = (value: string) => ({
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string', enum: [value] } },
-});
+const status = (value: string) => allRequired({ status: { type: 'string', enum: [value] } });
 
 const live = operation({
   operationId: 'getLiveness',

@@ -11,6 +11,7 @@ import {
 } from '../../listen/reported-result.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
@@ -29,33 +30,30 @@ const createListen = operation({
   tag: 'Listen',
   auth: 'account',
   body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['forward_to'],
-    properties: {
-      forward_to: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 2048,
-        description: 'The local URL, shown on the endpoint',
+    ...onlyFields(
+      {
+        forward_to: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 2048,
+          description: 'The local URL, shown on the endpoint',
+        },
+        event_types: {
+          type: 'array',
+          items: { type: 'string', maxLength: 100 },
+          maxItems: 50,
+          uniqueItems: true,
+        },
       },
-      event_types: {
-        type: 'array',
-        items: { type: 'string', maxLength: 100 },
-        maxItems: 50,
-        uniqueItems: true,
-      },
-    },
+      ['forward_to'],
+    ),
     examples: [{ forward_to: 'http://localhost:3000/webhooks', event_types: ['meeting.booked'] }],
   },
   ok: {
     status: 201,
     description: 'The endpoint with its signing secret (shown once)',
     schema: {
-      allOf: [
-        { $ref: 'Endpoint#' },
-        { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } },
-      ],
+      allOf: [{ $ref: 'Endpoint#' }, allRequired({ secret: { type: 'string' } })],
     },
     example: {
       ...ENDPOINT_EXAMPLE,

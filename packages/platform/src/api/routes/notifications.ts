@@ -5,7 +5,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import type { NotificationChannel } from '../../notifications/index.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 /** Enough of a secret to recognise it, never enough to use it. */
@@ -49,11 +49,7 @@ const SETTINGS_EXAMPLE = {
   slack: { configured: true, masked: 'https://hooks.slack.com/…Xk2q' },
   pagerduty: { configured: false, masked: null },
 };
-const channelParams = {
-  type: 'object',
-  required: ['channel'],
-  properties: { channel: { type: 'string', enum: ['slack', 'pagerduty'] } },
-} as const;
+const channelParams = allRequired({ channel: { type: 'string', enum: ['slack', 'pagerduty'] } });
 
 /**
  * The account's notification channels as the dashboard shows them: set, shown masked, tested,
@@ -107,12 +103,7 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps<'config
         tag: 'Notifications',
         auth: 'account',
         params: channelParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['value'],
-          properties: { value: { type: 'string', minLength: 1, maxLength: 2048 } },
-        },
+        body: onlyFields({ value: { type: 'string', minLength: 1, maxLength: 2048 } }, ['value']),
         ok: {
           status: 200,
           description: 'The channels after the change',
@@ -176,12 +167,11 @@ export function notificationRoutes(app: FastifyInstance, deps: RouteDeps<'config
           status: 200,
           description: 'Whether the channel accepted the notice (`error` says why not)',
           schema: {
-            type: 'object',
-            properties: {
+            ...optionalFields({
               channel: { type: 'string' },
               ok: { type: 'boolean' },
               error: { type: ['string', 'null'] },
-            },
+            }),
             examples: [{ channel: 'slack', ok: true, error: null }],
           },
           example: { channel: 'slack', ok: true, error: null },

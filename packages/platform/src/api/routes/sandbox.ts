@@ -6,7 +6,7 @@ import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { type ProblemTable, problemFor } from './problem-table.ts';
@@ -43,10 +43,7 @@ export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
           'The catalogue\'s example of the type, delivered to this endpoint alone as a normal delivery (signed, retried, logged), marked `"test": true` in the envelope.',
         ...itemRoute('Endpoints', ENDPOINT_ID_PARAM),
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type'],
-          properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
+          ...onlyFields({ type: { type: 'string', minLength: 1, maxLength: 100 } }, ['type']),
           examples: [{ type: 'meeting.booked' }],
         },
         ok: {
@@ -95,16 +92,14 @@ export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
   );
 
   // With a live key or a test key alike: it wipes the account's test data, never live data.
-  const counts = {
-    type: 'object',
-    required: ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts'],
-    properties: Object.fromEntries(
+  const counts = allRequired(
+    Object.fromEntries(
       ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts'].map((k) => [
         k,
         { type: 'integer' },
       ]),
     ),
-  };
+  );
   app.delete(
     '/v1/test-data',
     {
@@ -119,15 +114,11 @@ export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ok: {
           status: 200,
           description: 'What was deleted (`test_account_id` is null when the account never used test mode)',
-          schema: {
-            type: 'object',
-            required: ['test_account_id', 'wiped_at', 'deleted'],
-            properties: {
-              test_account_id: { type: ['string', 'null'] },
-              wiped_at: { type: 'string', format: 'date-time' },
-              deleted: counts,
-            },
-          },
+          schema: allRequired({
+            test_account_id: { type: ['string', 'null'] },
+            wiped_at: { type: 'string', format: 'date-time' },
+            deleted: counts,
+          }),
           example: {
             test_account_id: 'acct_7Tn2Wq5Lx9Rb3Kd8',
             wiped_at: '2026-01-15T09:30:00.000Z',

@@ -4,7 +4,7 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { accountStats, type StatsWindow } from '../../stats/stats.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 const count = { type: 'integer' } as const;
@@ -59,14 +59,10 @@ export function statsRoutes(app: FastifyInstance, deps: RouteDeps): void {
         operationId: 'getStats',
         tag: 'Stats',
         auth: 'account',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            window: { type: 'string', enum: ['1h', '24h'], default: '1h' },
-            endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
-          },
-        },
+        querystring: onlyFields({
+          window: { type: 'string', enum: ['1h', '24h'], default: '1h' },
+          endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
+        }),
         ok: {
           status: 200,
           description: 'The figures',

@@ -4,6 +4,7 @@ import type { StreamFilter } from '../../live-stream/read.ts';
 import { AccountStream, decodeStreamCursor, type StreamMessage } from '../../live-stream/stream.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { ATTEMPT_EXAMPLE, DELIVERY_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { ATTEMPT_FINISHED_SCHEMA, DELIVERY_CREATED_SCHEMA, eventStream } from '../docs/stream-schemas.ts';
@@ -69,15 +70,11 @@ export function streamRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): v
         operationId: 'streamDeliveries',
         tag: 'Live stream',
         auth: 'account',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            event_type: { type: 'string', enum: [...EVENT_TYPES] },
-            endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
-            status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
-          },
-        },
+        querystring: onlyFields({
+          event_type: { type: 'string', enum: [...EVENT_TYPES] },
+          endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
+          status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
+        }),
         ok: {
           status: 200,
           description: 'The event stream',
