@@ -1,4 +1,5 @@
 import { ApiError } from '../errors/catalogue.ts';
+import { onlyFields } from './docs/object-schema.ts';
 
 /** Opaque cursor: base64url of "<ISO time>|<id>" of the last row returned. */
 export function encodeCursor(createdAt: Date, id: string): string {
@@ -54,11 +55,7 @@ export function isUuid(value: string): boolean {
 }
 
 /** The query of a plain paged list: `limit` and `cursor`, nothing else. */
-export const PAGE_QUERY = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'string', pattern: '^[0-9]+$' },
-    cursor: { type: 'string', maxLength: 200 },
-  },
-} as const;
+export const PAGE_QUERY = onlyFields({
+  limit: { type: 'string', pattern: '^[0-9]+$' },
+  cursor: { type: 'string', maxLength: 200 },
+});

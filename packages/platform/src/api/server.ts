@@ -1,15 +1,8 @@
-import type { Db } from '@bookflow/pg';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import type { PlatformConfig } from '../config/config.ts';
-import type { ListenHub } from '../listen/hub.ts';
-import type { Metrics } from '../metrics/metrics.ts';
-import type { Notifier } from '../notifications/index.ts';
-import type { SecretBox } from '../secrets/secret-box.ts';
 import { clientErrorHandler, installJsonOnly } from './body-parsing.ts';
 import { dashboardBuilt, registerDashboard } from './dashboard-static.ts';
+import type { ApiDeps } from './deps.ts';
 import { frameworkErrors, installErrorHandling } from './error-handler.ts';
 import { registerOpenApi, registerRateLimit } from './plugins.ts';
 import { accountRoutes } from './routes/accounts.ts';
@@ -30,17 +23,24 @@ import { statsRoutes } from './routes/stats.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { installTextGuard } from './text-guard.ts';
 
-export interface ApiDeps {
-  db: Db;
-  metrics: Metrics & { registry: Registry };
-  logger: Logger;
-  secretBox: SecretBox;
-  config: PlatformConfig;
-  /** The `bookflow listen` sessions this process holds. */
-  listen: ListenHub;
-  /** Sends the dashboard's "test notice"; the worker's notices go through the same one. */
-  notifier: Notifier;
-}
+/** The route modules, registered in this order (the OpenAPI document lists their paths so). */
+const ROUTE_MODULES: Array<(app: FastifyInstance, deps: ApiDeps) => void> = [
+  healthRoutes,
+  eventTypeRoutes,
+  accountRoutes,
+  apiKeyRoutes,
+  dashboardSessionRoutes,
+  dashboardSessionModeRoute,
+  endpointRoutes,
+  endpointPreviewRoutes,
+  eventRoutes,
+  deliveryRoutes,
+  listenRoutes,
+  streamRoutes,
+  statsRoutes,
+  notificationRoutes,
+  sandboxRoutes,
+];
 
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -78,24 +78,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await registerRateLimit(app, deps.config.apiRateLimitPerMinute);
   if (dashboardBuilt(deps.config.dashboardDir)) await registerDashboard(app, deps.config.dashboardDir);
   else homeRoutes(app);
-  healthRoutes(app, { db: deps.db, registry: deps.metrics.registry });
-  eventTypeRoutes(app, { publicUrl: deps.config.publicUrl });
-  accountRoutes(app, { db: deps.db, adminToken: deps.config.adminToken });
-  apiKeyRoutes(app, { db: deps.db });
-  dashboardSessionRoutes(app, { db: deps.db, config: deps.config });
-  dashboardSessionModeRoute(app, deps.db);
-  endpointRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config });
-  endpointPreviewRoutes(app, { db: deps.db });
-  eventRoutes(app, {
-    db: deps.db,
-    metrics: deps.metrics,
-    maxPendingPublishes: deps.config.maxPendingPublishes,
-  });
-  deliveryRoutes(app, { db: deps.db, config: deps.config });
-  listenRoutes(app, { db: deps.db, secretBox: deps.secretBox, config: deps.config, hub: deps.listen });
-  streamRoutes(app, { db: deps.db, config: deps.config });
-  statsRoutes(app, { db: deps.db });
-  notificationRoutes(app, { db: deps.db, config: deps.config, notifier: deps.notifier });
-  sandboxRoutes(app, { db: deps.db });
+  for (const routes of ROUTE_MODULES) routes(app, deps);
   return app;
 }

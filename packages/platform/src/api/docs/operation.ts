@@ -1,5 +1,6 @@
 import type { FastifySchema } from 'fastify';
 import type { ErrorCode } from '../../errors/catalogue.ts';
+import { allRequired } from './object-schema.ts';
 import { problemResponses } from './problems.ts';
 
 /** The API's tags, each with the description shown in the OpenAPI document. */
@@ -104,11 +105,12 @@ export function operation(doc: OperationDoc): FastifySchema {
 
 /** The `{id}` path parameter, documented; any string (an id of the wrong shape is simply not found). */
 export function idParam(what: string, example: string): object {
-  return {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'string', description: `The ${what}'s id`, examples: [example] } },
-  };
+  return allRequired({ id: { type: 'string', description: `The ${what}'s id`, examples: [example] } });
+}
+
+/** The request type of a route whose path has the `{id}` that `idParam` validates. */
+export interface ById {
+  Params: { id: string };
 }
 
 /** What every account route on one of its things shares: the tag, account auth and the `{id}`. */

@@ -14,19 +14,17 @@ import { isPrefixedId } from '../../ids/ids.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, idParam, operation } from '../docs/operation.ts';
 import { ACCOUNT_EXAMPLE, EXAMPLE_IDS, inputTime } from '../docs/schemas.ts';
 
 const ACCOUNT = { $ref: 'Account#' };
-const RECEIPT = {
-  type: 'object',
-  required: ['account_id', 'erased_at', 'erased'],
-  properties: {
-    account_id: { type: 'string' },
-    erased_at: { type: 'string', format: 'date-time' },
-    erased: { type: 'object', additionalProperties: { type: 'integer' } },
-  },
-};
+const RECEIPT = allRequired({
+  account_id: { type: 'string' },
+  erased_at: { type: 'string', format: 'date-time' },
+  erased: { type: 'object', additionalProperties: { type: 'integer' } },
+});
 const RECEIPT_EXAMPLE = {
   account_id: EXAMPLE_IDS.account,
   erased_at: '2026-11-30T10:00:00.000Z',
@@ -115,7 +113,7 @@ async function applyPlanBody(db: Db, id: string, body: PlanBody): Promise<Accoun
   });
 }
 
-export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: string | null }): void {
+export function accountRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   app.post<{
     Body: {
       name?: string;
@@ -125,7 +123,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
   }>(
     '/v1/accounts',
     {
-      onRequest: adminAuth(deps.adminToken),
+      onRequest: adminAuth(deps.config.adminToken),
       schema: operation({
         operationId: 'createAccount',
         summary: 'Create an account',
@@ -134,24 +132,19 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
         auth: 'admin',
         problems: ['invalid_plan'],
         body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
+          ...onlyFields({
             name: { type: 'string', minLength: 1, maxLength: 200 },
             ...notificationProps,
             ...planProps,
             ...versionProp,
-          },
+          }),
           examples: [{ name: 'Acme' }],
         },
         ok: {
           status: 201,
           description: 'The account, with its first API key (shown once)',
           schema: {
-            allOf: [
-              ACCOUNT,
-              { type: 'object', required: ['api_key'], properties: { api_key: { type: 'string' } } },
-            ],
+            allOf: [ACCOUNT, allRequired({ api_key: { type: 'string' } })],
           },
           example: { ...ACCOUNT_EXAMPLE, api_key: 'bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg' },
         },
@@ -176,10 +169,10 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
 
   const one = { status: 200, description: 'The account', schema: ACCOUNT, example: ACCOUNT_EXAMPLE } as const;
 
-  app.patch<{ Params: { id: string }; Body: PlanBody }>(
+  app.patch<ById & { Body: PlanBody }>(
     '/v1/accounts/:id',
     {
-      onRequest: adminAuth(deps.adminToken),
+      onRequest: adminAuth(deps.config.adminToken),
       schema: operation({
         operationId: 'updateAccountPlan',
         summary: "Set an account's plan, trial end or default schema version",
@@ -189,9 +182,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
         auth: 'admin',
         params: idParam('The account id', EXAMPLE_IDS.account),
         body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...planProps, ...versionProp },
+          ...onlyFields({ ...planProps, ...versionProp }),
           examples: [{ trial_ends_at: '2026-12-14T00:00:00.000Z' }],
         },
         ok: one,
@@ -240,9 +231,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
         tag: 'Accounts',
         auth: 'account',
         body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: { ...notificationProps, ...versionProp },
+          ...onlyFields({ ...notificationProps, ...versionProp }),
           examples: [{ slack_webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXX' }],
         },
         ok: one,
@@ -262,12 +251,7 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     },
   );
 
-  const confirmBody = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['confirm'],
-    properties: { confirm: { type: 'string', minLength: 1, maxLength: 200 } },
-  } as const;
+  const confirmBody = onlyFields({ confirm: { type: 'string', minLength: 1, maxLength: 200 } }, ['confirm']);
 
   /** Erases the account after checking the confirmation names it; answers the receipt. */
   async function erase(request: FastifyRequest<{ Body: { confirm: string } }>, accountId: string) {
@@ -306,10 +290,10 @@ export function accountRoutes(app: FastifyInstance, deps: { db: Db; adminToken: 
     },
   );
 
-  app.delete<{ Params: { id: string }; Body: { confirm: string } }>(
+  app.delete<ById & { Body: { confirm: string } }>(
     '/v1/accounts/:id',
     {
-      onRequest: adminAuth(deps.adminToken),
+      onRequest: adminAuth(deps.config.adminToken),
       schema: operation({
         operationId: 'eraseAnyAccount',
         summary: 'Erase an account and everything it owns',

@@ -1,4 +1,3 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import {
   type ApiKeyRow,
@@ -11,8 +10,11 @@ import {
 import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired } from '../docs/object-schema.ts';
+import { type ById, idParam, operation } from '../docs/operation.ts';
 import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
+import { type ProblemTable, problemFor } from './problem-table.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -29,15 +31,16 @@ function present(k: ApiKeyRow, mode: KeyMode) {
   };
 }
 
-function revokeProblem(reason: (RevokeResult & { ok: false })['reason']): ApiError {
-  if (reason === 'not_found') return new ApiError('not_found', 'no API key with this id');
-  return new ApiError(
-    'last_api_key',
-    "this is the account's last active API key; create another before revoking it",
-  );
-}
+const REVOKE_PROBLEMS: ProblemTable<Exclude<RevokeResult, { ok: true }>> = {
+  not_found: () => new ApiError('not_found', 'no API key with this id'),
+  last_api_key: () =>
+    new ApiError(
+      'last_api_key',
+      "this is the account's last active API key; create another before revoking it",
+    ),
+};
 
-export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function apiKeyRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const onRequest = accountAuth(deps.db);
 
   /** The calling key's account and its mode (a test key's account is the test twin). */
@@ -85,10 +88,7 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
           status: 201,
           description: 'The key (shown once)',
           schema: {
-            allOf: [
-              { $ref: 'ApiKey#' },
-              { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
-            ],
+            allOf: [{ $ref: 'ApiKey#' }, allRequired({ key: { type: 'string' } })],
           },
           example: { ...API_KEY_EXAMPLE, key: 'bfk_3kQ9Jd8Lw2Xv7Rn5Tb1Yh6Mz0Pc4Sg' },
         },
@@ -132,14 +132,10 @@ export function apiKeyRoutes(app: FastifyInstance, deps: { db: Db }): void {
     ok: { status: 204, description: 'Revoked' },
     problems: ['last_api_key'],
   });
-  app.delete<{ Params: { id: string } }>(
-    '/v1/api-keys/:id',
-    { onRequest, schema: revoke },
-    async (request, reply) => {
-      const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
-      if (!revoked.ok) throw revokeProblem(revoked.reason);
-      request.log.info({ api_key_id: request.params.id }, 'api key revoked');
-      return reply.code(204).send();
-    },
-  );
+  app.delete<ById>('/v1/api-keys/:id', { onRequest, schema: revoke }, async (request, reply) => {
+    const revoked = await revokeApiKey(deps.db, request.accountId, request.params.id);
+    if (!revoked.ok) throw problemFor(REVOKE_PROBLEMS, revoked);
+    request.log.info({ api_key_id: request.params.id }, 'api key revoked');
+    return reply.code(204).send();
+  });
 }

@@ -1,4 +1,3 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { getAccount } from '../../accounts/accounts.ts';
 import { signedInLive, switchSessionAccount } from '../../dashboard-auth/sessions.ts';
@@ -6,6 +5,8 @@ import { csrfTokenFor } from '../../dashboard-auth/tokens.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth, sessionToken } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
+import { onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { sessionExample, sessionSchema } from './dashboard-sessions.ts';
 
@@ -14,7 +15,7 @@ import { sessionExample, sessionSchema } from './dashboard-sessions.ts';
  * test twin. The target is derived from the session's own account only (never from the request),
  * so a session can never reach another tenant. API keys cannot switch: a key is bound to its mode.
  */
-export function dashboardSessionModeRoute(app: FastifyInstance, db: Db): void {
+export function dashboardSessionModeRoute(app: FastifyInstance, { db }: RouteDeps): void {
   app.post<{ Body: { mode: 'live' | 'test' } }>(
     '/v1/dashboard/session/mode',
     {
@@ -28,12 +29,7 @@ export function dashboardSessionModeRoute(app: FastifyInstance, db: Db): void {
         operationId: 'switchDashboardSessionMode',
         tag: 'Dashboard sessions',
         auth: 'account',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['mode'],
-          properties: { mode: { type: 'string', enum: ['live', 'test'] } },
-        },
+        body: onlyFields({ mode: { type: 'string', enum: ['live', 'test'] } }, ['mode']),
         ok: {
           status: 200,
           description: 'The session, now in the mode asked for',

@@ -1,8 +1,6 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { getAccount } from '../../accounts/accounts.ts';
 import { keyLookupsOf } from '../../accounts/key-lookups.ts';
-import type { PlatformConfig } from '../../config/config.ts';
 import {
   createSession,
   createSignInLink,
@@ -14,7 +12,8 @@ import { csrfTokenFor, SESSION_COOKIE } from '../../dashboard-auth/tokens.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { accountAuth, sameSecret, sessionToken } from '../auth.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
@@ -49,7 +48,7 @@ export const sessionExample = {
  * Signing in to the dashboard: an API key pasted once, or a one-time link, is exchanged for an
  * HttpOnly, SameSite=Strict session cookie (never readable by scripts, never in local storage).
  */
-export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; config: PlatformConfig }): void {
+export function dashboardSessionRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   const secure = deps.config.publicUrl.startsWith('https:');
 
   async function signIn(reply: FastifyReply, accountId: string) {
@@ -208,8 +207,7 @@ export function dashboardSessionRoutes(app: FastifyInstance, deps: { db: Db; con
           status: 201,
           description: 'The one-time link; its token rides in the fragment',
           schema: {
-            type: 'object',
-            properties: { url: { type: 'string' }, expires_at: { type: 'string' } },
+            ...optionalFields({ url: { type: 'string' }, expires_at: { type: 'string' } }),
             examples: [
               { url: 'http://127.0.0.1:8080/?link=bfl_9Qm2…', expires_at: '2026-11-30T09:10:00.000Z' },
             ],

@@ -1,13 +1,13 @@
 import { EVENT_TYPES } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import type { DeliveryFilter } from '../../delivery-log/filters.ts';
 import { attemptsPage, getDelivery, listDeliveries, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { type ReplayResult, replayDelivery, replayMatching } from '../../delivery-log/replay.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, itemRoute, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import {
   ATTEMPT_EXAMPLE,
   DELIVERY_EXAMPLE,
@@ -26,6 +26,7 @@ import {
   parseLimit,
 } from '../pagination.ts';
 import { presentAttempt, presentDelivery, presentDeliveryWithAttempts } from './presenters.ts';
+import { type ProblemTable, problemFor } from './problem-table.ts';
 
 /** Newest attempts shown with a delivery; older ones are at /v1/deliveries/{id}/attempts. */
 const ATTEMPTS_SHOWN_WITH_DELIVERY = 25;
@@ -38,7 +39,7 @@ const filterProps = {
   until: inputTime,
 } as const;
 
-export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: PlatformConfig }): void {
+export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   const onRequest = accountAuth(deps.db);
 
   app.get<{ Querystring: DeliveryFilter & { limit?: string; cursor?: string } }>(
@@ -51,15 +52,11 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
         description: "Newest first; filters on the event's acceptance time are `[since, until)`.",
         tag: 'Deliveries',
         auth: 'account',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterProps,
-            limit: { type: 'string', pattern: '^[0-9]+$' },
-            cursor: { type: 'string', maxLength: 200 },
-          },
-        },
+        querystring: onlyFields({
+          ...filterProps,
+          limit: { type: 'string', pattern: '^[0-9]+$' },
+          cursor: { type: 'string', maxLength: 200 },
+        }),
         ok: {
           status: 200,
           description: 'A page of deliveries',
@@ -97,7 +94,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
       example: DELIVERY_WITH_ATTEMPTS_EXAMPLE,
     },
   });
-  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { onRequest, schema: show }, async (request) => {
+  app.get<ById>('/v1/deliveries/:id', { onRequest, schema: show }, async (request) => {
     const delivery = isUuid(request.params.id)
       ? await getDelivery(deps.db, request.accountId, request.params.id)
       : null;
@@ -108,7 +105,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     );
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: string; cursor?: string } }>(
+  app.get<ById & { Querystring: { limit?: string; cursor?: string } }>(
     '/v1/deliveries/:id/attempts',
     {
       onRequest,
@@ -150,27 +147,19 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
     ok: {
       status: 202,
       description: 'Queued',
-      schema: {
-        type: 'object',
-        required: ['id', 'status'],
-        properties: { id: { type: 'string' }, status: { type: 'string', enum: ['pending'] } },
-      },
+      schema: allRequired({ id: { type: 'string' }, status: { type: 'string', enum: ['pending'] } }),
       example: { id: EXAMPLE_IDS.delivery, status: 'pending' },
     },
     problems: ['delivery_in_progress', 'event_erased', 'endpoint_disabled'],
   });
-  app.post<{ Params: { id: string } }>(
-    '/v1/deliveries/:id/replay',
-    { onRequest, schema: replayOne },
-    async (request, reply) => {
-      const result = isUuid(request.params.id)
-        ? await replayDelivery(deps.db, request.accountId, request.params.id)
-        : ({ ok: false, reason: 'not_found' } as const);
-      if (!result.ok) throw replayProblem(result);
-      request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
-      return reply.code(202).send({ id: request.params.id, status: 'pending' });
-    },
-  );
+  app.post<ById>('/v1/deliveries/:id/replay', { onRequest, schema: replayOne }, async (request, reply) => {
+    const result = isUuid(request.params.id)
+      ? await replayDelivery(deps.db, request.accountId, request.params.id)
+      : ({ ok: false, reason: 'not_found' } as const);
+    if (!result.ok) throw problemFor(REPLAY_PROBLEMS, result);
+    request.log.info({ delivery_id: request.params.id }, 'delivery replay queued');
+    return reply.code(202).send({ id: request.params.id, status: 'pending' });
+  });
 
   app.post<{ Body: DeliveryFilter | null }>(
     '/v1/deliveries/replay',
@@ -193,11 +182,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
         ok: {
           status: 202,
           description: 'How many deliveries were queued',
-          schema: {
-            type: 'object',
-            required: ['queued', 'has_more'],
-            properties: { queued: { type: 'integer' }, has_more: { type: 'boolean' } },
-          },
+          schema: allRequired({ queued: { type: 'integer' }, has_more: { type: 'boolean' } }),
           example: { queued: 1000, has_more: false },
         },
         problems: ['bulk_replay_rate_limited'],
@@ -223,24 +208,22 @@ export function deliveryRoutes(app: FastifyInstance, deps: { db: Db; config: Pla
   );
 }
 
-function replayProblem(result: Exclude<ReplayResult, { ok: true }>): ApiError {
-  switch (result.reason) {
-    case 'not_found':
-      return new ApiError('not_found', 'no delivery with this id');
-    case 'in_progress':
-      return new ApiError(
-        'delivery_in_progress',
-        result.trigger === 'manual'
-          ? `an earlier replay of this delivery (series ${result.series}) is still ${result.status}; replay it again once that series ends`
-          : `the delivery is ${result.status}; it cannot be replayed until it ends`,
-        { series: result.series },
-      );
-    case 'event_erased':
-      return new ApiError('event_erased', 'the event payload was erased; there is nothing to send');
-    case 'endpoint_disabled':
-      return new ApiError(
-        'endpoint_disabled',
-        'the endpoint is disabled; enable it (PATCH enabled: true) to release its held deliveries',
-      );
-  }
-}
+type ReplayRefusal = Exclude<ReplayResult, { ok: true }>;
+
+const REPLAY_PROBLEMS: ProblemTable<ReplayRefusal> = {
+  not_found: () => new ApiError('not_found', 'no delivery with this id'),
+  in_progress: (refusal) =>
+    new ApiError(
+      'delivery_in_progress',
+      refusal.trigger === 'manual'
+        ? `an earlier replay of this delivery (series ${refusal.series}) is still ${refusal.status}; replay it again once that series ends`
+        : `the delivery is ${refusal.status}; it cannot be replayed until it ends`,
+      { series: refusal.series },
+    ),
+  event_erased: () => new ApiError('event_erased', 'the event payload was erased; there is nothing to send'),
+  endpoint_disabled: () =>
+    new ApiError(
+      'endpoint_disabled',
+      'the endpoint is disabled; enable it (PATCH enabled: true) to release its held deliveries',
+    ),
+};

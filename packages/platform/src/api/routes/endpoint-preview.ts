@@ -7,7 +7,6 @@ import {
   SCHEMA_VERSIONS,
   type SchemaVersion,
 } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { convertBody } from '../../delivery/worker/versioned-body.ts';
 import { getEndpoint } from '../../endpoints/endpoints.ts';
@@ -15,7 +14,9 @@ import { versionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { uuid } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
-import { itemRoute, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { versionMismatchProblem } from './endpoints.ts';
 
@@ -45,6 +46,12 @@ function preview(input: {
   };
 }
 
+const PREVIEW_SCHEMA = allRequired({
+  endpoint_id: { type: 'string' },
+  schema_version: { type: 'string' },
+  headers: { type: 'object', additionalProperties: { type: 'string' } },
+  body: { type: 'object', description: 'The envelope, converted to the schema version' },
+});
 const PREVIEW_EXAMPLE = preview({
   endpointId: EXAMPLE_IDS.endpoint,
   accountId: EXAMPLE_IDS.account,
@@ -59,8 +66,8 @@ const PREVIEW_EXAMPLE = preview({
  * own): the catalogue's example, converted by the worker's own function, and the schema version
  * header that would go with it. Nothing is stored or sent; use it before upgrading an endpoint.
  */
-export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): void {
-  app.post<{ Params: { id: string }; Body: { type: string; version?: string } }>(
+export function endpointPreviewRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  app.post<ById & { Body: { type: string; version?: string } }>(
     '/v1/endpoints/:id/preview',
     {
       onRequest: accountAuth(deps.db),
@@ -71,28 +78,19 @@ export function endpointPreviewRoutes(app: FastifyInstance, deps: { db: Db }): v
           "The catalogue's example of an event type as this endpoint would receive it in a schema version (default: the endpoint's own): the body and the headers that name its type and version. Nothing is stored or sent.",
         ...itemRoute('Endpoints', ENDPOINT_ID_PARAM),
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type'],
-          properties: {
-            type: { type: 'string', maxLength: 100 },
-            version: { type: 'string', enum: [...SCHEMA_VERSIONS] },
-          },
+          ...onlyFields(
+            {
+              type: { type: 'string', maxLength: 100 },
+              version: { type: 'string', enum: [...SCHEMA_VERSIONS] },
+            },
+            ['type'],
+          ),
           examples: [{ type: 'meeting.booked', version: SCHEMA_VERSION }],
         },
         ok: {
           status: 200,
           description: 'The delivery the endpoint would receive',
-          schema: {
-            type: 'object',
-            required: ['endpoint_id', 'schema_version', 'headers', 'body'],
-            properties: {
-              endpoint_id: { type: 'string' },
-              schema_version: { type: 'string' },
-              headers: { type: 'object', additionalProperties: { type: 'string' } },
-              body: { type: 'object', description: 'The envelope, converted to the schema version' },
-            },
-          },
+          schema: PREVIEW_SCHEMA,
           example: PREVIEW_EXAMPLE,
         },
         problems: ['unknown_event_type', 'event_type_not_in_version'],

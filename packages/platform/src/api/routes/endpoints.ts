@@ -1,7 +1,5 @@
 import { EVENT_TYPES, isEventType, SCHEMA_VERSIONS } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import { checkDestinationUrl, type DestinationOptions } from '../../destinations/index.ts';
 import {
   createEndpoint,
@@ -17,9 +15,10 @@ import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
 import type { VersionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
-import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
-import { itemRoute, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
@@ -81,20 +80,13 @@ export function versionMismatchProblem(mismatch: VersionMismatch): ApiError {
 }
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const WITH_SECRET = {
-  allOf: [
-    { $ref: 'Endpoint#' },
-    { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } },
-  ],
+  allOf: [{ $ref: 'Endpoint#' }, allRequired({ secret: { type: 'string' } })],
 };
-const ROTATED = {
-  type: 'object',
-  required: ['id', 'secret', 'previous_secret_expires_at'],
-  properties: {
-    id: { type: 'string' },
-    secret: { type: 'string' },
-    previous_secret_expires_at: { type: 'string', format: 'date-time' },
-  },
-};
+const ROTATED = allRequired({
+  id: { type: 'string' },
+  secret: { type: 'string' },
+  previous_secret_expires_at: { type: 'string', format: 'date-time' },
+});
 
 const bodyProps = {
   url: { type: 'string', minLength: 1, maxLength: MAX_URL_LENGTH },
@@ -104,10 +96,7 @@ const bodyProps = {
   ...ENDPOINT_LIMIT_PROPERTIES,
 } as const;
 
-export function endpointRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; secretBox: SecretBox; config: PlatformConfig },
-): void {
+export function endpointRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox' | 'config'>): void {
   const onRequest = accountAuth(deps.db);
   const policy = {
     allowPrivate: deps.config.allowPrivateDestinations,
@@ -132,10 +121,7 @@ export function endpointRoutes(
         tag: 'Endpoints',
         auth: 'account',
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['url', 'event_types'],
-          properties: bodyProps,
+          ...onlyFields(bodyProps, ['url', 'event_types']),
           examples: [{ url: ENDPOINT_EXAMPLE.url, event_types: ENDPOINT_EXAMPLE.event_types }],
         },
         ok: {
@@ -226,13 +212,13 @@ export function endpointRoutes(
     ...item,
     ok: one,
   });
-  app.get<{ Params: { id: string } }>('/v1/endpoints/:id', { onRequest, schema: show }, async (request) => {
+  app.get<ById>('/v1/endpoints/:id', { onRequest, schema: show }, async (request) => {
     const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
     if (!endpoint) throw new ApiError('not_found', 'no endpoint with this id');
     return present(endpoint);
   });
 
-  app.patch<{ Params: { id: string }; Body: EndpointPatch }>(
+  app.patch<ById & { Body: EndpointPatch }>(
     '/v1/endpoints/:id',
     {
       onRequest,
@@ -263,7 +249,7 @@ export function endpointRoutes(
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { overlap_seconds?: number } | undefined }>(
+  app.post<ById & { Body: { overlap_seconds?: number } | undefined }>(
     '/v1/endpoints/:id/rotate-secret',
     {
       onRequest,
@@ -323,13 +309,9 @@ export function endpointRoutes(
     ...item,
     ok: { status: 204, description: 'Deleted' },
   });
-  app.delete<{ Params: { id: string } }>(
-    '/v1/endpoints/:id',
-    { onRequest, schema: remove },
-    async (request, reply) => {
-      const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
-      if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
-      return reply.code(204).send();
-    },
-  );
+  app.delete<ById>('/v1/endpoints/:id', { onRequest, schema: remove }, async (request, reply) => {
+    const deleted = await deleteEndpoint(deps.db, request.accountId, request.params.id);
+    if (!deleted) throw new ApiError('not_found', 'no endpoint with this id');
+    return reply.code(204).send();
+  });
 }

@@ -7,7 +7,8 @@ import {
 } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
 import { changelogAtom } from '../../versions/changelog-feed.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 const nullableDate = { type: ['string', 'null'] };
@@ -28,15 +29,12 @@ const EVENT_TYPES_SCHEMA = allRequired({
   },
   changelog: {
     type: 'array',
-    items: {
-      type: 'object',
-      properties: {
-        version: { type: 'string' },
-        date: { type: 'string' },
-        supported_until: nullableDate,
-        changes: { type: 'array', items: { type: 'string' } },
-      },
-    },
+    items: optionalFields({
+      version: { type: 'string' },
+      date: { type: 'string' },
+      supported_until: nullableDate,
+      changes: { type: 'array', items: { type: 'string' } },
+    }),
   },
 });
 
@@ -47,11 +45,7 @@ const listTypes = operation({
     'The catalogue of one schema version (`?version=`, default the newest): each type with its description, JSON Schema and an example `data`; the whole changelog.',
   tag: 'Event types',
   auth: 'public',
-  querystring: {
-    type: 'object',
-    additionalProperties: false,
-    properties: { version: { type: 'string', enum: [...SCHEMA_VERSIONS] } },
-  },
+  querystring: onlyFields({ version: { type: 'string', enum: [...SCHEMA_VERSIONS] } }),
   ok: {
     status: 200,
     description: 'The catalogue',
@@ -89,7 +83,7 @@ const changelogFeed = operation({
  * a schema version (default: the newest); each answer lists that version's types, schemas and
  * examples, and the whole changelog.
  */
-export function eventTypeRoutes(app: FastifyInstance, deps: { publicUrl: string }): void {
+export function eventTypeRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   app.get<{ Querystring: { version?: SchemaVersion } }>(
     '/v1/event-types',
     { schema: listTypes },
@@ -105,7 +99,7 @@ export function eventTypeRoutes(app: FastifyInstance, deps: { publicUrl: string 
     },
   );
 
-  const atom = changelogAtom(CHANGELOG, deps.publicUrl);
+  const atom = changelogAtom(CHANGELOG, deps.config.publicUrl);
   app.get('/v1/changelog.atom', { schema: changelogFeed }, async (_request, reply) =>
     reply.type('application/atom+xml; charset=utf-8').send(atom),
   );

@@ -1,17 +1,16 @@
 import { catalogue, EVENT_TYPES, SCHEMA_VERSION } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { deliveriesOfEvent, recentAttemptsOf } from '../../delivery-log/read.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { PublishBatcher } from '../../events/publish-batcher.ts';
 import { getEvent, listEvents } from '../../events/read.ts';
 import { checkEvent } from '../../events/validation.ts';
-import type { Metrics } from '../../metrics/metrics.ts';
 import { eraseEvent } from '../../retention/purge.ts';
 import { tracePublish } from '../../tracing/publish-span.ts';
 import { accountAuth } from '../auth.ts';
-import { allRequired } from '../docs/object-schema.ts';
-import { idParam, itemRoute, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
+import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS, inputTime, listOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
@@ -24,13 +23,10 @@ import { presentDeliveryWithAttempts } from './presenters.ts';
  */
 const ATTEMPTS_PER_DELIVERY_OF_EVENT = 10;
 
-export function eventRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; metrics: Metrics; maxPendingPublishes: number },
-): void {
+export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'config'>): void {
   const publisher = new PublishBatcher(deps.db);
   const onRequest = accountAuth(deps.db);
-  const admit = publishAdmission(deps.maxPendingPublishes);
+  const admit = publishAdmission(deps.config.maxPendingPublishes);
 
   app.post<{ Body: { type: string; data: Record<string, unknown> } }>(
     '/v1/events',
@@ -44,24 +40,21 @@ export function eventRoutes(
           "Validates `data` against the type's JSON Schema, then stores the event and one delivery per subscribed endpoint; answers after they are committed. A repeated `Idempotency-Key` returns the first answer.",
         tag: 'Events',
         auth: 'account',
-        headers: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } },
-        },
+        headers: optionalFields({ 'idempotency-key': { type: 'string', minLength: 1, maxLength: 255 } }),
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'data'],
-          properties: {
-            type: { type: 'string', maxLength: 100 },
-            data: { type: 'object', additionalProperties: true },
-          },
+          ...onlyFields(
+            {
+              type: { type: 'string', maxLength: 100 },
+              data: { type: 'object', additionalProperties: true },
+            },
+            ['type', 'data'],
+          ),
           examples: [{ type: 'meeting.booked', data: catalogue['meeting.booked'].example }],
         },
         ok: {
           status: 202,
           description: 'Accepted: the event and its deliveries are committed',
-          schema: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+          schema: allRequired({ id: { type: 'string' } }),
           example: { id: EXAMPLE_IDS.event },
         },
         problems: [
@@ -105,18 +98,14 @@ export function eventRoutes(
       'Newest first, without their payloads; `since` and `until` are on the acceptance time, `[since, until)`.',
     tag: 'Events',
     auth: 'account',
-    querystring: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        type: { type: 'string', enum: [...EVENT_TYPES] },
-        // Years from 1000, as the delivery filters.
-        since: inputTime,
-        until: inputTime,
-        limit: { type: 'string', pattern: '^[0-9]+$' },
-        cursor: { type: 'string', maxLength: 200 },
-      },
-    },
+    querystring: onlyFields({
+      type: { type: 'string', enum: [...EVENT_TYPES] },
+      // Years from 1000, as the delivery filters.
+      since: inputTime,
+      until: inputTime,
+      limit: { type: 'string', pattern: '^[0-9]+$' },
+      cursor: { type: 'string', maxLength: 200 },
+    }),
     ok: {
       status: 200,
       description: 'A page of events',
@@ -189,7 +178,7 @@ export function eventRoutes(
       },
     },
   });
-  app.get<{ Params: { id: string } }>('/v1/events/:id', { onRequest, schema: show }, async (request) => {
+  app.get<ById>('/v1/events/:id', { onRequest, schema: show }, async (request) => {
     const event = isUuid(request.params.id)
       ? await getEvent(deps.db, request.accountId, request.params.id)
       : null;
@@ -218,17 +207,13 @@ export function eventRoutes(
     ...item,
     ok: { status: 204, description: 'Erased' },
   });
-  app.delete<{ Params: { id: string } }>(
-    '/v1/events/:id',
-    { onRequest, schema: erase },
-    async (request, reply) => {
-      const erased =
-        isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
-      if (!erased) throw new ApiError('not_found', 'no event with this id');
-      request.log.info({ event_id: request.params.id }, 'event payload erased on request');
-      return reply.code(204).send();
-    },
-  );
+  app.delete<ById>('/v1/events/:id', { onRequest, schema: erase }, async (request, reply) => {
+    const erased =
+      isUuid(request.params.id) && (await eraseEvent(deps.db, request.accountId, request.params.id));
+    if (!erased) throw new ApiError('not_found', 'no event with this id');
+    request.log.info({ event_id: request.params.id }, 'event payload erased on request');
+    return reply.code(204).send();
+  });
 
   const deliveries = operation({
     operationId: 'listEventDeliveries',
@@ -242,21 +227,17 @@ export function eventRoutes(
       example: { data: [DELIVERY_WITH_ATTEMPTS_EXAMPLE] },
     },
   });
-  app.get<{ Params: { id: string } }>(
-    '/v1/events/:id/deliveries',
-    { onRequest, schema: deliveries },
-    async (request) => {
-      const event = isUuid(request.params.id)
-        ? await getEvent(deps.db, request.accountId, request.params.id)
-        : null;
-      if (!event) throw new ApiError('not_found', 'no event with this id');
-      const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
-      const recent = await recentAttemptsOf(
-        deps.db,
-        deliveries.map((d) => d.id),
-        ATTEMPTS_PER_DELIVERY_OF_EVENT,
-      );
-      return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
-    },
-  );
+  app.get<ById>('/v1/events/:id/deliveries', { onRequest, schema: deliveries }, async (request) => {
+    const event = isUuid(request.params.id)
+      ? await getEvent(deps.db, request.accountId, request.params.id)
+      : null;
+    if (!event) throw new ApiError('not_found', 'no event with this id');
+    const deliveries = await deliveriesOfEvent(deps.db, request.accountId, event.id);
+    const recent = await recentAttemptsOf(
+      deps.db,
+      deliveries.map((d) => d.id),
+      ATTEMPTS_PER_DELIVERY_OF_EVENT,
+    );
+    return { data: deliveries.map((d) => presentDeliveryWithAttempts(d, recent)) };
+  });
 }

@@ -1,14 +1,10 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 import { ApiError } from '../../errors/catalogue.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
-const status = (value: string) => ({
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string', enum: [value] } },
-});
+const status = (value: string) => allRequired({ status: { type: 'string', enum: [value] } });
 
 const live = operation({
   operationId: 'getLiveness',
@@ -41,7 +37,8 @@ const metrics = operation({
   },
 });
 
-export function healthRoutes(app: FastifyInstance, deps: { db: Db; registry: Registry }): void {
+export function healthRoutes(app: FastifyInstance, deps: RouteDeps<'metrics'>): void {
+  const { registry } = deps.metrics;
   /** Liveness: the process answers. */
   app.get('/healthz', { schema: live }, async () => ({ status: 'ok' }));
 
@@ -56,7 +53,7 @@ export function healthRoutes(app: FastifyInstance, deps: { db: Db; registry: Reg
   });
 
   app.get('/metrics', { schema: metrics }, async (_request, reply) => {
-    reply.type(deps.registry.contentType);
-    return deps.registry.metrics();
+    reply.type(registry.contentType);
+    return registry.metrics();
   });
 }

@@ -1,20 +1,18 @@
 import { EVENT_TYPES, SCHEMA_VERSION } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import { createEndpoint, getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { extendCliEndpoint } from '../../listen/cli-endpoints.ts';
 import { FORWARDED_DELIVERY_SCHEMA } from '../../listen/forwarded-delivery.ts';
-import type { ListenHub } from '../../listen/hub.ts';
 import {
   REPORTED_ATTEMPT_SCHEMA,
   type ReportedAttempt,
   toAttemptResult,
 } from '../../listen/reported-result.ts';
-import type { SecretBox } from '../../secrets/secret-box.ts';
 import { accountAuth } from '../auth.ts';
-import { idParam, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, idParam, operation } from '../docs/operation.ts';
 import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
 import { assertValidEventTypes, versionMismatchProblem } from './endpoints.ts';
@@ -32,33 +30,30 @@ const createListen = operation({
   tag: 'Listen',
   auth: 'account',
   body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['forward_to'],
-    properties: {
-      forward_to: {
-        type: 'string',
-        minLength: 1,
-        maxLength: 2048,
-        description: 'The local URL, shown on the endpoint',
+    ...onlyFields(
+      {
+        forward_to: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 2048,
+          description: 'The local URL, shown on the endpoint',
+        },
+        event_types: {
+          type: 'array',
+          items: { type: 'string', maxLength: 100 },
+          maxItems: 50,
+          uniqueItems: true,
+        },
       },
-      event_types: {
-        type: 'array',
-        items: { type: 'string', maxLength: 100 },
-        maxItems: 50,
-        uniqueItems: true,
-      },
-    },
+      ['forward_to'],
+    ),
     examples: [{ forward_to: 'http://localhost:3000/webhooks', event_types: ['meeting.booked'] }],
   },
   ok: {
     status: 201,
     description: 'The endpoint with its signing secret (shown once)',
     schema: {
-      allOf: [
-        { $ref: 'Endpoint#' },
-        { type: 'object', required: ['secret'], properties: { secret: { type: 'string' } } },
-      ],
+      allOf: [{ $ref: 'Endpoint#' }, allRequired({ secret: { type: 'string' } })],
     },
     example: {
       ...ENDPOINT_EXAMPLE,
@@ -112,10 +107,8 @@ const report = operation({
   ok: { status: 204, description: 'Recorded' },
 });
 
-export function listenRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; secretBox: SecretBox; config: PlatformConfig; hub: ListenHub },
-): void {
+export function listenRoutes(app: FastifyInstance, deps: RouteDeps<'secretBox' | 'config' | 'listen'>): void {
+  const hub = deps.listen;
   const onRequest = accountAuth(deps.db);
   const open = new Set<() => void>();
   // Open streams would keep the server from closing: end them first.
@@ -129,7 +122,7 @@ export function listenRoutes(
     async (request, reply) => {
       const types = request.body.event_types ?? [...EVENT_TYPES];
       assertValidEventTypes(types);
-      await deps.hub.sweep();
+      await hub.sweep();
       const created = await createEndpoint(
         deps.db,
         deps.secretBox,
@@ -168,44 +161,40 @@ export function listenRoutes(
     },
   );
 
-  app.get<{ Params: { id: string } }>(
-    '/v1/listen/:id/stream',
-    { onRequest, schema: stream },
-    async (request, reply) => {
-      const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
-      if (endpoint?.kind !== 'cli') throw new ApiError('not_found', 'no listen endpoint with this id');
-      await extendCliEndpoint(deps.db, endpoint.id, deps.config.listenEndpointTtlMs);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-      });
-      const send = (event: string, data: unknown) =>
-        raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const session = await deps.hub.open({ id: endpoint.id, accountId: request.accountId }, (d) =>
-        send('delivery', d),
-      );
-      send('ready', { endpoint_id: endpoint.id, answer_timeout_ms: deps.hub.settings.answerTimeoutMs });
-      request.log.info({ endpoint_id: endpoint.id }, 'listen stream opened');
-      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const end = () => raw.end();
-      open.add(end);
-      raw.on('close', () => {
-        clearInterval(heartbeat);
-        open.delete(end);
-        void deps.hub.release(session);
-        request.log.info({ endpoint_id: endpoint.id }, 'listen stream closed');
-      });
-    },
-  );
+  app.get<ById>('/v1/listen/:id/stream', { onRequest, schema: stream }, async (request, reply) => {
+    const endpoint = await getEndpoint(deps.db, request.accountId, request.params.id);
+    if (endpoint?.kind !== 'cli') throw new ApiError('not_found', 'no listen endpoint with this id');
+    await extendCliEndpoint(deps.db, endpoint.id, deps.config.listenEndpointTtlMs);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) =>
+      raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const session = await hub.open({ id: endpoint.id, accountId: request.accountId }, (d) =>
+      send('delivery', d),
+    );
+    send('ready', { endpoint_id: endpoint.id, answer_timeout_ms: hub.settings.answerTimeoutMs });
+    request.log.info({ endpoint_id: endpoint.id }, 'listen stream opened');
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const end = () => raw.end();
+    open.add(end);
+    raw.on('close', () => {
+      clearInterval(heartbeat);
+      open.delete(end);
+      void hub.release(session);
+      request.log.info({ endpoint_id: endpoint.id }, 'listen stream closed');
+    });
+  });
 
-  app.post<{ Params: { id: string }; Body: ReportedAttempt }>(
+  app.post<ById & { Body: ReportedAttempt }>(
     '/v1/listen/:id/results',
     { onRequest, schema: report },
     async (request, reply) => {
-      const session = deps.hub.find(request.accountId, request.params.id);
+      const session = hub.find(request.accountId, request.params.id);
       const result = toAttemptResult(request.body, deps.config.maxResponseBytes);
       if (!session?.report(request.body.delivery_id, request.body.attempt, result)) {
         throw new ApiError(

@@ -1,12 +1,11 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { type Account, getAccount, updateNotificationSettings } from '../../accounts/accounts.ts';
-import type { PlatformConfig } from '../../config/config.ts';
 import { checkDestinationUrl } from '../../destinations/index.ts';
 import { ApiError } from '../../errors/catalogue.ts';
-import type { NotificationChannel, Notifier } from '../../notifications/index.ts';
+import type { NotificationChannel } from '../../notifications/index.ts';
 import { accountAuth } from '../auth.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 /** Enough of a secret to recognise it, never enough to use it. */
@@ -50,20 +49,13 @@ const SETTINGS_EXAMPLE = {
   slack: { configured: true, masked: 'https://hooks.slack.com/…Xk2q' },
   pagerduty: { configured: false, masked: null },
 };
-const channelParams = {
-  type: 'object',
-  required: ['channel'],
-  properties: { channel: { type: 'string', enum: ['slack', 'pagerduty'] } },
-} as const;
+const channelParams = allRequired({ channel: { type: 'string', enum: ['slack', 'pagerduty'] } });
 
 /**
  * The account's notification channels as the dashboard shows them: set, shown masked, tested,
  * removed. PATCH /v1/account sets the same fields; these routes add the masked view and the test.
  */
-export function notificationRoutes(
-  app: FastifyInstance,
-  deps: { db: Db; config: PlatformConfig; notifier: Notifier },
-): void {
+export function notificationRoutes(app: FastifyInstance, deps: RouteDeps<'config' | 'notifier'>): void {
   const onRequest = accountAuth(deps.db);
 
   async function settings(accountId: string) {
@@ -111,12 +103,7 @@ export function notificationRoutes(
         tag: 'Notifications',
         auth: 'account',
         params: channelParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['value'],
-          properties: { value: { type: 'string', minLength: 1, maxLength: 2048 } },
-        },
+        body: onlyFields({ value: { type: 'string', minLength: 1, maxLength: 2048 } }, ['value']),
         ok: {
           status: 200,
           description: 'The channels after the change',
@@ -180,12 +167,11 @@ export function notificationRoutes(
           status: 200,
           description: 'Whether the channel accepted the notice (`error` says why not)',
           schema: {
-            type: 'object',
-            properties: {
+            ...optionalFields({
               channel: { type: 'string' },
               ok: { type: 'boolean' },
               error: { type: ['string', 'null'] },
-            },
+            }),
             examples: [{ channel: 'slack', ok: true, error: null }],
           },
           example: { channel: 'slack', ok: true, error: null },

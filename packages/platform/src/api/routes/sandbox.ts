@@ -1,38 +1,38 @@
 import { EVENT_TYPES, isEventType } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors/catalogue.ts';
 import { type SendTestEventResult, sendTestEvent } from '../../sandbox/send-test-event.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
-import { allRequired } from '../docs/object-schema.ts';
-import { itemRoute, operation } from '../docs/operation.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { type ProblemTable, problemFor } from './problem-table.ts';
 
-function testEventProblem(result: Exclude<SendTestEventResult, { ok: true }>, type: string): ApiError {
-  switch (result.reason) {
-    case 'not_found':
-      return new ApiError('not_found', 'no endpoint with this id');
-    case 'not_subscribed':
-      return new ApiError(
-        'endpoint_not_subscribed',
-        `the endpoint does not subscribe to ${type}; it subscribes to ${result.subscribed.join(', ')} (PATCH its event_types to add it)`,
-        { event_types: result.subscribed },
-      );
-    case 'endpoint_disabled':
-      return new ApiError(
-        'endpoint_disabled',
-        'the endpoint is disabled, so a test event would wait; enable it (PATCH enabled: true) first',
-      );
-  }
-}
+type TestEventRefusal = Exclude<SendTestEventResult, { ok: true }>;
+
+const TEST_EVENT_PROBLEMS: ProblemTable<TestEventRefusal, [type: string]> = {
+  not_found: () => new ApiError('not_found', 'no endpoint with this id'),
+  not_subscribed: (refusal, type) =>
+    new ApiError(
+      'endpoint_not_subscribed',
+      `the endpoint does not subscribe to ${type}; it subscribes to ${refusal.subscribed.join(', ')} (PATCH its event_types to add it)`,
+      { event_types: refusal.subscribed },
+    ),
+  endpoint_disabled: () =>
+    new ApiError(
+      'endpoint_disabled',
+      'the endpoint is disabled, so a test event would wait; enable it (PATCH enabled: true) first',
+    ),
+};
 
 /** The sandbox: test events sent to one endpoint, and wiping test mode's data. */
-export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function sandboxRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const onRequest = accountAuth(deps.db);
 
-  app.post<{ Params: { id: string }; Body: { type: string } }>(
+  app.post<ById & { Body: { type: string } }>(
     '/v1/endpoints/:id/test',
     {
       onRequest,
@@ -43,10 +43,7 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
           'The catalogue\'s example of the type, delivered to this endpoint alone as a normal delivery (signed, retried, logged), marked `"test": true` in the envelope.',
         ...itemRoute('Endpoints', ENDPOINT_ID_PARAM),
         body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type'],
-          properties: { type: { type: 'string', minLength: 1, maxLength: 100 } },
+          ...onlyFields({ type: { type: 'string', minLength: 1, maxLength: 100 } }, ['type']),
           examples: [{ type: 'meeting.booked' }],
         },
         ok: {
@@ -79,7 +76,7 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
         );
       }
       const result = await sendTestEvent(deps.db, request.accountId, request.params.id, type);
-      if (!result.ok) throw testEventProblem(result, type);
+      if (!result.ok) throw problemFor(TEST_EVENT_PROBLEMS, result, type);
       request.log.info(
         { endpoint_id: request.params.id, event_id: result.eventId, delivery_id: result.deliveryId, type },
         'test event queued',
@@ -95,16 +92,14 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
   );
 
   // With a live key or a test key alike: it wipes the account's test data, never live data.
-  const counts = {
-    type: 'object',
-    required: ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts'],
-    properties: Object.fromEntries(
+  const counts = allRequired(
+    Object.fromEntries(
       ['endpoints', 'endpoint_secrets', 'events', 'deliveries', 'delivery_attempts'].map((k) => [
         k,
         { type: 'integer' },
       ]),
     ),
-  };
+  );
   app.delete(
     '/v1/test-data',
     {
@@ -119,15 +114,11 @@ export function sandboxRoutes(app: FastifyInstance, deps: { db: Db }): void {
         ok: {
           status: 200,
           description: 'What was deleted (`test_account_id` is null when the account never used test mode)',
-          schema: {
-            type: 'object',
-            required: ['test_account_id', 'wiped_at', 'deleted'],
-            properties: {
-              test_account_id: { type: ['string', 'null'] },
-              wiped_at: { type: 'string', format: 'date-time' },
-              deleted: counts,
-            },
-          },
+          schema: allRequired({
+            test_account_id: { type: ['string', 'null'] },
+            wiped_at: { type: 'string', format: 'date-time' },
+            deleted: counts,
+          }),
           example: {
             test_account_id: 'acct_7Tn2Wq5Lx9Rb3Kd8',
             wiped_at: '2026-01-15T09:30:00.000Z',

@@ -1,10 +1,10 @@
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
 import { getEndpoint } from '../../endpoints/endpoints.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountStats, type StatsWindow } from '../../stats/stats.ts';
 import { accountAuth } from '../auth.ts';
-import { allRequired } from '../docs/object-schema.ts';
+import type { RouteDeps } from '../deps.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 
 const count = { type: 'integer' } as const;
@@ -46,7 +46,7 @@ const STATS_EXAMPLE = {
   ],
 };
 
-export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function statsRoutes(app: FastifyInstance, deps: RouteDeps): void {
   app.get<{ Querystring: { window?: StatsWindow; endpoint_id?: string } }>(
     '/v1/stats',
     {
@@ -59,14 +59,10 @@ export function statsRoutes(app: FastifyInstance, deps: { db: Db }): void {
         operationId: 'getStats',
         tag: 'Stats',
         auth: 'account',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            window: { type: 'string', enum: ['1h', '24h'], default: '1h' },
-            endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
-          },
-        },
+        querystring: onlyFields({
+          window: { type: 'string', enum: ['1h', '24h'], default: '1h' },
+          endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
+        }),
         ok: {
           status: 200,
           description: 'The figures',

@@ -1,10 +1,10 @@
 import { EVENT_TYPES } from '@bookflow/events';
-import type { Db } from '@bookflow/pg';
 import type { FastifyInstance } from 'fastify';
-import type { PlatformConfig } from '../../config/config.ts';
 import type { StreamFilter } from '../../live-stream/read.ts';
 import { AccountStream, decodeStreamCursor, type StreamMessage } from '../../live-stream/stream.ts';
 import { accountAuth } from '../auth.ts';
+import type { RouteDeps } from '../deps.ts';
+import { onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
 import { ATTEMPT_EXAMPLE, DELIVERY_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { ATTEMPT_FINISHED_SCHEMA, DELIVERY_CREATED_SCHEMA, eventStream } from '../docs/stream-schemas.ts';
@@ -49,7 +49,7 @@ const STREAM_EXAMPLE = [
  * open stream polls the database (so it sees what every worker process records) and resumes from
  * `Last-Event-ID` after a reconnect.
  */
-export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: PlatformConfig }): void {
+export function streamRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): void {
   const open = new Set<() => void>();
   // Streams never end on their own: close them so the server can stop.
   app.addHook('preClose', async () => {
@@ -70,15 +70,11 @@ export function streamRoutes(app: FastifyInstance, deps: { db: Db; config: Platf
         operationId: 'streamDeliveries',
         tag: 'Live stream',
         auth: 'account',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            event_type: { type: 'string', enum: [...EVENT_TYPES] },
-            endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
-            status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
-          },
-        },
+        querystring: onlyFields({
+          event_type: { type: 'string', enum: [...EVENT_TYPES] },
+          endpoint_id: { type: 'string', pattern: '^ep_[A-Za-z0-9_-]{1,64}$' },
+          status: { type: 'string', enum: ['pending', 'delivering', 'succeeded', 'dead', 'held'] },
+        }),
         ok: {
           status: 200,
           description: 'The event stream',
