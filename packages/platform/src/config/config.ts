@@ -1,9 +1,20 @@
 import { fileURLToPath } from 'node:url';
-import { parseDuration } from '@bookflow/events';
 import { embeddedMasterKey } from './embedded-files.ts';
-import { DEFAULT_RETRY_SCHEDULE, parseSchedule } from './retry-schedule.ts';
+import {
+  bool,
+  ConfigError,
+  DEFAULT_PAGERDUTY_EVENTS_URL,
+  duration,
+  type Env,
+  int,
+  masterKey,
+  otlpEndpoint,
+  type Role,
+  roles,
+  schedule,
+} from './env-values.ts';
 
-export type Role = 'api' | 'worker';
+export { ConfigError, type Role };
 
 /** Every setting of the platform, typed, with its default. Read once at start by loadConfig(). */
 export interface PlatformConfig {
@@ -117,89 +128,6 @@ export interface PlatformConfig {
  */
 export type EnvConfig = Omit<PlatformConfig, 'masterKey'> & { masterKey: Buffer | null };
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
-
-function int(env: Env, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['true', '1', 'yes'].includes(raw)) return true;
-  if (['false', '0', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
-}
-
-function duration(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  try {
-    return parseDuration(raw);
-  } catch (err) {
-    throw new ConfigError(`${name}: ${(err as Error).message}`);
-  }
-}
-
-/** BOOKFLOW_MASTER_KEY: 32 bytes as 64 hex characters or base64. */
-function masterKey(raw: string | undefined): Buffer | null {
-  const text = raw?.trim();
-  if (!text) return null;
-  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-  if (key.length !== 32) {
-    throw new ConfigError(
-      'BOOKFLOW_MASTER_KEY must be 32 bytes, as 64 hex characters or base64 (generate one with: openssl rand -hex 32)',
-    );
-  }
-  return key;
-}
-
-function roles(raw: string | undefined): Role[] {
-  const list = (raw ?? 'api,worker')
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  for (const r of list) {
-    if (r !== 'api' && r !== 'worker') {
-      throw new ConfigError(`BOOKFLOW_ROLES may contain "api" and "worker", got "${r}"`);
-    }
-  }
-  if (list.length === 0)
-    throw new ConfigError('BOOKFLOW_ROLES is empty: give "api", "worker" or "api,worker"');
-  return [...new Set(list)] as Role[];
-}
-
-function schedule(raw: string | undefined): number[] {
-  try {
-    return parseSchedule(raw && raw.trim() !== '' ? raw : DEFAULT_RETRY_SCHEDULE);
-  } catch (err) {
-    throw new ConfigError(`BOOKFLOW_RETRY_SCHEDULE: ${(err as Error).message}`);
-  }
-}
-
-/** OTEL_EXPORTER_OTLP_ENDPOINT: an http(s) URL, or unset for no tracing. */
-function otlpEndpoint(raw: string | undefined): string | null {
-  const text = raw?.trim();
-  if (!text) return null;
-  const url = URL.parse(text);
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new ConfigError(
-      `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://127.0.0.1:4318, got "${text}"`,
-    );
-  }
-  return text;
-}
-
 /** BOOKFLOW_MAX_PENDING_PUBLISHES when unset: lower on the embedded database (see the field). */
 function defaultMaxPendingPublishes(databaseUrl: string | null): number {
   return databaseUrl ? 500 : 64;
@@ -249,8 +177,7 @@ export function loadConfig(env: Env = process.env): EnvConfig {
     pollIntervalMs: duration(env, 'BOOKFLOW_POLL_INTERVAL', 1_000),
     reaperIntervalMs: duration(env, 'BOOKFLOW_REAPER_INTERVAL', 15_000),
     trialCheckIntervalMs: duration(env, 'BOOKFLOW_TRIAL_CHECK_INTERVAL', 1_000),
-    pagerdutyEventsUrl:
-      env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || 'https://events.pagerduty.com/v2/enqueue',
+    pagerdutyEventsUrl: env.BOOKFLOW_PAGERDUTY_EVENTS_URL?.trim() || DEFAULT_PAGERDUTY_EVENTS_URL,
     // Embedded mode is the try-it-on-your-laptop mode, where the receiver is on localhost; with a
     // real database (production) the guard is on unless lifted explicitly.
     allowPrivateDestinations: bool(env, 'BOOKFLOW_ALLOW_PRIVATE_DESTINATIONS', !env.DATABASE_URL?.trim()),

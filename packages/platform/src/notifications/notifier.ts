@@ -1,6 +1,6 @@
 import { type Logger, pino } from 'pino';
+import { DEFAULT_PAGERDUTY_EVENTS_URL } from '../config/env-values.ts';
 import {
-  DEFAULT_PAGERDUTY_EVENTS_URL,
   deadLetterEvent,
   endpointDisabledEvent,
   type PagerDutyEvent,

@@ -12,8 +12,6 @@ import type { DeadLetterNotice, EndpointDisabledNotice } from './types.ts';
  * dedup_key at most 255, severity one of critical/error/warning/info, whole event at most 512 KB.
  */
 
-export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
-
 const SUMMARY_MAX = 1_024;
 const DEDUP_KEY_MAX = 255;
 /** Keeps custom_details far below the 512 KB event limit whatever the last error carried. */
