@@ -18,6 +18,7 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'integrations/*/test/**/*.test.ts',
       'observability/test/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     // Finds local PostgreSQL and Redis when DATABASE_URL / REDIS_URL are unset, and says which.
     // The dashboard is built once (when missing or stale) for its browser tests.
