@@ -1706,7 +1706,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The The account id's id
+                 * @description The account's id
                  * @example acct_4Hq9Zr2mWx7Kp1Ls
                  */
                 id: string;

@@ -180,7 +180,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps<'config'>): 
           'Admin only. A plan period must end after it starts; clearing trial_ends_at cancels trial.ending.',
         tag: 'Accounts',
         auth: 'admin',
-        params: idParam('The account id', EXAMPLE_IDS.account),
+        params: idParam('account', EXAMPLE_IDS.account),
         body: {
           ...onlyFields({ ...planProps, ...versionProp }),
           examples: [{ trial_ends_at: '2026-12-14T00:00:00.000Z' }],
