@@ -1,7 +1,8 @@
 /**
  * The shapes the API answers with, as shared OpenAPI components (documentation only: answers are
- * serialised as JSON.stringify would, see plugins.ts), with the examples the operations show.
+ * serialised as JSON.stringify would, see plugins.ts); their examples are in examples.ts.
  */
+import { EXAMPLE_IDS } from './examples.ts';
 import { idParam } from './operation.ts';
 
 // The field schemas the shapes share, named so each shape reads as a list of its fields.
@@ -30,20 +31,8 @@ function component<const P extends object, const R extends readonly (keyof P & s
   return { $id: id, type: 'object', required: shape.required, properties: shape.properties } as const;
 }
 
-const ENDPOINT_ID = 'ep_2J8kYq3xVd0Lm4NbQ1rT';
-const DELIVERY_ID = '0b9a6f5e-41c2-4d1e-9a7b-3c5d2e1f0a98';
-const EVENT_ID = '7d3f1c2a-9b8e-4f6d-a5c4-1e2d3c4b5a69';
-const ACCOUNT_ID = 'acct_4Hq9Zr2mWx7Kp1Ls';
-
-export const EXAMPLE_IDS = {
-  endpoint: ENDPOINT_ID,
-  delivery: DELIVERY_ID,
-  event: EVENT_ID,
-  account: ACCOUNT_ID,
-};
-
 /** The `{id}` of the routes under /v1/endpoints/{id}. */
-export const ENDPOINT_ID_PARAM = idParam('endpoint', ENDPOINT_ID);
+export const ENDPOINT_ID_PARAM = idParam('endpoint', EXAMPLE_IDS.endpoint);
 
 export const ENDPOINT_SCHEMA = component('Endpoint', {
   required: ['id', 'url', 'event_types', 'enabled', 'created_at', 'updated_at'],
@@ -65,24 +54,6 @@ export const ENDPOINT_SCHEMA = component('Endpoint', {
     updated_at: time,
   },
 });
-
-export const ENDPOINT_EXAMPLE = {
-  id: ENDPOINT_ID,
-  kind: 'http',
-  url: 'https://crm.example.com/webhooks/bookflow',
-  description: 'HubSpot sync',
-  event_types: ['meeting.booked', 'call.ended'],
-  schema_version: '2026-09-01',
-  enabled: true,
-  disabled_reason: null,
-  rate_limit: null,
-  max_concurrency: null,
-  failing_since: null,
-  disabled_at: null,
-  expires_at: null,
-  created_at: '2026-11-30T09:00:00.000Z',
-  updated_at: '2026-11-30T09:00:00.000Z',
-};
 
 export const DELIVERY_SCHEMA = component('Delivery', {
   required: ['id', 'event_id', 'endpoint_id', 'event_type', 'status', 'attempt_count'],
@@ -106,25 +77,6 @@ export const DELIVERY_SCHEMA = component('Delivery', {
   },
 });
 
-export const DELIVERY_EXAMPLE = {
-  id: DELIVERY_ID,
-  event_id: EVENT_ID,
-  endpoint_id: ENDPOINT_ID,
-  event_type: 'meeting.booked',
-  status: 'succeeded',
-  series: 1,
-  trigger: 'publish',
-  attempt_count: 1,
-  next_attempt_at: null,
-  last_status_code: 200,
-  last_error: null,
-  created_at: '2026-11-30T09:01:00.000Z',
-  updated_at: '2026-11-30T09:01:00.120Z',
-  succeeded_at: '2026-11-30T09:01:00.120Z',
-  dead_at: null,
-  dead_reason: null,
-};
-
 export const ATTEMPT_SCHEMA = component('Attempt', {
   required: ['series', 'attempt', 'outcome', 'started_at'],
   properties: {
@@ -145,23 +97,6 @@ export const ATTEMPT_SCHEMA = component('Attempt', {
   },
 });
 
-export const ATTEMPT_EXAMPLE = {
-  series: 1,
-  attempt: 1,
-  trigger: 'publish',
-  scheduled_at: '2026-11-30T09:01:00.000Z',
-  started_at: '2026-11-30T09:01:00.010Z',
-  duration_ms: 110,
-  outcome: 'succeeded',
-  status_code: 200,
-  error_kind: null,
-  error: null,
-  response_body: 'ok',
-  response_body_encoding: 'utf8',
-  response_content_type: 'text/plain',
-  response_truncated: false,
-};
-
 export const DELIVERY_WITH_ATTEMPTS_SCHEMA = {
   $id: 'DeliveryWithAttempts',
   allOf: [
@@ -177,13 +112,6 @@ export const DELIVERY_WITH_ATTEMPTS_SCHEMA = {
     },
   ],
 } as const;
-
-export const DELIVERY_WITH_ATTEMPTS_EXAMPLE = {
-  ...DELIVERY_EXAMPLE,
-  attempts: [ATTEMPT_EXAMPLE],
-  attempts_total: 1,
-  attempts_next_cursor: null,
-};
 
 export const ENVELOPE_SCHEMA = component('Envelope', {
   required: ['id', 'type', 'created_at', 'account_id', 'schema_version', 'data'],
@@ -258,22 +186,6 @@ export const ACCOUNT_SCHEMA = component('Account', {
   },
 });
 
-export const ACCOUNT_EXAMPLE = {
-  id: ACCOUNT_ID,
-  name: 'Acme',
-  notifications: { slack_webhook_url: 'configured', pagerduty_routing_key: null },
-  mode: 'live',
-  default_schema_version: '2026-09-01',
-  plan: {
-    name: 'Growth',
-    minutes_included: 1000,
-    period_start: '2026-11-01T00:00:00.000Z',
-    period_end: '2026-12-01T00:00:00.000Z',
-  },
-  trial_ends_at: null,
-  created_at: '2026-11-30T08:59:00.000Z',
-};
-
 export const API_KEY_SCHEMA = component('ApiKey', {
   required: ['id', 'prefix', 'created_at'],
   properties: {
@@ -286,16 +198,6 @@ export const API_KEY_SCHEMA = component('ApiKey', {
     revoked_at: nullableTime,
   },
 });
-
-export const API_KEY_EXAMPLE = {
-  id: 'key_9Vb2Qx7Lm3Np',
-  name: 'CI',
-  prefix: 'bfk_live_3kQ9',
-  mode: 'live',
-  created_at: '2026-11-30T09:00:00.000Z',
-  last_used_at: null,
-  revoked_at: null,
-};
 
 /** Every shared schema, registered with Fastify so the OpenAPI document lists them as components. */
 export const SHARED_SCHEMAS = [

@@ -15,9 +15,10 @@ import { accountMode } from '../../sandbox/test-twin.ts';
 import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { ACCOUNT_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
-import { ACCOUNT_EXAMPLE, EXAMPLE_IDS, inputTime } from '../docs/schemas.ts';
+import { inputTime } from '../docs/schemas.ts';
 
 const ACCOUNT = { $ref: 'Account#' };
 const RECEIPT = allRequired({

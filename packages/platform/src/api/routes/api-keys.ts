@@ -11,9 +11,10 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { type AccountMode, accountMode, testTwinOf } from '../../sandbox/test-twin.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { API_KEY_EXAMPLE } from '../docs/examples.ts';
 import { allRequired } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
-import { API_KEY_EXAMPLE, listOf } from '../docs/schemas.ts';
+import { listOf } from '../docs/schemas.ts';
 import { type ProblemTable, problemFor } from './problem-table.ts';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

@@ -13,9 +13,9 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
 import { accountAuth, sameSecret, sessionToken } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, optionalFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
-import { EXAMPLE_IDS } from '../docs/schemas.ts';
 
 export const sessionSchema = {
   ...allRequired({

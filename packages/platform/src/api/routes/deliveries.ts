@@ -6,16 +6,15 @@ import { type ReplayResult, replayDelivery, replayMatching } from '../../deliver
 import { ApiError } from '../../errors/catalogue.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
-import { allRequired, onlyFields } from '../docs/object-schema.ts';
-import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import {
   ATTEMPT_EXAMPLE,
   DELIVERY_EXAMPLE,
   DELIVERY_WITH_ATTEMPTS_EXAMPLE,
   EXAMPLE_IDS,
-  inputTime,
-  pageOf,
-} from '../docs/schemas.ts';
+} from '../docs/examples.ts';
+import { allRequired, onlyFields } from '../docs/object-schema.ts';
+import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
+import { inputTime, pageOf } from '../docs/schemas.ts';
 import {
   decodeAttemptCursor,
   decodeCursor,

@@ -15,9 +15,10 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { uuid } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
-import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { ENDPOINT_ID_PARAM } from '../docs/schemas.ts';
 import { versionMismatchProblem } from './endpoints.ts';
 
 /** The answer: the catalogue's example of `type` as an endpoint on `version` would receive it. */

@@ -17,9 +17,10 @@ import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
-import { ENDPOINT_EXAMPLE, ENDPOINT_ID_PARAM, EXAMPLE_IDS, pageOf } from '../docs/schemas.ts';
+import { ENDPOINT_ID_PARAM, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
 
 const MAX_URL_LENGTH = 2048;

@@ -11,9 +11,9 @@ import {
 } from '../../listen/reported-result.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
-import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
 import { assertValidEventTypes, versionMismatchProblem } from './endpoints.ts';
 

@@ -6,9 +6,10 @@ import { accountMode } from '../../sandbox/test-twin.ts';
 import { wipeTestData } from '../../sandbox/wipe-test-data.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
-import { ENDPOINT_ID_PARAM, EXAMPLE_IDS } from '../docs/schemas.ts';
+import { ENDPOINT_ID_PARAM } from '../docs/schemas.ts';
 import { type ProblemTable, problemFor } from './problem-table.ts';
 
 type TestEventRefusal = Exclude<SendTestEventResult, { ok: true }>;

@@ -4,9 +4,9 @@ import type { StreamFilter } from '../../live-stream/read.ts';
 import { AccountStream, decodeStreamCursor, type StreamMessage } from '../../live-stream/stream.ts';
 import { accountAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
+import { ATTEMPT_EXAMPLE, DELIVERY_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts';
 import { onlyFields } from '../docs/object-schema.ts';
 import { operation } from '../docs/operation.ts';
-import { ATTEMPT_EXAMPLE, DELIVERY_EXAMPLE, EXAMPLE_IDS } from '../docs/schemas.ts';
 import { ATTEMPT_FINISHED_SCHEMA, DELIVERY_CREATED_SCHEMA, eventStream } from '../docs/stream-schemas.ts';
 
 const HEARTBEAT_MS = 15_000;
