@@ -8,17 +8,17 @@ import {
   updateNotificationSettings,
 } from '../../accounts/accounts.ts';
 import { eraseAccount } from '../../accounts/erase.ts';
-import { checkPlan, currentUsage, type PlanInput, updatePlanAndTrial } from '../../accounts/plan.ts';
+import { checkPlan, type PlanInput, updatePlanAndTrial } from '../../accounts/plan.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import { accountMode } from '../../sandbox/test-twin.ts';
-import { periodAt } from '../../usage/period.ts';
 import { accountAuth, adminAuth } from '../auth.ts';
 import type { RouteDeps } from '../deps.ts';
 import { ACCOUNT_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
 import { inputTime } from '../docs/schemas.ts';
+import { present, presentWithUsage } from './account-view.ts';
 
 const ACCOUNT = { $ref: 'Account#' };
 const RECEIPT = allRequired({
@@ -60,45 +60,6 @@ interface PlanBody {
   plan?: PlanInput | null;
   trial_ends_at?: string | null;
   default_schema_version?: string;
-}
-
-function present(account: Account) {
-  return {
-    id: account.id,
-    name: account.name,
-    notifications: {
-      slack_webhook_url: account.slack_webhook_url ? 'configured' : null,
-      pagerduty_routing_key: account.pagerduty_routing_key ? 'configured' : null,
-    },
-    // 'test' when called with a test key: the account's test twin, with its own id and settings.
-    mode: account.mode,
-    default_schema_version: account.default_schema_version,
-    plan:
-      account.plan_name === null
-        ? null
-        : {
-            name: account.plan_name,
-            minutes_included: account.plan_minutes_included,
-            period_start: account.plan_period_start?.toISOString(),
-            period_end: account.plan_period_end?.toISOString(),
-          },
-    trial_ends_at: account.trial_ends_at?.toISOString() ?? null,
-    created_at: account.created_at.toISOString(),
-  };
-}
-
-/** The account as it reads itself: with the current period (rolled over if the stored one has passed) and its usage. */
-async function presentWithUsage(db: Db, account: Account) {
-  const base = present(account);
-  if (account.plan_period_start === null || account.plan_period_end === null || !base.plan)
-    return { ...base, usage: null };
-  const period = periodAt({ start: account.plan_period_start, end: account.plan_period_end }, new Date());
-  const usage = await currentUsage(db, account.id, period.start);
-  return {
-    ...base,
-    plan: { ...base.plan, period_start: period.start.toISOString(), period_end: period.end.toISOString() },
-    usage: { ...usage, counted: account.counts_usage },
-  };
 }
 
 /** Applies the plan and trial fields of a body (422 invalid_plan when the period runs backwards). */

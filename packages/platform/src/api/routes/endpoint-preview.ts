@@ -19,7 +19,7 @@ import { EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM } from '../docs/schemas.ts';
-import { versionMismatchProblem } from './endpoints.ts';
+import { versionMismatchProblem } from './endpoint-input.ts';
 
 /** The answer: the catalogue's example of `type` as an endpoint on `version` would receive it. */
 function preview(input: {

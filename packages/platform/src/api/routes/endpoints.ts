@@ -1,6 +1,5 @@
-import { EVENT_TYPES, isEventType, SCHEMA_VERSIONS } from '@bookflow/events';
+import { SCHEMA_VERSIONS } from '@bookflow/events';
 import type { FastifyInstance } from 'fastify';
-import { checkDestinationUrl, type DestinationOptions } from '../../destinations/index.ts';
 import {
   createEndpoint,
   deleteEndpoint,
@@ -12,7 +11,6 @@ import {
 } from '../../endpoints/endpoints.ts';
 import { ENDPOINT_LIMIT_PROPERTIES, type EndpointLimits } from '../../endpoints/limits.ts';
 import { MAX_ACTIVE_SECRETS, rotateSecret } from '../../endpoints/secrets.ts';
-import type { VersionMismatch } from '../../endpoints/versions.ts';
 import { ApiError } from '../../errors/catalogue.ts';
 import { isPrefixedId } from '../../ids/ids.ts';
 import { accountAuth } from '../auth.ts';
@@ -22,6 +20,7 @@ import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, itemRoute, operation } from '../docs/operation.ts';
 import { ENDPOINT_ID_PARAM, pageOf } from '../docs/schemas.ts';
 import { decodeCursor, encodeCursor, PAGE_QUERY, parseLimit } from '../pagination.ts';
+import { assertValidEventTypes, assertValidUrl, versionMismatchProblem } from './endpoint-input.ts';
 
 const MAX_URL_LENGTH = 2048;
 const ENDPOINTS_PAGE_DEFAULT = 100;
@@ -47,38 +46,6 @@ function present(endpoint: Endpoint) {
   };
 }
 
-/** Endpoint URLs are checked by destinations/ alone; a refusal answers `invalid_url` with its reason. */
-function assertValidUrl(raw: string, policy: DestinationOptions): void {
-  const destination = checkDestinationUrl(raw, policy);
-  if (!destination.ok) throw new ApiError('invalid_url', destination.reason);
-}
-
-export function assertValidEventTypes(types: string[]): void {
-  if (types.length === 0) {
-    throw new ApiError('empty_event_types', `subscribe to at least one of: ${EVENT_TYPES.join(', ')}`);
-  }
-  const unknown = types.filter((t) => !isEventType(t));
-  if (unknown.length > 0) {
-    throw new ApiError(
-      'unknown_event_type',
-      `unknown event type(s): ${unknown.join(', ')}; known: ${EVENT_TYPES.join(', ')}`,
-    );
-  }
-}
-
-/** 422 for a subscription the endpoint's version lacks, naming the version that has it. */
-export function versionMismatchProblem(mismatch: VersionMismatch): ApiError {
-  return new ApiError(
-    'event_type_not_in_version',
-    `${mismatch.types.join(', ')} ${mismatch.types.length > 1 ? 'do' : 'does'} not exist in schema version ${mismatch.version}; ` +
-      `it needs ${mismatch.requiredVersion} or newer: set "schema_version": "${mismatch.requiredVersion}" on the endpoint (PATCH upgrades it)`,
-    {
-      event_types: mismatch.types,
-      schema_version: mismatch.version,
-      required_version: mismatch.requiredVersion,
-    },
-  );
-}
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const WITH_SECRET = {
   allOf: [{ $ref: 'Endpoint#' }, allRequired({ secret: { type: 'string' } })],

@@ -15,7 +15,7 @@ import { ENDPOINT_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts';
 import { allRequired, onlyFields } from '../docs/object-schema.ts';
 import { type ById, idParam, operation } from '../docs/operation.ts';
 import { eventStream, LISTEN_READY_SCHEMA } from '../docs/stream-schemas.ts';
-import { assertValidEventTypes, versionMismatchProblem } from './endpoints.ts';
+import { assertValidEventTypes, versionMismatchProblem } from './endpoint-input.ts';
 
 /** SSE comment lines keep proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
