@@ -1,8 +1,12 @@
 import { type Db, withRetries } from '@bookflow/pg';
 import type { IncomingJob } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
-import { DEFAULT_VOLUME_RETENTION_MS } from '../../volume/hours.ts';
-import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import {
+  type ClaimOptions,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_VOLUME_RETENTION_MS,
+  type ReceiverStore,
+} from '../store.ts';
 import { AcceptBatcher } from './accept-batcher.ts';
 import { migrate } from './migrate.ts';
 import { claimJobs } from './sql/claim.ts';
