@@ -96,8 +96,7 @@ export class PostgresStore implements ReceiverStore {
   /**
    * NOTIFY outside the accept, debounced. A NOTIFY inside the accepting transaction (a trigger was
    * the first version) takes Postgres's global notification lock at every commit, serialising
-   * the commits of concurrent acknowledgements: on the 2-core test machine it halved the
-   * acknowledgements per second (bench/measure-ack.ts, worker off, three paired runs).
+   * the commits of concurrent acknowledgements, which cost acknowledgement throughput.
    */
   #announce() {
     if (this.#notifyTimer) return;
