@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { generateSecret, parseDuration, parseDurationList } from '@bookflow/events';
+import { formatDuration, generateSecret, parseDuration, parseDurationList } from '@bookflow/events';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_FIELDS, ConfigError, loadConfig } from '../src/config/config.ts';
 
@@ -162,6 +162,19 @@ describe('configuration', () => {
     expect(() => parseDuration('250')).toThrow(/"250" has no unit/);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
     expect(parseDurationList('')).toEqual([]);
+  });
+
+  it('formats durations in the largest exact unit, as parseDuration reads them back', () => {
+    expect([0, 1500, 90_000, 120_000, 3_600_000, 7 * 86_400_000].map(formatDuration)).toEqual([
+      '0d',
+      '1500ms',
+      '90s',
+      '2m',
+      '1h',
+      '7d',
+    ]);
+    for (const ms of [1, 999, 61_000, 5_400_000]) expect(parseDuration(formatDuration(ms))).toBe(ms);
+    expect(() => formatDuration(1.5)).toThrow(RangeError);
   });
 });
 

@@ -22,6 +22,19 @@ export function parseDuration(text: string): number {
 }
 
 /**
+ * Milliseconds as the text parseDuration reads back, in the largest unit that divides them
+ * exactly: 120000 is "2m", 90000 is "90s". For defaults kept in milliseconds and shown as text.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw new RangeError(`${ms} is not a whole number of milliseconds`);
+  const [unit, size] = Object.entries(UNITS)
+    .sort(([, a], [, b]) => b - a)
+    .find(([, unitMs]) => ms % unitMs === 0)!;
+  return `${ms / size}${unit}`;
+}
+
+/**
  * "30s,2m,10m" into milliseconds, each item read by parseDuration. Blank text is an empty list
  * (the caller decides whether that is allowed); an empty item between commas is an error, since
  * it is more likely a typo than a wish. The error names the first bad item by its position.

@@ -26,7 +26,13 @@ export { type ReceiverLogger, silentLogger } from './logging/logger.ts';
 export { ReceiverMetrics } from './metrics/metrics.ts';
 export { createReceiver, Receiver, type ReceiverOptions } from './receiver.ts';
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory/memory-store.ts';
-export { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from './stores/store.ts';
+export {
+  type ClaimOptions,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_VOLUME_RETENTION_MS,
+  type HourlyCount,
+  type ReceiverStore,
+} from './stores/store.ts';
 export {
   type SignatureScheme,
   type VerificationOptions,
@@ -36,7 +42,6 @@ export {
 // Volume anomaly check
 export { VolumeCheck, type VolumeCheckOptions, type VolumeTypeResult } from './volume/check.ts';
 export { decideVolumeAlert, type VolumeAction } from './volume/decide.ts';
-export { DEFAULT_VOLUME_RETENTION_MS, type HourlyCount } from './volume/hours.ts';
 export {
   judgeVolume,
   type TypeVolume,

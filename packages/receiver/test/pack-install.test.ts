@@ -75,12 +75,85 @@ function start(file: string, env: Record<string, string>) {
   return { child, lines, ready, stderr: () => stderr };
 }
 
-/** Two deliveries of one signed event and a tampered one: accepted, duplicate, refused; handled once. */
-async function verifiesAndDedupes(app: ReturnType<typeof start>) {
+/**
+ * The app in `file`, run with a new account's endpoint secret on the one running platform: a
+ * published event and its replay reach it as real deliveries, then test-signed ones check refusal.
+ */
+async function verifiesAndDedupes(file: string, env: Record<string, string>, ready: Record<string, unknown>) {
+  const endpoint = await platformEndpoint(file);
+  const app = start(file, { SECRETS: `${endpoint.secret},${SECRET}`, ...env });
   const { port } = (await app.ready) as { port: number };
+  expect(await app.ready).toMatchObject(ready);
+  const eventId = await platformDelivers(app, port, endpoint);
   await postSigned(app, port);
+  expect(app.lines.filter((l) => l.handled === eventId)).toHaveLength(1);
   app.child.kill('SIGTERM');
   await new Promise((resolve) => app.child.once('exit', resolve));
+}
+
+/** An account of its own, with an endpoint for meeting.booked that points nowhere until its app listens. */
+async function platformEndpoint(name: string) {
+  platform ??= await startPlatform();
+  const key = (await call(platform, 'POST', '/v1/accounts', ADMIN, { name })).api_key as string;
+  const endpoint = await call(platform, 'POST', '/v1/endpoints', key, {
+    url: 'http://127.0.0.1:9/placeholder',
+    event_types: ['meeting.booked'],
+  });
+  return { key, id: endpoint.id as string, secret: endpoint.secret as string };
+}
+
+/**
+ * Points the endpoint at the app, publishes an event and replays its delivery: the app accepts the
+ * first and answers the replay as a duplicate, and its handler ran. Returns the event id.
+ */
+async function platformDelivers(
+  app: ReturnType<typeof start>,
+  port: number,
+  endpoint: Awaited<ReturnType<typeof platformEndpoint>>,
+): Promise<string> {
+  const sender = platform!;
+  const { key } = endpoint;
+  await call(sender, 'PATCH', `/v1/endpoints/${endpoint.id}`, key, {
+    url: `http://127.0.0.1:${port}/webhooks/bookflow`,
+  });
+  const event = await call(sender, 'POST', '/v1/events', key, {
+    type: 'meeting.booked',
+    data: sampleData('meeting.booked', { seed: 5 }),
+  });
+  const deliveryOf = async () =>
+    (await call(sender, 'GET', `/v1/events/${event.id}/deliveries`, key)).data![0]!;
+  await waitFor(async () => (await deliveryOf()).status === 'succeeded', {
+    timeoutMs: 30_000,
+    what: 'delivery',
+  });
+  // A replay sends the same event again: answered 200, deduped, not handled a second time.
+  await call(sender, 'POST', `/v1/deliveries/${(await deliveryOf()).id}/replay`, key);
+  await waitFor(
+    async () => (await deliveryOf()).series === 2 && (await deliveryOf()).status === 'succeeded',
+    {
+      timeoutMs: 30_000,
+      what: 'the replay',
+    },
+  );
+  // What the app answered the platform, as the platform recorded it.
+  const attempts = (await call(sender, 'GET', `/v1/deliveries/${(await deliveryOf()).id}/attempts`, key))
+    .data!;
+  const answers = attempts
+    .map((a) => ({
+      series: Number(a.series),
+      status: a.status_code,
+      body: JSON.parse(String(a.response_body)),
+    }))
+    .sort((x, y) => x.series - y.series);
+  expect(answers).toEqual([
+    { series: 1, status: 200, body: { id: event.id, status: 'accepted' } },
+    { series: 2, status: 200, body: { id: event.id, status: 'duplicate' } },
+  ]);
+  await waitFor(() => app.lines.find((l) => l.handled === event.id), {
+    timeoutMs: 30_000,
+    what: 'the handler',
+  });
+  return event.id as string;
 }
 
 async function postSigned(app: ReturnType<typeof start>, port: number) {
@@ -117,57 +190,22 @@ describe('the packed packages, installed and run with plain node', { timeout: 30
     expect(readdirSync(join(dir, 'node_modules'))).not.toContain('ioredis');
   });
 
-  it('CommonJS + Express (+ PostgreSQL through the optional pg): verifies and dedupes deliveries from the real platform', async () => {
-    platform = await startPlatform();
-    const key = (await call(platform, 'POST', '/v1/accounts', ADMIN, { name: 'Acme' })).api_key as string;
-    const endpoint = await call(platform, 'POST', '/v1/endpoints', key, {
-      url: 'http://127.0.0.1:9/placeholder',
-      event_types: ['meeting.booked'],
-    });
-    const app = start('express-app.cjs', {
-      SECRETS: `${endpoint.secret},${SECRET}`,
-      ...(database ? { DATABASE_URL: database.url } : {}),
-    });
-    const { port } = (await app.ready) as { port: number };
-    expect(await app.ready).toMatchObject({ store: database ? 'postgres' : 'memory', unused: [] });
-    await call(platform, 'PATCH', `/v1/endpoints/${endpoint.id}`, key, {
-      url: `http://127.0.0.1:${port}/webhooks/bookflow`,
-    });
+  it('CommonJS + Express (+ PostgreSQL through the optional pg): verifies and dedupes deliveries from the real platform', () =>
+    verifiesAndDedupes('express-app.cjs', database ? { DATABASE_URL: database.url } : {}, {
+      store: database ? 'postgres' : 'memory',
+      unused: [],
+    }));
 
-    const event = await call(platform, 'POST', '/v1/events', key, {
-      type: 'meeting.booked',
-      data: sampleData('meeting.booked', { seed: 5 }),
-    });
-    const deliveryOf = async () =>
-      (await call(platform!, 'GET', `/v1/events/${event.id}/deliveries`, key)).data![0]!;
-    await waitFor(async () => (await deliveryOf()).status === 'succeeded', {
-      timeoutMs: 30_000,
-      what: 'delivery',
-    });
-    // A replay sends the same event again: answered 200, deduped, not handled a second time.
-    await call(platform, 'POST', `/v1/deliveries/${(await deliveryOf()).id}/replay`, key);
-    await waitFor(
-      async () => (await deliveryOf()).series === 2 && (await deliveryOf()).status === 'succeeded',
+  it('ESM + Fastify: verifies and dedupes deliveries from the real platform, and a missing driver names its package', () =>
+    verifiesAndDedupes(
+      'fastify-app.mjs',
+      {},
       {
-        timeoutMs: 30_000,
-        what: 'the replay',
+        store: 'memory',
+        missingDriver:
+          'The Redis store needs the "ioredis" package, which is not installed: npm install ioredis',
       },
-    );
-    await postSigned(app, port);
-    expect(app.lines.filter((l) => l.handled === event.id)).toHaveLength(1);
-    app.child.kill('SIGTERM');
-    await new Promise((resolve) => app.child.once('exit', resolve));
-  });
-
-  it('ESM + Fastify: verifies and dedupes, and a missing driver names its package', async () => {
-    const app = start('fastify-app.mjs', {});
-    expect(await app.ready).toMatchObject({
-      store: 'memory',
-      missingDriver:
-        'The Redis store needs the "ioredis" package, which is not installed: npm install ioredis',
-    });
-    await verifiesAndDedupes(app);
-  });
+    ));
 
   it('type-checks a consumer against the published .d.ts and .d.cts', async () => {
     const types = join(ROOT, 'node_modules/@types');

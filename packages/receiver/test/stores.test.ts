@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HourlyCount, IncomingJob, ReceiverStore } from '../src/index.ts';
-import { HOUR_MS, hourStart, WEEK_MS } from '../src/volume/hours.ts';
+import { HOUR_MS, hourStart, WEEK_MS } from '../src/time/hours.ts';
 import { reportSkipped, type StoreOptions, storeHarnesses } from './helpers/stores.ts';
 
 // The conformance suite every store passes: the same semantics behind one interface.

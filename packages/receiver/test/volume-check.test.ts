@@ -9,7 +9,7 @@ import {
   type Receiver,
   SlackAlerter,
 } from '../src/index.ts';
-import { HOUR_MS, hourStart, WEEK_MS } from '../src/volume/hours.ts';
+import { HOUR_MS, hourStart, WEEK_MS } from '../src/time/hours.ts';
 import { startCaptureServer } from './helpers/capture-server.ts';
 import { SECRET, sign } from './helpers/deliveries.ts';
 import { reportSkipped, storeHarnesses } from './helpers/stores.ts';

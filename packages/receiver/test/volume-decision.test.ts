@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HOUR_MS, sameHourOfPreviousWeeks, WEEK_MS } from '../src/time/hours.ts';
 import { decideVolumeAlert } from '../src/volume/decide.ts';
-import { HOUR_MS, sameHourOfPreviousWeeks, WEEK_MS } from '../src/volume/hours.ts';
 import { judgeVolume, median, type TypeVolume, volumeBaseline } from '../src/volume/judge.ts';
 import { DEFAULT_VOLUME_POLICY as POLICY, volumePolicy } from '../src/volume/policy.ts';
 import { nextCheckAt } from '../src/volume/schedule.ts';

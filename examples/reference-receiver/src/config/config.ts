@@ -15,12 +15,15 @@ import {
   urlField,
   type ValuesOf,
 } from '@bookflow/env-config';
-import { isWellFormedSecret, parseDurationList } from '@bookflow/events';
+import { formatDuration, isWellFormedSecret, parseDurationList } from '@bookflow/events';
+import { DEFAULT_DEDUPE_TTL_MS, DEFAULT_RETRY_POLICY, PAGERDUTY_EVENTS_URL } from '@bookflow/receiver';
 import { VOLUME_FIELDS } from './volume-fields.ts';
 
 const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The kit's retry delays, spelled as BOOKFLOW_RECEIVER_RETRY_SCHEDULE takes them. */
+const DEFAULT_RETRY_SCHEDULE = DEFAULT_RETRY_POLICY.delaysMs.map(formatDuration).join(',');
 
 /**
  * The reference consumer's configuration: one field per setting, each with its environment
@@ -104,16 +107,16 @@ export const CONFIG_FIELDS = {
   ),
   dedupeTtlMs: durationField(
     'BOOKFLOW_RECEIVER_DEDUPE_TTL',
-    '7d',
+    formatDuration(DEFAULT_DEDUPE_TTL_MS),
     'How long an event id is remembered as seen.',
   ),
   retryScheduleMs: field({
     env: 'BOOKFLOW_RECEIVER_RETRY_SCHEDULE',
     description: 'Delays between handler attempts; after the last one fails the event is dead-lettered.',
-    defaultText: '5s,30s,2m,10m,1h',
+    defaultText: DEFAULT_RETRY_SCHEDULE,
     parse: (raw) => {
       try {
-        return parseDurationList(raw ?? '5s,30s,2m,10m,1h');
+        return parseDurationList(raw ?? DEFAULT_RETRY_SCHEDULE);
       } catch (error) {
         throw new FieldError((error as Error).message);
       }
@@ -167,8 +170,8 @@ export const CONFIG_FIELDS = {
   pagerDutyUrl: field({
     env: 'BOOKFLOW_RECEIVER_PAGERDUTY_URL',
     description: 'PagerDuty Events API v2 endpoint.',
-    defaultText: 'https://events.pagerduty.com/v2/enqueue',
-    parse: (raw) => url(raw, ['https:', 'http:']) ?? 'https://events.pagerduty.com/v2/enqueue',
+    defaultText: PAGERDUTY_EVENTS_URL,
+    parse: (raw) => url(raw, ['https:', 'http:']) ?? PAGERDUTY_EVENTS_URL,
   }),
   ...VOLUME_FIELDS,
   logLevel: choiceField(

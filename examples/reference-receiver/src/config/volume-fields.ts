@@ -9,6 +9,7 @@ import {
   integerField,
   optionalString,
 } from '@bookflow/env-config';
+import { DEFAULT_VOLUME_POLICY } from '@bookflow/receiver';
 
 /** A fraction from 0 to 1, e.g. 0.3 for 30 %. */
 function fraction(raw: string | undefined, fallback: number): number {
@@ -47,17 +48,17 @@ export const VOLUME_FIELDS = {
   ),
   volumeWeeks: integerField(
     'BOOKFLOW_RECEIVER_VOLUME_WEEKS',
-    5,
+    DEFAULT_VOLUME_POLICY.weeks,
     { min: 1, max: 5 },
     'Previous weeks whose same hour makes the baseline (counts are kept 6 weeks).',
   ),
   volumeMinWeeks: field({
     env: 'BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS',
     description: 'Weeks of history a type needs before it is judged at all.',
-    defaultText: '3',
+    defaultText: String(DEFAULT_VOLUME_POLICY.minWeeks),
     parse: (raw, env) => {
-      const weeks = other(env, 'BOOKFLOW_RECEIVER_VOLUME_WEEKS', 5);
-      const n = Number(optionalString(raw) ?? 3);
+      const weeks = other(env, 'BOOKFLOW_RECEIVER_VOLUME_WEEKS', DEFAULT_VOLUME_POLICY.weeks);
+      const n = Number(optionalString(raw) ?? DEFAULT_VOLUME_POLICY.minWeeks);
       if (!Number.isInteger(n) || n < 1 || n > weeks)
         throw new FieldError(`must be an integer from 1 to BOOKFLOW_RECEIVER_VOLUME_WEEKS (${weeks})`);
       return n;
@@ -66,7 +67,7 @@ export const VOLUME_FIELDS = {
   volumeDropBelow: checkedField(
     fractionField(
       'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW',
-      0.3,
+      DEFAULT_VOLUME_POLICY.dropBelow,
       'Alert when the last hour is below this fraction of the baseline.',
     ),
     (n) => (n >= 1 ? 'must be below 1' : undefined),
@@ -74,11 +75,11 @@ export const VOLUME_FIELDS = {
   volumeRecoverAt: checkedField(
     fractionField(
       'BOOKFLOW_RECEIVER_VOLUME_RECOVER_AT',
-      0.6,
+      DEFAULT_VOLUME_POLICY.recoverAt,
       'An open volume alert resolves when the hour is back to this fraction of the baseline.',
     ),
     (n, env) => {
-      const dropBelow = other(env, 'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW', 0.3);
+      const dropBelow = other(env, 'BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW', DEFAULT_VOLUME_POLICY.dropBelow);
       return n < dropBelow
         ? `must be at least BOOKFLOW_RECEIVER_VOLUME_DROP_BELOW (${dropBelow})`
         : undefined;
@@ -86,7 +87,7 @@ export const VOLUME_FIELDS = {
   ),
   volumeMinExpected: integerField(
     'BOOKFLOW_RECEIVER_VOLUME_MIN_EXPECTED',
-    20,
+    DEFAULT_VOLUME_POLICY.minExpected,
     { min: 1, max: 1_000_000_000 },
     'Smallest baseline (events in the hour) worth judging; quieter hours and types never alert.',
   ),

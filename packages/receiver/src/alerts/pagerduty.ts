@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { HOUR_MS } from '../volume/hours.ts';
+import { HOUR_MS } from '../time/hours.ts';
 import { type Alerter, type DeadLetterAlert, summarize, summarizeVolume, type VolumeAlert } from './alert.ts';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';

@@ -1,8 +1,22 @@
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../jobs/job.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { HourlyCount } from '../volume/hours.ts';
+import { WEEK_MS } from '../time/hours.ts';
 
 export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * How long hourly counts are kept: the volume check compares with up to 5 previous weeks, and one
+ * more week leaves room for a check that runs late or a store swept early.
+ */
+export const DEFAULT_VOLUME_RETENTION_MS = 6 * WEEK_MS;
+
+/** Accepted events (verified, not duplicates) of one type in one hour. */
+export interface HourlyCount {
+  /** The start of the hour, UTC (hours are absolute, so a time zone never shifts them). */
+  hour: Date;
+  eventType: string;
+  count: number;
+}
 
 export interface ClaimOptions {
   workerId: string;

@@ -1,4 +1,4 @@
-import { HOUR_MS, hourStart } from './hours.ts';
+import { HOUR_MS, hourStart } from '../time/hours.ts';
 
 /**
  * When the next check runs: `delayMs` after the start of an hour, the first such time after `now`.

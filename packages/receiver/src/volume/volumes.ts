@@ -1,4 +1,4 @@
-import type { HourlyCount } from './hours.ts';
+import type { HourlyCount } from '../stores/store.ts';
 import type { TypeVolume } from './judge.ts';
 
 /**

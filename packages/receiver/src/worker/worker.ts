@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Wakeup } from '@bookflow/pg';
-import type { Alerter } from '../alerts/alert.ts';
 import type { Job } from '../jobs/job.ts';
 import { storableText } from '../jobs/storable-text.ts';
 import { createOnce } from '../ledger/once.ts';
 import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
-import type { ReceiverMetrics } from '../metrics/metrics.ts';
-import type { ReceiverStore } from '../stores/store.ts';
 import { recordFailure, traceJob } from '../tracing/spans.ts';
 import { eventFromJob } from './event-from-job.ts';
 import type { HandlerContext, HandlerRegistry } from './handlers.ts';
 import { Maintenance } from './maintenance.ts';
 import { decideAfterFailure, maxAttempts, type RetryPolicy } from './retry-policy.ts';
+import { type DeadLetterDeps, sendToDeadLetter } from './send-to-dead-letter.ts';
 
 export interface WorkerOptions {
   /** Jobs run at once by this process. Default 8. */
@@ -31,16 +29,10 @@ export interface WorkerOptions {
   workerId?: string;
 }
 
-export interface WorkerDeps {
-  store: ReceiverStore;
+export interface WorkerDeps extends DeadLetterDeps {
   handlers: HandlerRegistry;
   retry: RetryPolicy;
-  alerts: readonly Alerter[];
-  metrics: ReceiverMetrics;
   log: ReceiverLogger;
-  clock: () => Date;
-  /** Names this receiver in alerts. */
-  source: string;
 }
 
 interface InFlight {
@@ -207,7 +199,7 @@ export class Worker {
 
     // Counted at claim, so a job over the limit crashed or hung its worker on every try.
     if (job.attempts > maxAttempts(retry)) {
-      await this.#deadLetter(job, job.lastError ?? 'attempts exhausted', log);
+      await sendToDeadLetter(this.#deps, this.workerId, job, job.lastError ?? 'attempts exhausted', log);
       return;
     }
 
@@ -269,37 +261,7 @@ export class Worker {
       return;
     }
     metrics.processingDuration.observe({ type, outcome: 'dead_letter' }, seconds);
-    await this.#deadLetter(job, message, log, failure.error);
-  }
-
-  async #deadLetter(job: Job, message: string, log: ReceiverLogger, error?: unknown) {
-    const { store, metrics, alerts, clock, source } = this.#deps;
-    const deadAt = clock();
-    const moved = await store.deadLetter(job.eventId, this.workerId, deadAt, message);
-    if (!moved) return;
-    metrics.processed.inc({ type: job.eventType, outcome: 'dead_letter' });
-    log.error({ err: error ? errorFields(error) : { message } }, 'event dead-lettered');
-    const alert = {
-      eventId: job.eventId,
-      eventType: job.eventType,
-      attempts: job.attempts,
-      error: message,
-      receivedAt: job.receivedAt,
-      deadAt,
-      source,
-    };
-    // Every channel is tried; one failing (Slack down) must not keep the page from PagerDuty.
-    await Promise.all(
-      alerts.map(async (alerter) => {
-        try {
-          await alerter.notify(alert);
-          metrics.alerts.inc({ channel: alerter.channel, outcome: 'sent' });
-        } catch (alertError) {
-          metrics.alerts.inc({ channel: alerter.channel, outcome: 'failed' });
-          log.error({ channel: alerter.channel, err: errorFields(alertError) }, 'dead-letter alert failed');
-        }
-      }),
-    );
+    await sendToDeadLetter(this.#deps, this.workerId, job, message, log, failure.error);
   }
 }
 

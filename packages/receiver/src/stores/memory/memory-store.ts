@@ -1,7 +1,11 @@
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../../jobs/job.ts';
 import type { Ledger, LedgerEntry } from '../../ledger/ledger.ts';
-import { DEFAULT_VOLUME_RETENTION_MS } from '../../volume/hours.ts';
-import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import {
+  type ClaimOptions,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_VOLUME_RETENTION_MS,
+  type ReceiverStore,
+} from '../store.ts';
 import { MemoryVolume } from './memory-volume.ts';
 
 interface MemoryJob extends Job {

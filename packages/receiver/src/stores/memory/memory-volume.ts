@@ -1,4 +1,5 @@
-import { HOUR_MS, type HourlyCount, hourStart } from '../../volume/hours.ts';
+import { HOUR_MS, hourStart } from '../../time/hours.ts';
+import type { HourlyCount } from '../store.ts';
 
 /** The memory store's hourly counts: hour start (ms) -> event type -> accepted events. */
 export class MemoryVolume {

@@ -1,8 +1,12 @@
 import { type Db, withRetries } from '@bookflow/pg';
 import type { IncomingJob } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
-import { DEFAULT_VOLUME_RETENTION_MS } from '../../volume/hours.ts';
-import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import {
+  type ClaimOptions,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_VOLUME_RETENTION_MS,
+  type ReceiverStore,
+} from '../store.ts';
 import { AcceptBatcher } from './accept-batcher.ts';
 import { migrate } from './migrate.ts';
 import { claimJobs } from './sql/claim.ts';
@@ -92,8 +96,7 @@ export class PostgresStore implements ReceiverStore {
   /**
    * NOTIFY outside the accept, debounced. A NOTIFY inside the accepting transaction (a trigger was
    * the first version) takes Postgres's global notification lock at every commit, serialising
-   * the commits of concurrent acknowledgements: on the 2-core test machine it halved the
-   * acknowledgements per second (bench/measure-ack.ts, worker off, three paired runs).
+   * the commits of concurrent acknowledgements, which cost acknowledgement throughput.
    */
   #announce() {
     if (this.#notifyTimer) return;

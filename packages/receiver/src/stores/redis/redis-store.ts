@@ -1,8 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../../jobs/job.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
-import { DEFAULT_VOLUME_RETENTION_MS, HOUR_MS, type HourlyCount, hourStart } from '../../volume/hours.ts';
-import { type ClaimOptions, DEFAULT_DEDUPE_TTL_MS, type ReceiverStore } from '../store.ts';
+import { HOUR_MS, hourStart } from '../../time/hours.ts';
+import {
+  type ClaimOptions,
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_VOLUME_RETENTION_MS,
+  type HourlyCount,
+  type ReceiverStore,
+} from '../store.ts';
 import {
   ACCEPT,
   CLAIM,

@@ -1,5 +1,5 @@
 import type { Queryable } from '@bookflow/pg';
-import { HOUR_MS } from '../../../volume/hours.ts';
+import { HOUR_MS } from '../../../time/hours.ts';
 
 /**
  * In batches, so one sweep after a long pause does not hold locks on a week of rows at once. A

@@ -1,5 +1,5 @@
 import type { Queryable } from '@bookflow/pg';
-import type { HourlyCount } from '../../../volume/hours.ts';
+import type { HourlyCount } from '../../store.ts';
 
 /** The shards of each hour's count summed; the primary key (hour first) serves the lookup. */
 const SQL = `

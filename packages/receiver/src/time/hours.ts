@@ -1,19 +1,7 @@
+// Whole UTC hours, the unit of the hourly event counts and of the volume check that compares them.
+
 export const HOUR_MS = 3_600_000;
 export const WEEK_MS = 7 * 24 * HOUR_MS;
-
-/**
- * How long hourly counts are kept: the volume check compares with up to 5 previous weeks, and one
- * more week leaves room for a check that runs late or a store swept early.
- */
-export const DEFAULT_VOLUME_RETENTION_MS = 6 * WEEK_MS;
-
-/** Accepted events (verified, not duplicates) of one type in one hour. */
-export interface HourlyCount {
-  /** The start of the hour, UTC (hours are absolute, so a time zone never shifts them). */
-  hour: Date;
-  eventType: string;
-  count: number;
-}
 
 /** The start of the UTC hour that holds `at`. */
 export function hourStart(at: Date): Date {
