@@ -1,5 +1,7 @@
 import { catalogue, EVENT_TYPES, type EventType, SCHEMA_VERSION } from '@bookflow/events';
 import { ENVELOPE_FIELDS, type SchemaField, schemaFields } from '../../shared/schema-fields.ts';
+import { manifest } from './manifest.ts';
+import { CONNECTION, codeFiles, componentName, kebab, moduleOf } from './names.ts';
 
 /**
  * The Make custom app, as the files of Make's local development layout (makecomapp.json and the
@@ -9,12 +11,6 @@ import { ENVELOPE_FIELDS, type SchemaField, schemaFields } from '../../shared/sc
  */
 
 export type Files = Record<string, unknown>;
-
-/** "meeting.booked" → "meetingBooked": Make component names are identifiers. */
-export const componentName = (type: string) =>
-  type.replace(/[._]([a-z])/g, (_m, c: string) => c.toUpperCase()).replace(/[^a-zA-Z0-9]/g, '');
-
-const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export const keyOf = (path: readonly string[]) => path.join('__');
 
@@ -41,26 +37,6 @@ export function fieldsOf(type: EventType): { field: SchemaField; source: string[
 
 /** IML that reads one value of the delivered envelope, e.g. {{body.data.lead.name}}. */
 const read = (source: string[]) => `{{body.${source.join('.')}}}`;
-
-function codeFiles(kind: 'modules' | 'webhooks' | 'connections' | 'rpcs', name: string, codes: string[]) {
-  const prefix = `${kind}/${name}/${name}`;
-  const suffix: Record<string, string> = {
-    communication: 'communication',
-    params: 'params',
-    staticParams: 'static-params',
-    mappableParams: 'mappable-params',
-    interface: 'interface',
-    samples: 'samples',
-    attach: 'attach',
-    detach: 'detach',
-  };
-  return Object.fromEntries(codes.map((code) => [code, `${prefix}.${suffix[code]}.iml.json`]));
-}
-
-const CONNECTION = 'bookflowApiKey';
-
-/** "meeting.booked" → "watchMeetingBooked", the instant trigger module of the type. */
-export const moduleOf = (type: string) => `watch${componentName(`_${type}`)}`;
 
 function general(): Files {
   return {
@@ -246,88 +222,6 @@ function parseJson(text) {
   return JSON.parse(text);
 }
 `;
-
-function manifest() {
-  return {
-    fileVersion: 1,
-    generalCodeFiles: {
-      base: 'general/base.iml.json',
-      common: 'general/common.json',
-      groups: 'general/groups.json',
-      readme: 'general/readme.md',
-    },
-    components: {
-      connection: {
-        [CONNECTION]: {
-          label: 'BookFlow API key',
-          connectionType: 'basic',
-          codeFiles: codeFiles('connections', kebab(CONNECTION), ['communication', 'params']),
-        },
-      },
-      webhook: Object.fromEntries(
-        EVENT_TYPES.map((type) => [
-          componentName(type),
-          {
-            label: `BookFlow ${type}`,
-            webhookType: 'web',
-            connection: CONNECTION,
-            codeFiles: codeFiles('webhooks', kebab(componentName(type)), [
-              'communication',
-              'params',
-              'attach',
-              'detach',
-            ]),
-          },
-        ]),
-      ),
-      module: {
-        ...Object.fromEntries(
-          EVENT_TYPES.map((type) => [
-            moduleOf(type),
-            {
-              label: `Watch ${type}`,
-              description: catalogue[type].description.replace(/^[a-z.]+: /, 'Triggers when '),
-              moduleType: 'instant_trigger',
-              connection: CONNECTION,
-              webhook: componentName(type),
-              codeFiles: codeFiles('modules', kebab(moduleOf(type)), [
-                'communication',
-                'staticParams',
-                'mappableParams',
-                'interface',
-                'samples',
-              ]),
-            },
-          ]),
-        ),
-        publishEvent: {
-          label: 'Publish an Event',
-          description:
-            'Publishes an event to every endpoint subscribed to its type (for testing a scenario).',
-          moduleType: 'action',
-          actionCrud: 'create',
-          connection: CONNECTION,
-          codeFiles: codeFiles('modules', 'publish-event', [
-            'communication',
-            'staticParams',
-            'mappableParams',
-            'interface',
-            'samples',
-          ]),
-        },
-      },
-      rpc: {
-        listEventTypes: {
-          label: 'List event types',
-          connection: CONNECTION,
-          codeFiles: codeFiles('rpcs', 'list-event-types', ['communication', 'params']),
-        },
-      },
-      function: { parseJson: { codeFiles: { code: 'functions/parse-json/parse-json.code.js' } } },
-    },
-    origins: [],
-  };
-}
 
 /** Every file of the app, path (relative to integrations/make/app) → content. */
 export function makeApp(): Record<string, string> {

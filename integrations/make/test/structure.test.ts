@@ -4,15 +4,9 @@ import { runInNewContext } from 'node:vm';
 import { catalogue, EVENT_TYPES } from '@bookflow/events';
 import { describe, expect, it } from 'vitest';
 import { schemaFields, valueAt } from '../../shared/schema-fields.ts';
-import {
-  componentName,
-  exampleEnvelope,
-  fieldsOf,
-  interfaceItem,
-  makeApp,
-  moduleOf,
-} from '../src/definition.ts';
+import { exampleEnvelope, fieldsOf, interfaceItem, makeApp } from '../src/definition.ts';
 import { APP_DIR } from '../src/generate.ts';
+import { componentName, moduleOf } from '../src/names.ts';
 import { render } from './iml.ts';
 
 type Manifest = {
