@@ -15,7 +15,7 @@ import { type Db, migrate, openPostgres } from '@bookflow/pg';
 import { loadMigrations } from '../packages/platform/src/db/migrate.ts';
 import { claimDue } from '../packages/platform/src/delivery/queue/claim.ts';
 import { recordSuccesses } from '../packages/platform/src/delivery/queue/record-successes.ts';
-import { insertEvents, prepare } from '../packages/platform/src/events/publish.ts';
+import { insertEvents, prepare } from '../packages/platform/src/events/outbox.ts';
 import { createDatabase } from './support/database.ts';
 
 const flag = (name: string, fallback: number) => {

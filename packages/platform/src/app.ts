@@ -9,7 +9,7 @@ import { DeliveryWorker } from './delivery/worker/worker.ts';
 import { ListenHub } from './listen/hub.ts';
 import { createLogger } from './logging/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
-import { createNotifier } from './notifications/index.ts';
+import { createNotifier, deliveryNotices } from './notifications/index.ts';
 import { type Clock, systemClock } from './platform-events/trial-ending.ts';
 import { TrialScheduler } from './platform-events/trial-scheduler.ts';
 import { RetentionJob } from './retention/job.ts';
@@ -60,7 +60,8 @@ export async function createPlatform(
   const attemptDeps = {
     db,
     metrics,
-    notifier,
+    // The account hears of its dead letters and disabled endpoints once they are recorded.
+    onEnded: deliveryNotices({ db, notifier }),
     logger,
     secretBox,
     retryScheduleMs: config.retryScheduleMs,

@@ -2,7 +2,7 @@ import { catalogue, type EventType, isEventType } from '@bookflow/events';
 import { Ajv, type ValidateFunction } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { findTextProblems, type TextProblem } from '../db/text-checks.ts';
-import { isPlatformEventType, type PlatformEventType } from '../platform-events/emit.ts';
+import { isPlatformEventType, type PlatformEventType } from './platform-event-types.ts';
 
 // ajv-formats is CommonJS: at run time the default import is the plugin itself, while its types
 // describe the module object; this line reconciles the two.

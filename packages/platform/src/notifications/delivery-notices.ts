@@ -1,5 +1,7 @@
 import type { Queryable } from '@bookflow/pg';
 import { getAccount } from '../accounts/accounts.ts';
+import { describeDuration } from '../delivery/endpoint-health/index.ts';
+import type { DeliveryEnded, DisableCause, OnDeliveryEnded } from '../delivery/queue/delivery-ended.ts';
 import type { Notifier } from './notifier.ts';
 import type { DeadLetterNotice, EndpointDisabledNotice, NotificationChannels } from './types.ts';
 
@@ -12,6 +14,33 @@ import type { DeadLetterNotice, EndpointDisabledNotice, NotificationChannels } f
 export interface DeliveryNoticeDeps {
   db: Queryable;
   notifier: Notifier;
+}
+
+/** The subscriber the queue reports its ends to (wired where the worker is built): one notice per end. */
+export function deliveryNotices(deps: DeliveryNoticeDeps): OnDeliveryEnded {
+  return (ended: DeliveryEnded) => {
+    if (ended.kind === 'dead_letter') {
+      const { kind, at, ...delivery } = ended;
+      return noticeDeadLetter(deps, { ...delivery, deadLetteredAt: at });
+    }
+    const { accountId, endpointId, endpointUrl, lastStatusCode, at } = ended;
+    const reason = disableReason(ended.cause);
+    return noticeEndpointDisabled(deps, {
+      accountId,
+      endpointId,
+      endpointUrl,
+      reason,
+      lastStatusCode,
+      disabledAt: at,
+    });
+  };
+}
+
+/** The reason as the account reads it. */
+function disableReason(cause: DisableCause): string {
+  if (cause.reason === 'gone_410') return 'the endpoint answered 410 Gone';
+  const limit = describeDuration(cause.limitMs);
+  return `every attempt has failed for ${describeDuration(cause.failingForMs)} (the limit is ${limit})`;
 }
 
 /** A delivery used up its retries and went to the dead letter. */

@@ -1,5 +1,6 @@
 export {
   type DeliveryNoticeDeps,
+  deliveryNotices,
   noticeDeadLetter,
   noticeEndpointDisabled,
 } from './delivery-notices.ts';

@@ -1,3 +1,5 @@
+import type { EndedDelivery } from '../delivery/queue/delivery-ended.ts';
+
 /** Where an account wants to hear about failures; both are optional and independent. */
 export interface NotificationChannels {
   /** A Slack incoming-webhook URL. Its path is a secret: it never appears in logs or outcomes. */
@@ -6,17 +8,11 @@ export interface NotificationChannels {
   pagerdutyRoutingKey?: string | null;
 }
 
-/** A delivery that used up its retries and moved to the dead letter queue. */
-export interface DeadLetterNotice {
-  accountId: string;
-  endpointId: string;
-  endpointUrl: string;
-  deliveryId: string;
-  eventId: string;
-  eventType: string;
-  attempts: number;
-  lastError: string | null;
-  lastStatusCode: number | null;
+/**
+ * A delivery that used up its retries and moved to the dead letter queue: the delivery and its
+ * last attempt as the queue reported them.
+ */
+export interface DeadLetterNotice extends Omit<EndedDelivery, 'at'> {
   deadLetteredAt: Date;
 }
 

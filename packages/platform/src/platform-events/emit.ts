@@ -1,14 +1,7 @@
-import { type EventDataMap, PLATFORM_EVENT_TYPES } from '@bookflow/events';
+import type { EventDataMap } from '@bookflow/events';
 import type { Queryable } from '@bookflow/pg';
-import { insertEvents, type PreparedEvent, prepare } from '../events/publish.ts';
-
-export { PLATFORM_EVENT_TYPES };
-
-export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
-
-export function isPlatformEventType(type: string): type is PlatformEventType {
-  return (PLATFORM_EVENT_TYPES as readonly string[]).includes(type);
-}
+import { insertEvents, type PreparedEvent, prepare } from '../events/outbox.ts';
+import type { PlatformEventType } from '../events/platform-event-types.ts';
 
 let lastInstant = 0;
 

@@ -1,6 +1,6 @@
 import type { CallEndedData } from '@bookflow/events';
 import type { Queryable } from '@bookflow/pg';
-import type { PreparedEvent } from '../events/publish.ts';
+import type { PreparedEvent } from '../events/outbox.ts';
 import { emitPlatformEvent, platformEvent } from '../platform-events/emit.ts';
 import { billableMinutes, type Period, periodAt, thresholdsReached, type UsageThreshold } from './period.ts';
 

@@ -4,12 +4,10 @@ import type { Logger } from 'pino';
 import { isRowRefusal, refusalText } from '../../db/refusal.ts';
 import { disableEndpoint } from '../../endpoints/endpoints.ts';
 import { type Metrics, statusClass } from '../../metrics/metrics.ts';
-import { type Notifier, noticeDeadLetter, noticeEndpointDisabled } from '../../notifications/index.ts';
 import type { SecretBox } from '../../secrets/secret-box.ts';
 import { traceAttempt } from '../../tracing/delivery-spans.ts';
 import {
   assessFailure,
-  describeDuration,
   type EndpointHealthDecision,
   lockIfEnabled,
   markFailingSince,
@@ -18,6 +16,7 @@ import type { AttemptFailed, AttemptResult, Sender } from '../http/index.ts';
 import { lastErrorText } from '../queue/attempt-row.ts';
 import type { ClaimedDelivery } from '../queue/claimed-delivery.ts';
 import { type Completed, markDead, markHeld, markRetry } from '../queue/complete.ts';
+import type { DisableCause, OnDeliveryEnded } from '../queue/delivery-ended.ts';
 import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
@@ -29,7 +28,8 @@ export interface AttemptDeps {
   db: Db;
   sender: Sender;
   metrics: Metrics;
-  notifier: Notifier;
+  /** Hears of a delivery dead-lettered or an endpoint disabled, once recorded (the account's notices). */
+  onEnded: OnDeliveryEnded;
   logger: Logger;
   workerId: string;
   retryScheduleMs: readonly number[];
@@ -93,23 +93,23 @@ async function attemptOnce(
     { attempt: job.attempt, status: result.statusCode, error: result.error.kind, next: recorded.next },
     'attempt failed',
   );
-  if (recorded.next === 'dead_letter') await afterDeadLetter(deps, job, result, log);
+  if (recorded.next === 'dead_letter') {
+    deps.metrics.deadLettered.inc();
+    log.warn({ attempts: job.attempt }, 'dead-lettered');
+    await reportEnd(deps, job, result, { kind: 'dead_letter' });
+  }
   if (recorded.next === 'held_gone') {
     log.warn('endpoint answered 410 Gone: disabled, its deliveries are held');
-    await afterDisable(deps, job, result, 'the endpoint answered 410 Gone');
+    await reportEnd(deps, job, result, { kind: 'endpoint_disabled', cause: { reason: 'gone_410' } });
   }
   if (recorded.next === 'held_failing') {
-    const failing = describeDuration(recorded.failingForMs);
     log.warn(
       { failing_for_ms: recorded.failingForMs },
       'endpoint failing too long: disabled, its deliveries are held',
     );
-    await afterDisable(
-      deps,
-      job,
-      result,
-      `every attempt has failed for ${failing} (the limit is ${describeDuration(deps.endpointDisableAfterMs)})`,
-    );
+    const limitMs = deps.endpointDisableAfterMs;
+    const cause: DisableCause = { reason: 'failing', failingForMs: recorded.failingForMs, limitMs };
+    await reportEnd(deps, job, result, { kind: 'endpoint_disabled', cause });
   }
   return result;
 }
@@ -257,10 +257,15 @@ function observe(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptResult,
   if (result.ok && job.series === 1) m.endToEndLatency.observe(sinceEvent);
 }
 
-async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptFailed, log: Logger) {
-  deps.metrics.deadLettered.inc();
-  log.warn({ attempts: job.attempt }, 'dead-lettered');
-  await noticeDeadLetter(deps, {
+/** Tells deps.onEnded what this failed attempt ended, once its recording has committed. */
+function reportEnd(
+  deps: AttemptDeps,
+  job: ClaimedDelivery,
+  result: AttemptFailed,
+  end: { kind: 'dead_letter' } | { kind: 'endpoint_disabled'; cause: DisableCause },
+): Promise<void> {
+  return deps.onEnded({
+    ...end,
     accountId: job.accountId,
     endpointId: job.endpointId,
     endpointUrl: job.url,
@@ -270,17 +275,6 @@ async function afterDeadLetter(deps: AttemptDeps, job: ClaimedDelivery, result: 
     attempts: job.attempt,
     lastError: lastErrorText(result),
     lastStatusCode: result.statusCode,
-    deadLetteredAt: new Date(),
-  });
-}
-
-async function afterDisable(deps: AttemptDeps, job: ClaimedDelivery, result: AttemptFailed, reason: string) {
-  await noticeEndpointDisabled(deps, {
-    accountId: job.accountId,
-    endpointId: job.endpointId,
-    endpointUrl: job.url,
-    reason,
-    lastStatusCode: result.statusCode,
-    disabledAt: new Date(),
+    at: new Date(),
   });
 }
