@@ -68,4 +68,4 @@ export {
   NonRetryableError,
   type RetryPolicy,
 } from './worker/retry-policy.ts';
-export type { WorkerOptions } from './worker/worker.ts';
+export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './worker/worker.ts';
