@@ -30,6 +30,7 @@ export {
   type ClaimOptions,
   DEFAULT_DEDUPE_TTL_MS,
   DEFAULT_VOLUME_RETENTION_MS,
+  DEFAULT_VOLUME_RETENTION_WEEKS,
   type HourlyCount,
   type ReceiverStore,
 } from './stores/store.ts';
@@ -40,7 +41,13 @@ export {
   verifyDelivery,
 } from './verification/verify-delivery.ts';
 // Volume anomaly check
-export { VolumeCheck, type VolumeCheckOptions, type VolumeTypeResult } from './volume/check.ts';
+export {
+  DEFAULT_VOLUME_CHECK_DELAY_MS,
+  VOLUME_CHECK_DELAY_LIMIT_MS,
+  VolumeCheck,
+  type VolumeCheckOptions,
+  type VolumeTypeResult,
+} from './volume/check.ts';
 export { decideVolumeAlert, type VolumeAction } from './volume/decide.ts';
 export {
   judgeVolume,
@@ -49,7 +56,7 @@ export {
   type VolumeVerdict,
   volumeBaseline,
 } from './volume/judge.ts';
-export { DEFAULT_VOLUME_POLICY, type VolumePolicy } from './volume/policy.ts';
+export { DEFAULT_VOLUME_POLICY, MAX_VOLUME_WEEKS, type VolumePolicy } from './volume/policy.ts';
 // Handlers
 export type {
   AnyEventHandler,
@@ -68,4 +75,4 @@ export {
   NonRetryableError,
   type RetryPolicy,
 } from './worker/retry-policy.ts';
-export type { WorkerOptions } from './worker/worker.ts';
+export { DEFAULT_WORKER_OPTIONS, type WorkerOptions } from './worker/worker.ts';

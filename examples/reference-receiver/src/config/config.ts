@@ -16,7 +16,12 @@ import {
   type ValuesOf,
 } from '@bookflow/env-config';
 import { formatDuration, isWellFormedSecret, parseDurationList } from '@bookflow/events';
-import { DEFAULT_DEDUPE_TTL_MS, DEFAULT_RETRY_POLICY, PAGERDUTY_EVENTS_URL } from '@bookflow/receiver';
+import {
+  DEFAULT_DEDUPE_TTL_MS,
+  DEFAULT_RETRY_POLICY,
+  DEFAULT_WORKER_OPTIONS,
+  PAGERDUTY_EVENTS_URL,
+} from '@bookflow/receiver';
 import { VOLUME_FIELDS } from './volume-fields.ts';
 
 const STORE_KINDS = ['postgres', 'redis', 'memory'] as const;
@@ -127,35 +132,37 @@ export const CONFIG_FIELDS = {
     true,
     'Run the worker in this process (false: receive only; run workers elsewhere on the same store).',
   ),
+  // The bounds are this consumer's sanity limits; the kit checks none.
   concurrency: integerField(
     'BOOKFLOW_RECEIVER_CONCURRENCY',
-    8,
+    DEFAULT_WORKER_OPTIONS.concurrency,
     { min: 1, max: 1000 },
     'Handlers run at once by this process.',
   ),
   leaseMs: durationField(
     'BOOKFLOW_RECEIVER_LEASE',
-    '60s',
+    // In seconds, as this setting has always been shown (formatDuration would say 1m).
+    `${DEFAULT_WORKER_OPTIONS.leaseMs / 1000}s`,
     'Lease on a claimed job, renewed while the handler runs; a crashed worker’s jobs return after it.',
   ),
   pollIntervalMs: durationField(
     'BOOKFLOW_RECEIVER_POLL_INTERVAL',
-    '1s',
+    formatDuration(DEFAULT_WORKER_OPTIONS.pollIntervalMs),
     'Longest idle wait of the worker between looks at the queue.',
   ),
   reapIntervalMs: durationField(
     'BOOKFLOW_RECEIVER_REAP_INTERVAL',
-    '15s',
+    formatDuration(DEFAULT_WORKER_OPTIONS.reapIntervalMs),
     'How often expired leases are returned to the queue.',
   ),
   sweepIntervalMs: durationField(
     'BOOKFLOW_RECEIVER_SWEEP_INTERVAL',
-    '10m',
+    formatDuration(DEFAULT_WORKER_OPTIONS.sweepIntervalMs),
     'How often expired dedupe rows are deleted (Postgres).',
   ),
   shutdownTimeoutMs: durationField(
     'BOOKFLOW_RECEIVER_SHUTDOWN_TIMEOUT',
-    '10s',
+    formatDuration(DEFAULT_WORKER_OPTIONS.shutdownTimeoutMs),
     'How long shutdown waits for running handlers before giving their jobs back.',
   ),
   slackWebhookUrl: urlField(

@@ -9,7 +9,17 @@ import {
   integerField,
   optionalString,
 } from '@bookflow/env-config';
-import { DEFAULT_VOLUME_POLICY } from '@bookflow/receiver';
+import { formatDuration } from '@bookflow/events';
+import {
+  DEFAULT_VOLUME_CHECK_DELAY_MS,
+  DEFAULT_VOLUME_POLICY,
+  DEFAULT_VOLUME_RETENTION_WEEKS,
+  MAX_VOLUME_WEEKS,
+  VOLUME_CHECK_DELAY_LIMIT_MS,
+} from '@bookflow/receiver';
+
+/** The kit's limit on the check's delay, as the variable takes it ("1h"). */
+const DELAY_LIMIT = formatDuration(VOLUME_CHECK_DELAY_LIMIT_MS);
 
 /** A fraction from 0 to 1, e.g. 0.3 for 30 %. */
 function fraction(raw: string | undefined, fallback: number): number {
@@ -41,16 +51,18 @@ export const VOLUME_FIELDS = {
   volumeCheckDelayMs: checkedField(
     durationField(
       'BOOKFLOW_RECEIVER_VOLUME_CHECK_DELAY',
-      '2m',
-      'How long after each hour the volume check judges the hour that just ended (under 1h).',
+      formatDuration(DEFAULT_VOLUME_CHECK_DELAY_MS),
+      `How long after each hour the volume check judges the hour that just ended (under ${DELAY_LIMIT}).`,
     ),
-    (ms) => (ms >= 3_600_000 ? 'must be under 1h' : undefined),
+    (ms) => (ms >= VOLUME_CHECK_DELAY_LIMIT_MS ? `must be under ${DELAY_LIMIT}` : undefined),
   ),
+  // This consumer's stores keep counts for the kit's default retention, so more weeks than the
+  // kit's MAX_VOLUME_WEEKS would reach hours already deleted (the kit itself does not refuse them).
   volumeWeeks: integerField(
     'BOOKFLOW_RECEIVER_VOLUME_WEEKS',
     DEFAULT_VOLUME_POLICY.weeks,
-    { min: 1, max: 5 },
-    'Previous weeks whose same hour makes the baseline (counts are kept 6 weeks).',
+    { min: 1, max: MAX_VOLUME_WEEKS },
+    `Previous weeks whose same hour makes the baseline (counts are kept ${DEFAULT_VOLUME_RETENTION_WEEKS} weeks).`,
   ),
   volumeMinWeeks: field({
     env: 'BOOKFLOW_RECEIVER_VOLUME_MIN_WEEKS',

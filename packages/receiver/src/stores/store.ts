@@ -1,14 +1,18 @@
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../jobs/job.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { WEEK_MS } from '../time/hours.ts';
+import { MAX_VOLUME_WEEKS } from '../volume/policy.ts';
 
 export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * How long hourly counts are kept: the volume check compares with up to 5 previous weeks, and one
- * more week leaves room for a check that runs late or a store swept early.
+ * How many weeks hourly counts are kept: the volume check compares with up to MAX_VOLUME_WEEKS
+ * previous weeks, and one more week leaves room for a check that runs late or a store swept early.
  */
-export const DEFAULT_VOLUME_RETENTION_MS = 6 * WEEK_MS;
+export const DEFAULT_VOLUME_RETENTION_WEEKS = MAX_VOLUME_WEEKS + 1;
+
+/** DEFAULT_VOLUME_RETENTION_WEEKS in milliseconds, each store's default `volumeRetentionMs`. */
+export const DEFAULT_VOLUME_RETENTION_MS = DEFAULT_VOLUME_RETENTION_WEEKS * WEEK_MS;
 
 /** Accepted events (verified, not duplicates) of one type in one hour. */
 export interface HourlyCount {
@@ -48,7 +52,8 @@ export interface ReceiverStore {
 
   /**
    * Accepted events per type in each of the given hours (UTC hour starts). Hours and types with
-   * none are left out. Counts are kept for the volume retention (6 weeks by default).
+   * none are left out. Counts are kept for the volume retention (DEFAULT_VOLUME_RETENTION_WEEKS
+   * by default).
    */
   volumeCounts(hours: readonly Date[]): Promise<HourlyCount[]>;
 

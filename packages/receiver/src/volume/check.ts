@@ -2,15 +2,27 @@ import type { Alerter, VolumeAlert } from '../alerts/alert.ts';
 import { errorFields, type ReceiverLogger } from '../logging/logger.ts';
 import type { ReceiverMetrics } from '../metrics/metrics.ts';
 import type { ReceiverStore } from '../stores/store.ts';
-import { lastFullHour, sameHourOfPreviousWeeks } from '../time/hours.ts';
+import { HOUR_MS, lastFullHour, sameHourOfPreviousWeeks } from '../time/hours.ts';
 import { decideVolumeAlert, type VolumeAction } from './decide.ts';
 import { judgeVolume, type VolumeJudgement } from './judge.ts';
 import { type VolumePolicy, volumePolicy } from './policy.ts';
 import { nextCheckAt } from './schedule.ts';
 import { volumesByType } from './volumes.ts';
 
+/** How long after each hour the check runs by default: the hour's late acknowledgements are in. */
+export const DEFAULT_VOLUME_CHECK_DELAY_MS = 120_000;
+
+/**
+ * `delayMs` must be below this: a run judges the last full hour at the time it runs, so it has to
+ * run within the hour after the one it is meant to judge.
+ */
+export const VOLUME_CHECK_DELAY_LIMIT_MS = HOUR_MS;
+
 export interface VolumeCheckOptions extends Partial<VolumePolicy> {
-  /** How long after each hour the check runs. Default 2 min; less than an hour. */
+  /**
+   * How long after each hour the check runs. Default DEFAULT_VOLUME_CHECK_DELAY_MS; below
+   * VOLUME_CHECK_DELAY_LIMIT_MS.
+   */
   delayMs?: number;
 }
 
@@ -46,8 +58,8 @@ export class VolumeCheck {
   #running: Promise<VolumeTypeResult[] | undefined> | undefined;
 
   constructor(deps: VolumeCheckDeps, options: VolumeCheckOptions = {}) {
-    const { delayMs = 120_000, ...policy } = options;
-    if (!(delayMs >= 0 && delayMs < 3_600_000))
+    const { delayMs = DEFAULT_VOLUME_CHECK_DELAY_MS, ...policy } = options;
+    if (!(delayMs >= 0 && delayMs < VOLUME_CHECK_DELAY_LIMIT_MS))
       throw new TypeError('volume check: delayMs must be under 1 h');
     this.policy = volumePolicy(policy);
     this.#deps = deps;

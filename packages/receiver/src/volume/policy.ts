@@ -1,6 +1,13 @@
+/**
+ * The most previous weeks the check is meant to compare with: the stores' default retention
+ * (DEFAULT_VOLUME_RETENTION_WEEKS) is sized from it. volumePolicy does not refuse more, since a store
+ * may be given a longer `volumeRetentionMs`; with the default retention the extra weeks are gone.
+ */
+export const MAX_VOLUME_WEEKS = 5;
+
 /** What the volume check compares and when it speaks. Every field has a default (DEFAULT_VOLUME_POLICY). */
 export interface VolumePolicy {
-  /** Previous weeks whose same hour makes the baseline. Default 5 (the stores keep 6 weeks). */
+  /** Previous weeks whose same hour makes the baseline. Default MAX_VOLUME_WEEKS: all the stores keep. */
   weeks: number;
   /** Fewest of those weeks that must have data before a type is judged at all. Default 3. */
   minWeeks: number;
@@ -20,7 +27,7 @@ export interface VolumePolicy {
 }
 
 export const DEFAULT_VOLUME_POLICY: VolumePolicy = {
-  weeks: 5,
+  weeks: MAX_VOLUME_WEEKS,
   minWeeks: 3,
   dropBelow: 0.3,
   recoverAt: 0.6,

@@ -12,22 +12,39 @@ import { Maintenance } from './maintenance.ts';
 import { decideAfterFailure, maxAttempts, type RetryPolicy } from './retry-policy.ts';
 import { type DeadLetterDeps, sendToDeadLetter } from './send-to-dead-letter.ts';
 
+/** The worker's settings; each one left out takes its value from DEFAULT_WORKER_OPTIONS. */
 export interface WorkerOptions {
-  /** Jobs run at once by this process. Default 8. */
+  /** Jobs run at once by this process. */
   concurrency?: number;
-  /** How long a claimed job stays ours without a heartbeat. Default 60 s; renewed every third of it. */
+  /** How long a claimed job stays ours without a heartbeat; renewed every third of it. */
   leaseMs?: number;
-  /** Longest idle wait before looking for due jobs again (retries become due without a wakeup). Default 1 s. */
+  /** Longest idle wait before looking for due jobs again (retries become due without a wakeup). */
   pollIntervalMs?: number;
-  /** How often expired leases are returned to the queue. Default 15 s. */
+  /** How often expired leases are returned to the queue. */
   reapIntervalMs?: number;
-  /** How often expired dedupe keys are deleted (Postgres). Default 10 min. */
+  /** How often expired dedupe keys are deleted (Postgres). */
   sweepIntervalMs?: number;
-  /** How long stop() waits for running handlers before giving their jobs back. Default 10 s. */
+  /** How long stop() waits for running handlers before giving their jobs back. */
   shutdownTimeoutMs?: number;
-  /** Identifies this worker's leases. Default host-pid-random. */
+  /** Identifies this worker's leases. Default host-pid-random, made per process. */
   workerId?: string;
 }
+
+/**
+ * The worker's defaults, exported so an application's own settings (environment variables, help
+ * texts) show the values the kit really uses instead of restating them.
+ */
+export const DEFAULT_WORKER_OPTIONS: Readonly<Required<Omit<WorkerOptions, 'workerId'>>> = {
+  concurrency: 8,
+  /** A crashed process's jobs return to the queue within a minute (plus a reap interval). */
+  leaseMs: 60_000,
+  /** A retry that became due (nothing wakes the worker for it) waits at most a second. */
+  pollIntervalMs: 1000,
+  reapIntervalMs: 15_000,
+  /** Ten minutes: an expired dedupe row is reused even before it is deleted. */
+  sweepIntervalMs: 600_000,
+  shutdownTimeoutMs: 10_000,
+};
 
 export interface WorkerDeps extends DeadLetterDeps {
   handlers: HandlerRegistry;
@@ -62,14 +79,14 @@ export class Worker {
 
   constructor(deps: WorkerDeps, options: WorkerOptions = {}) {
     this.#deps = deps;
-    this.#concurrency = options.concurrency ?? 8;
-    this.#leaseMs = options.leaseMs ?? 60_000;
-    this.#pollMs = options.pollIntervalMs ?? 1000;
-    this.#shutdownMs = options.shutdownTimeoutMs ?? 10_000;
+    this.#concurrency = options.concurrency ?? DEFAULT_WORKER_OPTIONS.concurrency;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_WORKER_OPTIONS.leaseMs;
+    this.#pollMs = options.pollIntervalMs ?? DEFAULT_WORKER_OPTIONS.pollIntervalMs;
+    this.#shutdownMs = options.shutdownTimeoutMs ?? DEFAULT_WORKER_OPTIONS.shutdownTimeoutMs;
     this.workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.#maintenance = new Maintenance(deps, {
-      reapIntervalMs: options.reapIntervalMs ?? 15_000,
-      sweepIntervalMs: options.sweepIntervalMs ?? 600_000,
+      reapIntervalMs: options.reapIntervalMs ?? DEFAULT_WORKER_OPTIONS.reapIntervalMs,
+      sweepIntervalMs: options.sweepIntervalMs ?? DEFAULT_WORKER_OPTIONS.sweepIntervalMs,
       onReaped: () => this.wake(),
     });
   }

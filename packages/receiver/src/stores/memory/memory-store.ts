@@ -18,7 +18,7 @@ interface MemoryJob extends Job {
 
 export interface MemoryStoreOptions {
   dedupeTtlMs?: number;
-  /** How long hourly counts are kept for the volume check. Default 6 weeks. */
+  /** How long hourly counts are kept for the volume check. Default DEFAULT_VOLUME_RETENTION_MS. */
   volumeRetentionMs?: number;
 }
 

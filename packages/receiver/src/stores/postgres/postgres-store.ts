@@ -42,7 +42,7 @@ export interface PostgresStoreOptions {
    * with workers elsewhere, which otherwise find new jobs at their next poll.
    */
   notifyDebounceMs?: number;
-  /** How long hourly counts are kept for the volume check. Default 6 weeks. */
+  /** How long hourly counts are kept for the volume check. Default DEFAULT_VOLUME_RETENTION_MS. */
   volumeRetentionMs?: number;
 }
 

@@ -29,7 +29,7 @@ export interface RedisStoreOptions {
   dedupeTtlMs?: number;
   /** Quit the client in `close()`. Default true. */
   ownsClient?: boolean;
-  /** How long hourly counts are kept for the volume check. Default 6 weeks. */
+  /** How long hourly counts are kept for the volume check. Default DEFAULT_VOLUME_RETENTION_MS. */
   volumeRetentionMs?: number;
 }
 
