@@ -855,7 +855,7 @@ export interface components {
             type: string;
             /**
              * Format: date-time
-             * @description When the platform accepted the event
+             * @description When the event was published: accepted by the API, or emitted by the platform (its own events)
              */
             created_at: string;
             /** @description The account that published it */

@@ -121,7 +121,11 @@ export const ENVELOPE_SCHEMA = component('Envelope', {
       description: 'The event id, the same on every attempt and replay: receivers dedupe on it',
     },
     type: { ...text, description: 'The event type, e.g. `meeting.booked`' },
-    created_at: { ...time, description: 'When the platform accepted the event' },
+    created_at: {
+      ...time,
+      description:
+        'When the event was published: accepted by the API, or emitted by the platform (its own events)',
+    },
     account_id: { ...text, description: 'The account that published it' },
     schema_version: {
       ...text,
