@@ -32,6 +32,7 @@ export {
   DEFAULT_VOLUME_RETENTION_MS,
   DEFAULT_VOLUME_RETENTION_WEEKS,
   type HourlyCount,
+  MAX_VOLUME_WEEKS,
   type ReceiverStore,
 } from './stores/store.ts';
 export {
@@ -56,7 +57,7 @@ export {
   type VolumeVerdict,
   volumeBaseline,
 } from './volume/judge.ts';
-export { DEFAULT_VOLUME_POLICY, MAX_VOLUME_WEEKS, type VolumePolicy } from './volume/policy.ts';
+export { DEFAULT_VOLUME_POLICY, type VolumePolicy } from './volume/policy.ts';
 // Handlers
 export type {
   AnyEventHandler,

@@ -1,9 +1,15 @@
 import type { AcceptOutcome, DeadLetter, IncomingJob, Job, QueueDepth } from '../jobs/job.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { WEEK_MS } from '../time/hours.ts';
-import { MAX_VOLUME_WEEKS } from '../volume/policy.ts';
 
 export const DEFAULT_DEDUPE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The most previous weeks the volume check is meant to compare with (its default `weeks`): the
+ * stores' default retention is sized from it. The check does not refuse more, since a store may be
+ * given a longer `volumeRetentionMs`; with the default retention the extra weeks are gone.
+ */
+export const MAX_VOLUME_WEEKS = 5;
 
 /**
  * How many weeks hourly counts are kept: the volume check compares with up to MAX_VOLUME_WEEKS

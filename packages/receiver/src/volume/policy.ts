@@ -1,9 +1,4 @@
-/**
- * The most previous weeks the check is meant to compare with: the stores' default retention
- * (DEFAULT_VOLUME_RETENTION_WEEKS) is sized from it. volumePolicy does not refuse more, since a store
- * may be given a longer `volumeRetentionMs`; with the default retention the extra weeks are gone.
- */
-export const MAX_VOLUME_WEEKS = 5;
+import { MAX_VOLUME_WEEKS } from '../stores/store.ts';
 
 /** What the volume check compares and when it speaks. Every field has a default (DEFAULT_VOLUME_POLICY). */
 export interface VolumePolicy {

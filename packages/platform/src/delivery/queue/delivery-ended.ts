@@ -5,9 +5,10 @@
  * after the transaction that recorded it has committed: never for an outcome that was rolled back,
  * nor for a row a batch refused.
  */
-export type DeliveryEnded =
-  | ({ kind: 'dead_letter' } & EndedDelivery)
-  | ({ kind: 'endpoint_disabled'; cause: DisableCause } & EndedDelivery);
+export type DeliveryEnded = DeliveryEnd & EndedDelivery;
+
+/** Which end: the dead letter, or the endpoint disabled (and why). */
+export type DeliveryEnd = { kind: 'dead_letter' } | { kind: 'endpoint_disabled'; cause: DisableCause };
 
 /** Why the platform disabled the endpoint: 410 Gone, or every attempt failing for `failingForMs` (the limit `limitMs`). */
 export type DisableCause =

@@ -16,7 +16,7 @@ import type { AttemptFailed, AttemptResult, Sender } from '../http/index.ts';
 import { lastErrorText } from '../queue/attempt-row.ts';
 import type { ClaimedDelivery } from '../queue/claimed-delivery.ts';
 import { type Completed, markDead, markHeld, markRetry } from '../queue/complete.ts';
-import type { DisableCause, OnDeliveryEnded } from '../queue/delivery-ended.ts';
+import type { DeliveryEnd, DisableCause, OnDeliveryEnded } from '../queue/delivery-ended.ts';
 import { endIfEndpointDeleted } from '../queue/end-if-endpoint-deleted.ts';
 import { insertAttempt } from '../queue/record-attempt.ts';
 import { decideAfterFailure, type RetryDecision } from '../retry-policy/index.ts';
@@ -262,7 +262,7 @@ function reportEnd(
   deps: AttemptDeps,
   job: ClaimedDelivery,
   result: AttemptFailed,
-  end: { kind: 'dead_letter' } | { kind: 'endpoint_disabled'; cause: DisableCause },
+  end: DeliveryEnd,
 ): Promise<void> {
   return deps.onEnded({
     ...end,
