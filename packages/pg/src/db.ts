@@ -4,10 +4,7 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
-/**
- * What a statement needs: one parameterised query, or a multi-statement script without
- * parameters (migrations). A transaction is also a Queryable, so callers can pass their own.
- */
+/** How one statement is run. */
 export interface QueryOptions {
   /**
    * Prepare the statement once per connection under this name and reuse it, so a statement run
@@ -18,6 +15,10 @@ export interface QueryOptions {
   name?: string;
 }
 
+/**
+ * What a statement needs: one parameterised query, or a multi-statement script without
+ * parameters (migrations). A transaction is also a Queryable, so callers can pass their own.
+ */
 export interface Queryable {
   query<R = Record<string, unknown>>(
     sql: string,

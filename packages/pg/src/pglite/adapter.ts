@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult } from '../db.ts';
 import { quoteIdentifier } from '../identifier.ts';
 import { loadDriver } from '../load-driver.ts';
-import { rowCountOf } from './row-count.ts';
+import { createPgliteDatabase, runPgliteQuery } from './run.ts';
 
 /**
  * PGlite runs each statement on this thread, and its promises resolve as microtasks: callers that
@@ -19,8 +18,7 @@ function queryable(target: PGlite | Transaction): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
       await yieldToEventLoop();
-      const result = await target.query<R>(sql, params as unknown[] | undefined);
-      return { rows: result.rows, rowCount: rowCountOf(result) };
+      return runPgliteQuery<R>(target, sql, params);
     },
     async exec(sql: string) {
       await yieldToEventLoop();
@@ -96,7 +94,5 @@ export async function openPglite(dataDir: string | null): Promise<Db> {
     'The embedded PGlite store',
     () => import('@electric-sql/pglite'),
   );
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
-  return fromPGlite(pg);
+  return fromPGlite(await createPgliteDatabase(PGlite, dataDir));
 }

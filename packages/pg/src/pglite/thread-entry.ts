@@ -2,11 +2,10 @@
 // PGlite instance and answers it. PGlite serialises statements itself; requests arrive and are
 // answered asynchronously, so a statement inside an open transaction is never stuck behind one
 // waiting for that transaction to end.
-import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { quoteIdentifier } from '../identifier.ts';
-import { rowCountOf } from './row-count.ts';
+import { createPgliteDatabase, runPgliteQuery } from './run.ts';
 import { type ThreadData, type ThreadReply, type ThreadRequest, toThreadError } from './thread-protocol.ts';
 
 interface OpenTransaction {
@@ -21,8 +20,7 @@ const ROLLBACK = Symbol('rollback');
 async function main() {
   const port = parentPort!;
   const { dataDir } = workerData as ThreadData;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const pg = await createPgliteDatabase(PGlite, dataDir);
   const transactions = new Map<number, OpenTransaction>();
   /** Per open transaction: settles once PGlite has committed or rolled back; rejects when the commit failed. */
   const finishing = new Map<number, Promise<void>>();
@@ -74,10 +72,7 @@ async function main() {
   port.on('message', (req: ThreadRequest) => {
     switch (req.op) {
       case 'query':
-        return answer(req.id, async () => {
-          const result = await target(req.tx).query(req.sql, req.params as unknown[] | undefined);
-          return { rows: result.rows, rowCount: rowCountOf(result) };
-        });
+        return answer(req.id, () => runPgliteQuery(target(req.tx), req.sql, req.params));
       case 'exec':
         return answer(req.id, async () => {
           await target(req.tx).exec(req.sql);
