@@ -1,6 +1,6 @@
-// Which index each statement on `deliveries` uses (issue 12): every path of
+// Which index each statement on `deliveries` uses: every path of
 // packages/platform/test/support/deliveries-queries.ts, run through the platform's own functions on
-// a seeded history (3 accounts, 30 endpoints, --events deliveries, ~90 % succeeded), each statement
+// a seeded history (3 accounts, 30 endpoints, --events deliveries, ~85 % succeeded), each statement
 // EXPLAINed and then run, in one transaction rolled back per path. Prints a Markdown table, and the
 // size of each index of `deliveries`. Plans, not timings: nothing here measures speed.
 // Usage: npx tsx bench/deliveries-plans.ts [--events 300000]

@@ -1,4 +1,4 @@
-// Index entries written per delivery (issue 12), counted, not timed: the WAL records PostgreSQL
+// Index entries written per delivery, counted, not timed: the WAL records PostgreSQL
 // writes for each index of `deliveries` while N deliveries go through the platform's own publish,
 // claim and success statements (insertEvents, claimDue, recordSuccesses), read back with
 // pg_walinspect (PostgreSQL 15+, superuser). A btree insert is one WAL record, so the counts are
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Db, migrate, openPostgres } from '@bookflow/pg';
-import { loadMigrations } from '../packages/platform/src/db/migrate.ts';
+import { loadMigrations, PLATFORM_MIGRATIONS } from '../packages/platform/src/db/migrate.ts';
 import { claimDue } from '../packages/platform/src/delivery/queue/claim.ts';
 import { recordSuccesses } from '../packages/platform/src/delivery/queue/record-successes.ts';
 import { insertEvents, prepare } from '../packages/platform/src/events/outbox.ts';
@@ -29,12 +29,12 @@ const WORKER = 'worker-entries';
 /** Applies the platform's migrations up to `upTo`, from a copy of the folder holding only those. */
 async function migrateUpTo(db: Db, upTo: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bookflow-migrations-'));
-  const source = fileURLToPath(new URL('../packages/platform/migrations/', import.meta.url));
+  const source = fileURLToPath(PLATFORM_MIGRATIONS.dir);
   try {
     for (const m of loadMigrations().filter((m) => m.version <= upTo)) {
       copyFileSync(join(source, `${m.name}.sql`), join(dir, `${m.name}.sql`));
     }
-    await migrate(db, { dir, table: 'schema_migrations', lockKey: 7_340_211_001 });
+    await migrate(db, { ...PLATFORM_MIGRATIONS, dir });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

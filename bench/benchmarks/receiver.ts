@@ -2,7 +2,6 @@
 // enqueue in one step, 200) on PostgreSQL and on Redis, beside the same Fastify server answering
 // 200 with no kit (the limit) and beside signature verification alone, in-process.
 import { generateSecret, sampleEnvelope } from '@bookflow/events';
-import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { verifyDelivery } from '../../packages/receiver/src/index.ts';
 import type { LoadResult } from '../children/load.ts';
@@ -11,7 +10,7 @@ import { type Child, startChild } from '../support/child-process.ts';
 import type { BenchContext } from '../support/context.ts';
 import { postgresCpuMeter, processCpuMs } from '../support/cpu.ts';
 import { type HotSpots, hotSpots, type Profile, profileTables } from '../support/cpu-profile.ts';
-import { createDatabase, DATABASE_URL } from '../support/database.ts';
+import { commits, createDatabase } from '../support/database.ts';
 import { progress } from '../support/progress.ts';
 import { deleteKeys, REDIS_URL } from '../support/redis.ts';
 import { ms, num, ratio, type Table } from '../support/table.ts';
@@ -35,21 +34,6 @@ interface KitRun {
   /** Commits in the run's database per 1,000 acknowledgements (closed loop). */
   commitsPer1000?: number;
   profile?: HotSpots;
-}
-
-async function commits(database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query('select pg_stat_clear_snapshot()');
-    const { rows } = await client.query<{ n: string }>(
-      'select xact_commit as n from pg_stat_database where datname = $1',
-      [database],
-    );
-    return Number(rows[0]?.n ?? Number.NaN);
-  } finally {
-    await client.end();
-  }
 }
 
 async function measure(

@@ -1,4 +1,4 @@
-// Benchmark 9: scale-out (issue 12). 1, 2, 4… worker processes on one PostgreSQL database, then
+// Benchmark 9: scale-out. 1, 2, 4… worker processes on one PostgreSQL database, then
 // the same for API processes. On a 2-core machine more processes cannot add CPU: what the tables
 // show is what coordinating through the database costs per delivery and per publish.
 import { loadavg } from 'node:os';

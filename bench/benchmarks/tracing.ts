@@ -1,4 +1,4 @@
-// Benchmark 8: what tracing costs the platform worker (issue 15). The same backlog delivered by a
+// Benchmark 8: what tracing costs the platform worker. The same backlog delivered by a
 // worker-only platform with tracing off and on (exporting OTLP/HTTP to a local sink that decodes
 // and counts the spans), alternated off, on, off, on… so drift in the machine's load falls on both.
 import pg from 'pg';

@@ -21,6 +21,21 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Transactions committed in `database` so far, reads included (pg_stat_database; a backend's
+ * counts arrive when it reports, and the snapshot is cleared so the figure is read fresh).
+ */
+export async function commits(database: string): Promise<number> {
+  return withAdmin(async (client) => {
+    await client.query('select pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ n: string }>(
+      'select xact_commit as n from pg_stat_database where datname = $1',
+      [database],
+    );
+    return Number(rows[0]?.n ?? Number.NaN);
+  });
+}
+
 /** "PostgreSQL 15.20", or null with the reason when the server cannot be reached. */
 export async function postgresVersion(): Promise<{ version: string } | { error: string }> {
   try {

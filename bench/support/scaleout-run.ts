@@ -2,11 +2,10 @@
 // N worker-only processes started together on a backlog, timed until the receiver has every
 // delivery. API: N api-only processes behind the load generator, its connections spread over their
 // ports. CPU is summed over the processes, PostgreSQL's is that of the run database's backends.
-import pg from 'pg';
 import type { LoadResult } from '../children/load.ts';
 import { type Child, startChild } from './child-process.ts';
 import { postgresCpuMeter } from './cpu.ts';
-import { createDatabase, DATABASE_URL } from './database.ts';
+import { commits, createDatabase } from './database.ts';
 import {
   platformWorkerSpec,
   publishBacklog,
@@ -109,20 +108,6 @@ export interface ApiRun {
   /** Transactions committed (reads outside a transaction count too) per 1,000 accepted publishes. */
   commitsPer1000: number;
   failed: number;
-}
-
-/** Transactions committed in `database` so far, reads included (pg_stat_database, flushed when backends exit). */
-async function commits(database: string): Promise<number> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    const { rows } = await client.query('select xact_commit from pg_stat_database where datname = $1', [
-      database,
-    ]);
-    return Number(rows[0]?.xact_commit ?? Number.NaN);
-  } finally {
-    await client.end();
-  }
 }
 
 /** `processes` api-only platforms on a fresh database, loaded at `connections` in flight for `seconds`. */

@@ -54,8 +54,11 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** The query of a plain paged list: `limit` and `cursor`, nothing else. */
-export const PAGE_QUERY = onlyFields({
+/** `limit` and `cursor`, the query fields of every paged list (filtered lists add their own). */
+export const PAGE_FIELDS = {
   limit: { type: 'string', pattern: '^[0-9]+$' },
   cursor: { type: 'string', maxLength: 200 },
-});
+} as const;
+
+/** The query of a plain paged list: `limit` and `cursor`, nothing else. */
+export const PAGE_QUERY = onlyFields(PAGE_FIELDS);

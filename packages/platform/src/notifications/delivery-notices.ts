@@ -44,13 +44,13 @@ function disableReason(cause: DisableCause): string {
 }
 
 /** A delivery used up its retries and went to the dead letter. */
-export async function noticeDeadLetter(deps: DeliveryNoticeDeps, notice: DeadLetterNotice): Promise<void> {
+async function noticeDeadLetter(deps: DeliveryNoticeDeps, notice: DeadLetterNotice): Promise<void> {
   const channels = await accountChannels(deps.db, notice.accountId);
   if (channels) await deps.notifier.deadLetter(channels, notice);
 }
 
 /** The platform disabled an endpoint (410 Gone, or failing too long); says how many deliveries wait. */
-export async function noticeEndpointDisabled(
+async function noticeEndpointDisabled(
   deps: DeliveryNoticeDeps,
   notice: Omit<EndpointDisabledNotice, 'heldDeliveries'>,
 ): Promise<void> {

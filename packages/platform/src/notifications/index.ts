@@ -1,9 +1,4 @@
-export {
-  type DeliveryNoticeDeps,
-  deliveryNotices,
-  noticeDeadLetter,
-  noticeEndpointDisabled,
-} from './delivery-notices.ts';
+export { type DeliveryNoticeDeps, deliveryNotices } from './delivery-notices.ts';
 export type { Notifier, NotifierOptions } from './notifier.ts';
 export { createNotifier, DEFAULT_NOTIFICATION_TIMEOUT_MS } from './notifier.ts';
 export type { PagerDutyEvent } from './pagerduty.ts';

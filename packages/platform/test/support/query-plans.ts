@@ -109,8 +109,6 @@ export async function seedDeliveryHistory(db: Queryable, events: number): Promis
          when e.r2 < 0.99 then 'succeeded'
          when e.created_at > now() - interval '12 hours' then 'delivering'
          else 'succeeded' end as st) s;
-    update deliveries set succeeded_at = created_at + interval '1 second'
-     where status = 'succeeded' and succeeded_at is null;
     insert into delivery_attempts (delivery_id, series, attempt_number, trigger, scheduled_at, started_at,
                                    duration_ms, outcome, status_code)
     select id, 1, 1, 'publish', created_at, coalesce(succeeded_at, dead_at), 20,

@@ -2,7 +2,7 @@ import { MAX_VOLUME_WEEKS } from '../stores/store.ts';
 
 /** What the volume check compares and when it speaks. Every field has a default (DEFAULT_VOLUME_POLICY). */
 export interface VolumePolicy {
-  /** Previous weeks whose same hour makes the baseline. Default MAX_VOLUME_WEEKS: all the stores keep. */
+  /** Previous weeks whose same hour makes the baseline. Default MAX_VOLUME_WEEKS (kept by default). */
   weeks: number;
   /** Fewest of those weeks that must have data before a type is judged at all. Default 3. */
   minWeeks: number;

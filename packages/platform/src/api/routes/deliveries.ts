@@ -21,6 +21,7 @@ import {
   encodeAttemptCursor,
   encodeCursor,
   isUuid,
+  PAGE_FIELDS,
   PAGE_QUERY,
   parseLimit,
 } from '../pagination.ts';
@@ -51,11 +52,7 @@ export function deliveryRoutes(app: FastifyInstance, deps: RouteDeps<'config'>):
         description: "Newest first; filters on the event's acceptance time are `[since, until)`.",
         tag: 'Deliveries',
         auth: 'account',
-        querystring: onlyFields({
-          ...filterProps,
-          limit: { type: 'string', pattern: '^[0-9]+$' },
-          cursor: { type: 'string', maxLength: 200 },
-        }),
+        querystring: onlyFields({ ...filterProps, ...PAGE_FIELDS }),
         ok: {
           status: 200,
           description: 'A page of deliveries',

@@ -13,7 +13,7 @@ import { DELIVERY_WITH_ATTEMPTS_EXAMPLE, EXAMPLE_IDS } from '../docs/examples.ts
 import { allRequired, onlyFields, optionalFields } from '../docs/object-schema.ts';
 import { type ById, idParam, itemRoute, operation } from '../docs/operation.ts';
 import { inputTime, listOf } from '../docs/schemas.ts';
-import { decodeCursor, encodeCursor, isUuid, parseLimit } from '../pagination.ts';
+import { decodeCursor, encodeCursor, isUuid, PAGE_FIELDS, parseLimit } from '../pagination.ts';
 import { publishAdmission } from '../publish-admission.ts';
 import { eventCheckProblem, publishProblem } from './event-problems.ts';
 import { presentDeliveryWithAttempts } from './presenters.ts';
@@ -104,8 +104,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps<'metrics' | 'c
       // Years from 1000, as the delivery filters.
       since: inputTime,
       until: inputTime,
-      limit: { type: 'string', pattern: '^[0-9]+$' },
-      cursor: { type: 'string', maxLength: 200 },
+      ...PAGE_FIELDS,
     }),
     ok: {
       status: 200,
